@@ -1,0 +1,30 @@
+# Finds the Debian 12 packages the project builds on (scripts/install-deps.sh
+# installs them). Works natively and in the multiarch cross builds of toolchains/.
+find_package(PkgConfig REQUIRED)
+
+find_package(SQLite3 3.40 REQUIRED)
+find_package(CURL 7.88 REQUIRED)
+find_package(nlohmann_json 3.11 REQUIRED)
+find_package(ZXing 1.4 REQUIRED)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
+pkg_check_modules(STB REQUIRED IMPORTED_TARGET stb)
+
+# Asio and Beast are header-only; the headers are architecture-independent, so
+# the cross builds use them too.
+find_path(GATE_BOOST_INCLUDE_DIR boost/beast/version.hpp REQUIRED)
+file(STRINGS "${GATE_BOOST_INCLUDE_DIR}/boost/version.hpp" _gate_boost_version
+     REGEX "^#define BOOST_VERSION [0-9]+")
+string(REGEX REPLACE ".* ([0-9]+)" "\\1" _gate_boost_version "${_gate_boost_version}")
+if(_gate_boost_version LESS 108100)
+    message(FATAL_ERROR "Boost 1.81 or newer is needed (found ${_gate_boost_version}); "
+                        "run scripts/install-deps.sh")
+endif()
+if(NOT TARGET gate::boost_headers)
+    add_library(gate_boost_headers INTERFACE)
+    add_library(gate::boost_headers ALIAS gate_boost_headers)
+    target_include_directories(gate_boost_headers SYSTEM INTERFACE "${GATE_BOOST_INCLUDE_DIR}")
+    target_compile_definitions(gate_boost_headers INTERFACE
+        BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+    find_package(Threads REQUIRED)
+    target_link_libraries(gate_boost_headers INTERFACE Threads::Threads)
+endif()

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency from Debian 12 packages.
+# Idempotent; must run as root (or through sudo). Adds the arm64 architecture so
+# the aarch64 cross build finds its libraries through multiarch.
+#
+#   scripts/install-deps.sh            native build + tests + aarch64 cross build
+#   scripts/install-deps.sh --native   native build + tests only
+set -euo pipefail
+
+cross=1
+for arg in "$@"; do
+  case "$arg" in
+    --native) cross=0 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    *) echo "install-deps: unknown option '$arg' (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "install-deps: run as root (apt-get needs it)" >&2; exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+
+native=(
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  clang libclang-rt-14-dev clang-format
+  libsqlite3-dev sqlite3 libcurl4-openssl-dev libzxing-dev libsodium-dev
+  nlohmann-json3-dev libboost1.81-dev doctest-dev libstb-dev
+  python3 python3-aiosmtpd wrk
+)
+arm64=(
+  crossbuild-essential-arm64 qemu-user
+  libsqlite3-dev:arm64 libcurl4-openssl-dev:arm64 libzxing-dev:arm64
+  libsodium-dev:arm64 libstb-dev:arm64
+)
+
+missing() {
+  local out=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || out+=("$p")
+  done
+  echo "${out[@]:-}"
+}
+
+if [ "$cross" = 1 ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  $SUDO dpkg --add-architecture arm64
+fi
+
+want=("${native[@]}")
+# The chain tests need Node.js 20 with npm; images that ship their own Node keep it.
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || want+=(nodejs npm)
+[ "$cross" = 1 ] && want+=("${arm64[@]}")
+todo=$(missing "${want[@]}")
+if [ -n "$todo" ]; then
+  $SUDO apt-get update -q
+  # shellcheck disable=SC2086
+  $SUDO apt-get install -y -q --no-install-recommends $todo
+fi
+echo "install-deps: all dependencies present"

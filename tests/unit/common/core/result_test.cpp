@@ -1,0 +1,8 @@
+#include <doctest/doctest.h>
+#include "gate/Result.h"
+TEST_CASE("result holds value or error") {
+    gate::Result<int, std::string> r = 3;
+    CHECK(r.ok());
+    gate::Result<int, std::string> e = gate::fail(std::string("x"));
+    CHECK(!e.ok());
+}
