@@ -23,7 +23,7 @@ Failure<std::decay_t<E>> fail(E&& error) {
 
 template <class T, class E>
 class [[nodiscard]] Result {
-public:
+  public:
     Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
     template <class G>
     Result(Failure<G> f) : v_(std::in_place_index<1>, E(std::move(f.error))) {}  // NOLINT
@@ -58,14 +58,14 @@ public:
         return ok() ? std::get<0>(v_) : static_cast<T>(std::forward<U>(fallback));
     }
 
-private:
+  private:
     std::variant<T, E> v_;
 };
 
 /// Result of an operation that yields no value.
 template <class E>
 class [[nodiscard]] Status {
-public:
+  public:
     Status() = default;
     template <class G>
     Status(Failure<G> f) : error_(E(std::move(f.error))), failed_(true) {}  // NOLINT
@@ -78,7 +78,7 @@ public:
         return error_;
     }
 
-private:
+  private:
     E error_{};
     bool failed_ = false;
 };

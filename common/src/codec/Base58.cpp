@@ -5,8 +5,7 @@
 namespace gate::codec {
 namespace {
 
-constexpr std::string_view kAlphabet =
-    "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+constexpr std::string_view kAlphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
 constexpr std::array<std::int8_t, 256> make_reverse() {
     std::array<std::int8_t, 256> r{};
@@ -24,7 +23,8 @@ constexpr auto kReverse = make_reverse();
 // where quadratic time is a few microseconds.
 std::string base58_encode(ByteView data) {
     std::size_t zeros = 0;
-    while (zeros < data.size() && data[zeros] == 0) ++zeros;
+    while (zeros < data.size() && data[zeros] == 0)
+        ++zeros;
 
     // Digits in base 58, least significant first. log(256)/log(58) < 1.366.
     std::vector<std::uint8_t> digits;
@@ -43,13 +43,15 @@ std::string base58_encode(ByteView data) {
     }
     std::string out(zeros, '1');
     out.reserve(zeros + digits.size());
-    for (auto it = digits.rbegin(); it != digits.rend(); ++it) out.push_back(kAlphabet[*it]);
+    for (auto it = digits.rbegin(); it != digits.rend(); ++it)
+        out.push_back(kAlphabet[*it]);
     return out;
 }
 
 Result<Bytes, CodecError> base58_decode(std::string_view text) {
     std::size_t ones = 0;
-    while (ones < text.size() && text[ones] == '1') ++ones;
+    while (ones < text.size() && text[ones] == '1')
+        ++ones;
 
     // Bytes, least significant first.
     std::vector<std::uint8_t> bytes;

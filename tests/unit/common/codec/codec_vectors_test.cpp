@@ -14,9 +14,13 @@ using namespace gate::codec;
 
 namespace {
 
-Bytes bytes_of(std::string_view s) { return Bytes(s.begin(), s.end()); }
+Bytes bytes_of(std::string_view s) {
+    return Bytes(s.begin(), s.end());
+}
 
-std::string text_of(const Bytes& b) { return std::string(b.begin(), b.end()); }
+std::string text_of(const Bytes& b) {
+    return std::string(b.begin(), b.end());
+}
 
 }  // namespace
 
@@ -46,7 +50,7 @@ TEST_CASE("hex rejects odd length and foreign characters with the offset") {
 
 TEST_CASE("base64url matches the RFC 4648 test vectors without padding") {
     const std::pair<const char*, const char*> vectors[] = {
-        {"", ""},         {"f", "Zg"},         {"fo", "Zm8"},         {"foo", "Zm9v"},
+        {"", ""},           {"f", "Zg"},          {"fo", "Zm8"},          {"foo", "Zm9v"},
         {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"},
     };
     for (const auto& [plain, encoded] : vectors) {

@@ -1,5 +1,6 @@
-#include <doctest/doctest.h>
 #include "gate/Result.h"
+
+#include <doctest/doctest.h>
 TEST_CASE("result holds value or error") {
     gate::Result<int, std::string> r = 3;
     CHECK(r.ok());

@@ -1,0 +1,45 @@
+#include "gate/ticket/IssuerKeyring.h"
+
+#include <algorithm>
+
+namespace gate::ticket {
+
+void IssuerKeyring::add(const IssuerKey& key) {
+    auto same = [&](const Entry& e) { return e.key.key == key.key; };
+    if (auto it = std::find_if(keys_.begin(), keys_.end(), same); it != keys_.end()) {
+        it->key = key;
+        return;
+    }
+    keys_.push_back({key_id_of(key.key), key});
+}
+
+bool IssuerKeyring::retire(const crypto::PublicKey& key) {
+    for (auto& e : keys_) {
+        if (e.key.key == key) {
+            e.key.retired = true;
+            return true;
+        }
+    }
+    return false;
+}
+
+Result<const IssuerKey*, VerifyError> IssuerKeyring::verify(const ParsedCode& code) const noexcept {
+    const SigningInput msg = signing_input(code.payload);
+
+    bool known = false;
+    for (const auto& e : keys_) {
+        if (e.key_id != code.key_id) continue;
+        known = true;
+        if (!crypto::verify(e.key.key, msg, code.signature)) continue;
+        // Only a genuine signature earns a reason about the key's status, so a
+        // forger learns nothing about which keys are retired.
+        if (e.key.retired) return fail(VerifyError::KeyRetired);
+        if (e.key.event_id != 0 && e.key.event_id != code.claims.event_id) {
+            return fail(VerifyError::KeyNotForEvent);
+        }
+        return &e.key;
+    }
+    return fail(known ? VerifyError::BadSignature : VerifyError::UnknownKey);
+}
+
+}  // namespace gate::ticket
