@@ -5,13 +5,16 @@
 #
 #   scripts/install-deps.sh            native build + tests + aarch64 cross build
 #   scripts/install-deps.sh --native   native build + tests only
+#   scripts/install-deps.sh --armhf    also the 32-bit ARM (armhf) cross build
 set -euo pipefail
 
 cross=1
+armhf=0
 for arg in "$@"; do
   case "$arg" in
     --native) cross=0 ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    --armhf) armhf=1 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "install-deps: unknown option '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -36,6 +39,11 @@ arm64=(
   libsqlite3-dev:arm64 libcurl4-openssl-dev:arm64 libzxing-dev:arm64
   libsodium-dev:arm64 libstb-dev:arm64
 )
+armhf_pkgs=(
+  crossbuild-essential-armhf qemu-user
+  libsqlite3-dev:armhf libcurl4-openssl-dev:armhf libzxing-dev:armhf
+  libsodium-dev:armhf libstb-dev:armhf
+)
 
 missing() {
   local out=()
@@ -48,11 +56,15 @@ missing() {
 if [ "$cross" = 1 ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
   $SUDO dpkg --add-architecture arm64
 fi
+if [ "$armhf" = 1 ] && ! dpkg --print-foreign-architectures | grep -qx armhf; then
+  $SUDO dpkg --add-architecture armhf
+fi
 
 want=("${native[@]}")
 # The chain tests need Node.js 20 with npm; images that ship their own Node keep it.
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || want+=(nodejs npm)
 [ "$cross" = 1 ] && want+=("${arm64[@]}")
+[ "$armhf" = 1 ] && want+=("${armhf_pkgs[@]}")
 todo=$(missing "${want[@]}")
 if [ -n "$todo" ]; then
   $SUDO apt-get update -q

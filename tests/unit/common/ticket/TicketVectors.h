@@ -45,7 +45,8 @@ inline TicketVectors load_ticket_vectors() {
         TicketVector t;
         t.name = v.at("name").get<std::string>();
         t.claims.event_id = c.at("event_id").get<std::uint32_t>();
-        t.claims.ticket_id = c.at("ticket_id").get<std::uint64_t>();
+        // A string: JSON readers that use doubles would round 64-bit ids.
+        t.claims.ticket_id = std::stoull(c.at("ticket_id").get<std::string>());
         t.claims.tier = c.at("tier").get<std::uint8_t>();
         t.claims.generation = c.at("generation").get<std::uint32_t>();
         t.claims.valid_from = c.at("valid_from").get<std::uint32_t>();
