@@ -27,6 +27,7 @@ class TempDir {
 
     const std::filesystem::path& path() const noexcept { return path_; }
     std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+    std::filesystem::path file(const std::string& name) const { return path_ / name; }
 
   private:
     std::filesystem::path path_;

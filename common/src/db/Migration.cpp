@@ -1,0 +1,77 @@
+#include "gate/db/Migration.h"
+
+#include <string>
+
+#include "gate/db/Database.h"
+
+namespace gate::db {
+
+namespace {
+
+Error migration_error(std::string message, const Error* cause = nullptr) {
+    Error error{ErrorCode::Migration, 0, std::move(message), {}};
+    if (cause != nullptr) {
+        error.sqlite_code = cause->sqlite_code;
+        error.message += ": " + cause->message;
+        error.sql = cause->sql;
+    }
+    return error;
+}
+
+std::string newer_than_known(int found, int latest) {
+    return "database schema version " + std::to_string(found) +
+           " is newer than this program knows (" + std::to_string(latest) +
+           "); it was written by a newer version, refusing to touch it";
+}
+
+Status<Error> apply(Database& db, const Migration& migration, int latest) {
+    const std::string label = "migration " + std::to_string(migration.version);
+    auto tx = db.begin(TransactionKind::Immediate);
+    if (!tx.ok()) return fail(migration_error(label + " could not start", &tx.error()));
+
+    // Re-read under the write lock: another process sharing the file may have migrated
+    // between our first look and now.
+    auto current = schema_version(db);
+    if (!current.ok()) return fail(migration_error(label, &current.error()));
+    if (*current > latest) return fail(migration_error(newer_than_known(*current, latest)));
+    if (*current >= migration.version) return tx->rollback();
+
+    if (auto applied = db.exec(migration.sql); !applied.ok())
+        return fail(migration_error(label + " failed", &applied.error()));
+    // PRAGMA takes no parameters; the number is the code's own constant, not input.
+    const std::string bump = "PRAGMA user_version = " + std::to_string(migration.version);
+    if (auto bumped = db.exec(bump); !bumped.ok())
+        return fail(migration_error(label + " failed", &bumped.error()));
+    if (auto committed = tx->commit(); !committed.ok())
+        return fail(migration_error(label + " could not commit", &committed.error()));
+    return {};
+}
+
+}  // namespace
+
+Result<int, Error> schema_version(Database& db) {
+    return db.query_one<int>("PRAGMA user_version");
+}
+
+Status<Error> migrate(Database& db, std::span<const Migration> migrations) {
+    int latest = 0;
+    for (const Migration& migration : migrations) {
+        if (migration.version <= latest)
+            return fail(migration_error("migration versions must rise strictly from 1: " +
+                                        std::to_string(migration.version) + " follows " +
+                                        std::to_string(latest)));
+        latest = migration.version;
+    }
+
+    auto current = schema_version(db);
+    if (!current.ok()) return fail(migration_error("reading user_version", &current.error()));
+    if (*current > latest) return fail(migration_error(newer_than_known(*current, latest)));
+
+    for (const Migration& migration : migrations) {
+        if (migration.version <= *current) continue;
+        if (auto applied = apply(db, migration, latest); !applied.ok()) return applied;
+    }
+    return {};
+}
+
+}  // namespace gate::db

@@ -1,0 +1,51 @@
+#include "gate/db/Transaction.h"
+
+#include <sqlite3.h>
+
+#include <utility>
+
+#include "db/Connection.h"
+
+namespace gate::db {
+
+namespace {
+
+bool still_open(detail::Connection* conn) noexcept {
+    return sqlite3_get_autocommit(conn->handle()) == 0;
+}
+
+}  // namespace
+
+Transaction::Transaction(Transaction&& other) noexcept
+    : conn_(std::exchange(other.conn_, nullptr)) {}
+
+Transaction& Transaction::operator=(Transaction&& other) noexcept {
+    if (this != &other) {
+        static_cast<void>(rollback());
+        conn_ = std::exchange(other.conn_, nullptr);
+    }
+    return *this;
+}
+
+Transaction::~Transaction() {
+    static_cast<void>(rollback());
+}
+
+Status<Error> Transaction::commit() {
+    if (conn_ == nullptr)
+        return fail(Error{ErrorCode::Misuse, 0, "transaction already finished", "COMMIT"});
+    auto committed = conn_->run("COMMIT");
+    // On Busy SQLite keeps the transaction open so the commit can be retried; on other
+    // failures it has rolled back already and there is nothing left to finish.
+    if (committed.ok() || !still_open(conn_)) conn_ = nullptr;
+    return committed;
+}
+
+Status<Error> Transaction::rollback() {
+    if (conn_ == nullptr) return {};
+    detail::Connection* conn = std::exchange(conn_, nullptr);
+    if (!still_open(conn)) return {};  // SQLite rolled back on its own (e.g. disk full)
+    return conn->run("ROLLBACK");
+}
+
+}  // namespace gate::db
