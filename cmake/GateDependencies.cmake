@@ -28,3 +28,6 @@ if(NOT TARGET gate::boost_headers)
     find_package(Threads REQUIRED)
     target_link_libraries(gate_boost_headers INTERFACE Threads::Threads)
 endif()
+
+# Command lines of the executables (header-only).
+find_package(CLI11 2.1 REQUIRED)

@@ -31,7 +31,7 @@ native=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   clang libclang-rt-14-dev clang-format
   libsqlite3-dev sqlite3 libcurl4-openssl-dev libzxing-dev libsodium-dev
-  nlohmann-json3-dev libboost1.81-dev doctest-dev libstb-dev
+  nlohmann-json3-dev libboost1.81-dev doctest-dev libstb-dev libcli11-dev
   python3 python3-aiosmtpd wrk
 )
 arm64=(
