@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The main job, on embedded defaults: installs what is missing, builds the
+# release binaries and runs the gate flow end to end (gate-scanner demo).
+#
+#   scripts/demo.sh                 run the demonstration
+#   scripts/demo.sh --no-install    skip the apt step
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+install=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-install) install=0 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    *) echo "demo.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+if [ "$install" = 1 ]; then
+  bash scripts/install-deps.sh --native
+fi
+cmake --preset release >/dev/null
+cmake --build --preset release -j "$(nproc 2>/dev/null || echo 2)" --target gate-scanner
+echo
+build/release/firmware/gate-scanner demo --out build/demo
