@@ -1,0 +1,36 @@
+#pragma once
+// gate-syncd's settings: built-in defaults, a JSON file, GATE_* environment
+// overrides (see docs/configuration.md). Loading validates every value.
+
+#include <chrono>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "gate/config/Config.h"
+#include "gate/log/LogSettings.h"
+#include "gate/syncd/Backoff.h"
+
+namespace gate::syncd {
+
+struct SyncSettings {
+    std::filesystem::path database = "gate-device.db";  ///< shared with gate-scanner
+    std::string backend_url = "http://127.0.0.1:8080";
+    std::chrono::milliseconds interval{5'000};  ///< between syncs while online
+    std::int64_t batch_size = 200;              ///< entries per push
+    std::chrono::milliseconds request_timeout{15'000};
+    BackoffPolicy backoff;
+    log::LogSettings log;
+};
+
+/// Every key gate-syncd reads, for typo detection.
+std::span<const std::string_view> sync_config_keys();
+
+/// Reads and validates the settings; throws config::ConfigError naming the key.
+SyncSettings sync_settings_from(const config::Config& config);
+
+/// The settings as a JSON object (what `gate-syncd check-config` prints).
+nlohmann::json to_json(const SyncSettings& settings);
+
+}  // namespace gate::syncd

@@ -1,0 +1,34 @@
+// gate-syncd: command-line wiring over gate::syncd.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "gate/config/ConfigError.h"
+#include "gate/syncd/SyncSettings.h"
+
+int main(int argc, char** argv) {
+    CLI::App app{"gate-syncd: keeps a gate scanner's database in sync with the backend"};
+    app.require_subcommand(1);
+    std::string config_path;
+    app.add_option("--config", config_path,
+                   "JSON settings file (optional; GATE_* environment variables override it)");
+
+    auto* check = app.add_subcommand(
+        "check-config", "Validate the settings and print the effective values as JSON");
+    CLI11_PARSE(app, argc, argv);
+
+    try {
+        gate::config::LoadOptions options;
+        options.file_optional = config_path.empty();
+        const auto config = config_path.empty() ? gate::config::Config::from_defaults(options)
+                                                : gate::config::Config::load(config_path, options);
+        const auto settings = gate::syncd::sync_settings_from(config);
+        for (const auto& unknown : config.unknown_env_overrides(gate::syncd::sync_config_keys())) {
+            std::cerr << "warning: " << unknown.message() << "\n";
+        }
+        if (*check) std::cout << gate::syncd::to_json(settings).dump(2) << "\n";
+        return 0;
+    } catch (const gate::config::ConfigError& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return 2;
+    }
+}
