@@ -24,7 +24,7 @@ if(NOT TARGET gate::boost_headers)
     add_library(gate::boost_headers ALIAS gate_boost_headers)
     target_include_directories(gate_boost_headers SYSTEM INTERFACE "${GATE_BOOST_INCLUDE_DIR}")
     target_compile_definitions(gate_boost_headers INTERFACE
-        BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+        BOOST_ASIO_NO_DEPRECATED)
     find_package(Threads REQUIRED)
     target_link_libraries(gate_boost_headers INTERFACE Threads::Threads)
 endif()

@@ -12,9 +12,11 @@ set(ENV{PKG_CONFIG_LIBDIR} "/usr/lib/${GATE_TRIPLET}/pkgconfig:/usr/share/pkgcon
 set(ENV{PKG_CONFIG_PATH} "")
 set(CMAKE_IGNORE_PATH "/usr/lib/x86_64-linux-gnu" "/lib/x86_64-linux-gnu")
 
-# Test binaries run under user-mode qemu; the target loader and libc come from
-# multiarch (/lib/${GATE_TRIPLET}), the cross libc from /usr/${GATE_TRIPLET}.
+# Test binaries run under user-mode qemu with the target's loader, libc and
+# libstdc++ from multiarch (/lib/${GATE_TRIPLET}, installed with the -dev
+# packages). Not "-L /usr/${GATE_TRIPLET}": mixing the cross toolchain's libc
+# with multiarch libraries hangs threaded programs under qemu 7.2.
 find_program(GATE_QEMU qemu-${GATE_QEMU_ARCH})
 if(GATE_QEMU)
-    set(CMAKE_CROSSCOMPILING_EMULATOR "${GATE_QEMU};-L;/usr/${GATE_TRIPLET}")
+    set(CMAKE_CROSSCOMPILING_EMULATOR "${GATE_QEMU}")
 endif()

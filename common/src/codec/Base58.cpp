@@ -1,21 +1,13 @@
 #include "gate/codec/Base58.h"
 
-#include <array>
+#include "Alphabet.h"
 
 namespace gate::codec {
 namespace {
 
 constexpr std::string_view kAlphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
-constexpr std::array<std::int8_t, 256> make_reverse() {
-    std::array<std::int8_t, 256> r{};
-    r.fill(-1);
-    for (std::size_t i = 0; i < kAlphabet.size(); ++i) {
-        r[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
-    }
-    return r;
-}
-constexpr auto kReverse = make_reverse();
+constexpr auto kReverse = detail::reverse_table(kAlphabet);
 
 }  // namespace
 

@@ -1,6 +1,6 @@
 #include "gate/codec/Base64Url.h"
 
-#include <array>
+#include "Alphabet.h"
 
 namespace gate::codec {
 namespace {
@@ -8,15 +8,7 @@ namespace {
 constexpr std::string_view kAlphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-constexpr std::array<std::int8_t, 256> make_reverse() {
-    std::array<std::int8_t, 256> r{};
-    r.fill(-1);
-    for (std::size_t i = 0; i < kAlphabet.size(); ++i) {
-        r[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
-    }
-    return r;
-}
-constexpr auto kReverse = make_reverse();
+constexpr auto kReverse = detail::reverse_table(kAlphabet);
 
 }  // namespace
 
