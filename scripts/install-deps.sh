@@ -66,9 +66,21 @@ command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || want+=(node
 [ "$cross" = 1 ] && want+=("${arm64[@]}")
 [ "$armhf" = 1 ] && want+=("${armhf_pkgs[@]}")
 todo=$(missing "${want[@]}")
+# Mirrors are sometimes caught mid-sync; retry rather than fail the whole build.
+retry() {
+  local n
+  for n in 1 2 3 4; do
+    "$@" && return 0
+    echo "install-deps: '$*' failed (attempt $n); retrying" >&2
+    sleep $((n * 5))
+  done
+  return 1
+}
 if [ -n "$todo" ]; then
-  $SUDO apt-get update -q
+  # An index that still fails after the retries is left stale: the install below
+  # says clearly if a package is really missing.
+  retry $SUDO apt-get update -q || echo "install-deps: apt-get update incomplete; going on" >&2
   # shellcheck disable=SC2086
-  $SUDO apt-get install -y -q --no-install-recommends $todo
+  retry $SUDO apt-get install -y -q --no-install-recommends $todo
 fi
 echo "install-deps: all dependencies present"
