@@ -1,0 +1,73 @@
+#include "gate/solana/TicketNft.h"
+
+#include "gate/solana/AssociatedToken.h"
+#include "gate/solana/ProgramAddress.h"
+#include "gate/solana/Programs.h"
+#include "gate/solana/SystemProgram.h"
+#include "gate/solana/Token2022.h"
+#include "gate/solana/TokenMetadata.h"
+
+namespace gate::solana::ticket_nft {
+
+using token_metadata::Field;
+
+std::size_t funded_mint_size(const TicketSpec& spec, std::size_t check_in_reserve) {
+    token_metadata::TokenMetadata m;
+    m.update_authority = spec.validator;
+    m.mint = spec.mint;
+    m.name = spec.name;
+    m.symbol = spec.symbol;
+    m.uri = spec.uri;
+    m.additional_metadata = {
+        {kEventField, spec.event}, {kTierField, spec.tier}, {kStatusField, kStatusValid}};
+    // The TLV header (type + length) is 4 bytes; the check-in adds two keys with values.
+    const std::size_t check_in = 8 + std::char_traits<char>::length(kGateField) + 8 +
+                                 std::char_traits<char>::length(kAtField) + check_in_reserve;
+    return token2022::kMintWithMetadataPointerSize + 4 + m.packed_size() + check_in;
+}
+
+std::vector<Instruction> create_mint(const TicketSpec& spec, std::uint64_t lamports) {
+    return {
+        system::create_account(spec.payer, spec.mint, lamports,
+                               token2022::kMintWithMetadataPointerSize, program::token_2022()),
+        token2022::initialize_metadata_pointer(spec.mint, spec.authority, spec.mint),
+        token2022::initialize_mint2(spec.mint, 0, spec.authority, spec.authority),
+        token_metadata::initialize(spec.mint, spec.authority, spec.mint, spec.authority, spec.name,
+                                   spec.symbol, spec.uri),
+    };
+}
+
+std::vector<Instruction> issue(const TicketSpec& spec) {
+    const Pubkey account = associated_token_address(spec.holder, spec.mint);
+    return {
+        token_metadata::update_field(spec.mint, spec.authority, Field::custom(kEventField),
+                                     spec.event),
+        token_metadata::update_field(spec.mint, spec.authority, Field::custom(kTierField),
+                                     spec.tier),
+        token_metadata::update_field(spec.mint, spec.authority, Field::custom(kStatusField),
+                                     kStatusValid),
+        ata::create_idempotent(spec.payer, spec.holder, spec.mint),
+        token2022::mint_to(spec.mint, account, spec.authority, 1),
+        token2022::set_authority(spec.mint, spec.authority, token2022::AuthorityType::MintTokens,
+                                 std::nullopt),
+        token_metadata::update_authority(spec.mint, spec.authority, spec.validator),
+    };
+}
+
+std::vector<Instruction> check_in(const Pubkey& mint, const Pubkey& validator,
+                                  const std::string& gate, const std::string& at) {
+    std::vector<Instruction> out{
+        token_metadata::update_field(mint, validator, Field::custom(kStatusField), kStatusUsed)};
+    if (!gate.empty())
+        out.push_back(
+            token_metadata::update_field(mint, validator, Field::custom(kGateField), gate));
+    if (!at.empty())
+        out.push_back(token_metadata::update_field(mint, validator, Field::custom(kAtField), at));
+    return out;
+}
+
+Instruction freeze(const Pubkey& holder, const Pubkey& mint, const Pubkey& authority) {
+    return token2022::freeze_account(associated_token_address(holder, mint), mint, authority);
+}
+
+}  // namespace gate::solana::ticket_nft
