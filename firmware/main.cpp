@@ -1,51 +1,271 @@
 // gate-scanner: command-line wiring over gate::firmware.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
 #include <iostream>
 
-#include "gate/crypto/Ed25519.h"
-#include "gate/qr/Decode.h"
-#include "gate/qr/Png.h"
-#include "gate/scanner/CodeCheck.h"
+#include "gate/device/DeviceStore.h"
 #include "gate/scanner/Demo.h"
+#include "gate/scanner/Display.h"
+#include "gate/scanner/Gate.h"
+#include "gate/scanner/Provision.h"
+#include "gate/scanner/Reasons.h"
+#include "gate/scanner/ScanLoop.h"
 
 namespace {
 
+using namespace gate;
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_signal(int) {
+    g_stop.store(true);
+}
+
 // Exit codes: 0 accepted / success, 1 rejected / failed, 2 usage or input error.
-int check_command(const std::vector<std::string>& issuer_keys, const std::string& code,
-                  const std::string& image_path) {
-    gate::ticket::IssuerKeyring keyring;
-    for (const auto& text : issuer_keys) {
-        auto key = gate::crypto::PublicKey::from_base58(text);
-        if (!key) {
-            std::cerr << "error: --issuer-key '" << text << "': " << to_string(key.error()) << "\n";
-            return 2;
-        }
-        keyring.add({*key});
+constexpr int kOk = 0, kRefused = 1, kUsage = 2;
+
+std::string default_database() {
+    const char* env = std::getenv("GATE_DATABASE");  // the key gate-syncd reads too
+    return env != nullptr && *env != '\0' ? env : "gate-device.db";
+}
+
+std::optional<device::DeviceStore> open_store(const std::string& path, bool must_exist) {
+    std::error_code ec;
+    if (must_exist && !std::filesystem::exists(path, ec)) {
+        std::cerr << "error: no device database at " << path
+                  << " (run `gate-scanner provision SETUP_CODE` first, or pass --db PATH)\n";
+        return std::nullopt;
     }
-    std::string text = code;
-    if (!image_path.empty()) {
-        auto image = gate::qr::load_image(image_path);
-        if (!image) {
-            std::cerr << "error: " << image.error().message << "\n";
-            return 2;
-        }
-        auto found = gate::qr::decode(image->view());
-        if (!found) {
-            std::cerr << "error: " << image_path << ": " << found.error().message << "\n";
-            return 2;
-        }
-        text = found->front().text;
+    auto store = device::DeviceStore::open(path);
+    if (!store) {
+        std::cerr << "error: cannot open the device database " << path << ": "
+                  << db::to_string(store.error()) << "\n";
+        return std::nullopt;
     }
-    const auto check = gate::scanner::check_code(text, keyring);
-    if (!check.genuine()) {
-        std::cout << "REJECT " << check.reason << "\n";
-        return 1;
+    return std::move(store).value();
+}
+
+scanner::ScreenState screen_for(scanner::Gate& gate, device::Direction direction, bool bell) {
+    scanner::ScreenState s;
+    if (const auto& a = gate.assignment()) {
+        s.gate = a->gate;
+        s.event_name = a->event.name;
     }
-    const auto& c = check.code->claims;
-    std::cout << "GENUINE event " << c.event_id << " ticket " << c.ticket_id << " tier "
-              << unsigned{c.tier} << " generation " << c.generation << " valid " << c.valid_from
-              << ".." << c.valid_until << "\n";
-    return 0;
+    s.direction = direction;
+    const auto& status = gate.sync_status();
+    s.online = status.online;
+    s.queue_depth = status.queue_depth;
+    s.accepted = gate.counters().accepted;
+    s.rejected = gate.counters().rejected;
+    s.bell = bell;
+    return s;
+}
+
+void print_line(const scanner::ScanOutcome& o, std::string_view label) {
+    std::cout << (o.accepted() ? "ACCEPT " : "REJECT ") << o.decision.reason << "  "
+              << scanner::reason::plain_words(o.decision.reason);
+    if (o.record.ticket_id) std::cout << "  ticket " << *o.record.ticket_id;
+    if (o.decision.tier) std::cout << "  tier " << unsigned{*o.decision.tier};
+    if (!label.empty()) std::cout << "  [" << label << "]";
+    if (!o.error.empty()) std::cout << "  (" << o.error << ")";
+    std::cout << "\n";
+}
+
+struct ScanArgs {
+    std::string source;
+    bool json = false;
+    bool display = false;
+    bool mute = false;
+    bool exit_lane = false;
+    int hold_off_ms = 1500;
+    std::vector<int> roi;
+    int downscale = 1;
+    int tolerance_s = 300;
+};
+
+int scan_command(const std::string& db_path, const ScanArgs& args) {
+    auto store = open_store(db_path, true);
+    if (!store) return kUsage;
+    auto source = scanner::open_source(args.source);
+    if (!source) {
+        std::cerr << "error: " << source.error().message << "\n";
+        return kUsage;
+    }
+    const auto direction = args.exit_lane ? device::Direction::Out : device::Direction::In;
+    scanner::Gate gate(*store, {direction, std::int64_t{args.tolerance_s} * 1000});
+    if (!gate.assignment()) {
+        std::cerr << "error: this device has no assignment (run `gate-scanner provision "
+                     "SETUP_CODE` first)\n";
+        return kUsage;
+    }
+    scanner::ScanLoopOptions options;
+    options.hold_off = std::chrono::milliseconds{args.hold_off_ms};
+    options.decoder.downscale = args.downscale;
+    if (args.roi.size() == 4)
+        options.decoder.roi = scanner::Roi{args.roi[0], args.roi[1], args.roi[2], args.roi[3]};
+    const bool display = args.display || (!args.json && ::isatty(STDOUT_FILENO) == 1);
+    std::cerr << "gate-scanner: scanning " << (*source)->describe() << " (Ctrl-C stops)\n";
+    std::pair<bool, std::int64_t> drawn_link{};  // online, queue depth as last drawn
+    if (display) {
+        const auto screen = screen_for(gate, direction, !args.mute);
+        drawn_link = {screen.online, screen.queue_depth};
+        std::cout << scanner::render_screen(screen) << std::flush;
+    }
+
+    std::optional<scanner::ScreenState::Verdict> last_verdict;
+    auto sink = [&](const scanner::ScanOutcome& outcome, const scanner::Frame& frame) {
+        // The record is committed before we get here: only now is the verdict shown.
+        if (args.json) {
+            std::cout << scanner::verdict_json(outcome, frame.label).dump() << "\n" << std::flush;
+        } else if (display) {
+            auto screen = screen_for(gate, direction, !args.mute);
+            last_verdict = scanner::ScreenState::Verdict{
+                outcome.accepted(), std::string(outcome.decision.reason), outcome.decision.tier,
+                outcome.record.ticket_id};
+            screen.last = last_verdict;
+            drawn_link = {screen.online, screen.queue_depth};
+            std::cout << scanner::render_screen(screen)
+                      << scanner::bell_for(outcome.accepted(), !args.mute) << std::flush;
+        } else {
+            print_line(outcome, frame.label);
+            std::cout << std::flush;
+        }
+    };
+    if (display) {
+        // Between scans, redraw only when the link state or queue depth changed.
+        options.on_idle = [&] {
+            const auto& status = gate.sync_status();
+            const std::pair now{status.online, status.queue_depth};
+            if (now == drawn_link) return;
+            drawn_link = now;
+            auto screen = screen_for(gate, direction, !args.mute);
+            screen.last = last_verdict;
+            std::cout << scanner::render_screen(screen) << std::flush;
+        };
+    }
+    auto ran = scanner::run_scan_loop(**source, gate, options, sink, g_stop);
+    if (!ran) {
+        std::cerr << "error: " << ran.error().message << "\n";
+        return kRefused;
+    }
+    if (!args.json)
+        std::cerr << (*source)->describe() << ": " << ran->frames << " frames, "
+                  << ran->frames_with_code << " with a code, " << ran->scans << " scans\n";
+    return kOk;
+}
+
+int check_command(const std::string& db_path, std::string code, bool exit_lane, bool json,
+                  int tolerance_s) {
+    if (code == "-") std::getline(std::cin, code);
+    while (!code.empty() && (code.back() == '\n' || code.back() == '\r' || code.back() == ' '))
+        code.pop_back();
+    auto store = open_store(db_path, true);
+    if (!store) return kUsage;
+    const auto direction = exit_lane ? device::Direction::Out : device::Direction::In;
+    scanner::Gate gate(*store, {direction, std::int64_t{tolerance_s} * 1000});
+    const auto outcome = gate.scan(code);
+    if (json) {
+        std::cout << scanner::verdict_json(outcome, "manual").dump() << "\n";
+    } else {
+        print_line(outcome, "");
+    }
+    if (outcome.decision.reason == scanner::reason::kNotProvisioned) return kUsage;
+    return outcome.accepted() ? kOk : kRefused;
+}
+
+int status_command(const std::string& db_path) {
+    auto store = open_store(db_path, true);
+    if (!store) return kUsage;
+    auto assignment = store->assignment();
+    auto status = store->sync_status();
+    auto tickets = store->ticket_count();
+    if (!assignment || !status || !tickets) {
+        std::cerr << "error: cannot read the device database " << db_path << "\n";
+        return kRefused;
+    }
+    if (*assignment) {
+        const auto& a = **assignment;
+        std::cout << "event        " << a.event_id << " " << a.event.name << "\n"
+                  << "gate         " << a.gate << "\n"
+                  << "check-in     " << a.checkin_list.name << " (re-entry "
+                  << device::to_string(a.checkin_list.reentry) << ", unknown tickets "
+                  << (a.checkin_list.accept_unknown_tickets ? "accepted" : "refused") << ")\n";
+    } else {
+        std::cout << "assignment   none (run `gate-scanner provision SETUP_CODE`)\n";
+    }
+    std::cout << "device id    " << status->device_id << "\n"
+              << "backend      " << (status->backend_url.empty() ? "-" : status->backend_url)
+              << "\n"
+              << "link         " << (status->online ? "online" : "offline") << "\n"
+              << "last sync    "
+              << (status->last_sync_at ? std::to_string(*status->last_sync_at) + " (Unix ms)"
+                                       : "never")
+              << "\n"
+              << "clock offset " << status->clock_offset_ms << " ms\n"
+              << "cursor       " << status->cursor << "\n"
+              << "tickets      " << *tickets << " in the cache\n"
+              << "queue        " << status->queue_depth << " scans waiting to sync\n";
+    if (!status->last_error.empty()) std::cout << "last error   " << status->last_error << "\n";
+    return kOk;
+}
+
+int stats_command(const std::string& db_path, bool json) {
+    auto store = open_store(db_path, true);
+    if (!store) return kUsage;
+    auto stats = store->stats();
+    if (!stats) {
+        std::cerr << "error: " << db::to_string(stats.error()) << "\n";
+        return kRefused;
+    }
+    if (json) {
+        nlohmann::json by_reason = nlohmann::json::object();
+        for (const auto& [reason, n] : stats->by_reason)
+            by_reason[reason] = n;
+        std::cout << nlohmann::json{{"accepted", stats->accepted},
+                                    {"rejected", stats->rejected},
+                                    {"pending", stats->pending},
+                                    {"inside_now", stats->inside_now},
+                                    {"by_reason", by_reason}}
+                         .dump()
+                  << "\n";
+        return kOk;
+    }
+    std::cout << "admitted     " << stats->accepted << "\n"
+              << "refused      " << stats->rejected << "\n"
+              << "inside now   " << stats->inside_now << "\n"
+              << "not synced   " << stats->pending << "\n";
+    for (const auto& [reason, n] : stats->by_reason)
+        std::cout << "  " << std::left << std::setw(26) << reason << std::right << std::setw(7) << n
+                  << "  " << scanner::reason::plain_words(reason) << "\n";
+    return kOk;
+}
+
+int provision_command(scanner::ProvisionOptions options, bool insecure) {
+    if (options.setup_code == "-") std::getline(std::cin, options.setup_code);
+    if (options.device_name.empty()) {
+        char host[256] = {};
+        if (::gethostname(host, sizeof host - 1) == 0) options.device_name = host;
+    }
+    options.http.insecure_skip_verify = insecure;
+    auto done = scanner::provision(options);
+    if (!done) {
+        std::cerr << "error: " << done.error().message << "\n";
+        return kRefused;
+    }
+    std::cout << "provisioned device " << done->device_id << " for event "
+              << done->assignment.event_id << " (" << done->assignment.event.name << "), gate "
+              << done->assignment.gate << "\n"
+              << (done->new_key ? "new device key " : "reused device key ")
+              << options.key_file.string() << " (mode 0600)\n"
+              << "device token in " << options.token_file.string() << " (mode 0600)\n"
+              << done->tickets << " tickets cached in " << options.database.string()
+              << "; clock offset " << done->clock_offset_ms << " ms\n"
+              << "next: start gate-syncd, then `gate-scanner scan --source v4l2:/dev/video0`\n";
+    return kOk;
 }
 
 }  // namespace
@@ -53,32 +273,98 @@ int check_command(const std::vector<std::string>& issuer_keys, const std::string
 int main(int argc, char** argv) {
     CLI::App app{"gate-scanner: offline-first ticket checks at the gate"};
     app.require_subcommand(1);
-
-    gate::scanner::DemoOptions demo;
-    auto* demo_cmd = app.add_subcommand("demo", "Issue, print and scan sample tickets end to end");
-    demo_cmd->add_option("--out", demo.out_dir, "Directory for the key and QR images")
+    app.set_help_all_flag("--help-all", "Show help for every command");
+    std::string db_path = default_database();
+    app.add_option("--db", db_path, "Device database (shared with gate-syncd; env GATE_DATABASE)")
         ->capture_default_str();
 
-    std::vector<std::string> issuer_keys;
-    std::string code;
-    std::string image;
-    auto* check_cmd = app.add_subcommand(
-        "check", "Check one ticket code (text or QR image) against issuer public keys");
-    check_cmd->add_option("--issuer-key", issuer_keys, "Trusted issuer public key (base58)")
+    // demo
+    gate::scanner::DemoOptions demo;
+    auto* demo_cmd =
+        app.add_subcommand("demo", "Run the offline gate flow on built-in sample data");
+    demo_cmd
+        ->add_option("--out", demo.out_dir, "Directory for the sample database, keys and QR images")
+        ->capture_default_str();
+
+    // provision
+    gate::scanner::ProvisionOptions prov;
+    bool insecure = false;
+    auto* prov_cmd = app.add_subcommand(
+        "provision", "Register this device with the backend from a setup code and fetch its cache");
+    prov_cmd
+        ->add_option("setup_code", prov.setup_code,
+                     "GATESETUP1:... from the organizer ('-' reads stdin)")
         ->required();
-    auto* code_opt = check_cmd->add_option("code", code, "The ticket code text (quote it)");
-    check_cmd->add_option("--image", image, "A PNG/JPEG image holding the QR code")
-        ->excludes(code_opt);
+    prov_cmd->add_option("--key-file", prov.key_file, "Device key file to create or reuse (0600)")
+        ->capture_default_str();
+    prov_cmd->add_option("--token-file", prov.token_file, "Where to keep the device token (0600)")
+        ->capture_default_str();
+    prov_cmd->add_option("--name", prov.device_name,
+                         "Device name shown to organizers (default: host name)");
+    prov_cmd->add_flag("--insecure", insecure, "Skip TLS certificate checks (development only)");
+
+    // scan
+    ScanArgs scan;
+    auto* scan_cmd = app.add_subcommand("scan", "Scan codes from a camera, pipe or images");
+    scan_cmd
+        ->add_option("--source", scan.source,
+                     "PATH (image or directory), file:PATH, dir:PATH, y8:WxH[:PATH] (raw luma, "
+                     "stdin by default) or v4l2:/dev/videoN[:WxH]")
+        ->required();
+    auto* json_opt = scan_cmd->add_flag("--json", scan.json, "Print every verdict as a JSON line");
+    scan_cmd->add_flag("--display", scan.display, "Full-screen display (default on a terminal)")
+        ->excludes(json_opt);
+    scan_cmd->add_flag("--mute", scan.mute, "No bell");
+    scan_cmd->add_flag("--exit", scan.exit_lane, "This is an exit lane (scans record 'out')");
+    scan_cmd
+        ->add_option("--hold-off-ms", scan.hold_off_ms,
+                     "A code held in view counts once per this long")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 60000));
+    scan_cmd->add_option("--roi", scan.roi, "Decode only inside X,Y,W,H")
+        ->delimiter(',')
+        ->expected(4);
+    scan_cmd->add_option("--downscale", scan.downscale, "Decode every Nth pixel (1..8)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 8));
+    scan_cmd->add_option("--clock-tolerance-s", scan.tolerance_s, "Grace outside validity windows")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 86400));
+
+    // check
+    std::string code;
+    bool check_exit = false, check_json = false;
+    int check_tolerance = 300;
+    auto* check_cmd =
+        app.add_subcommand("check", "Decide and record one typed or pasted code, as a scan would");
+    check_cmd->add_option("code", code, "The ticket code text (quote it; '-' reads stdin)")
+        ->required();
+    check_cmd->add_flag("--exit", check_exit, "Record it as an exit");
+    check_cmd->add_flag("--json", check_json, "Print the verdict as JSON");
+    check_cmd->add_option("--clock-tolerance-s", check_tolerance, "Grace outside validity windows")
+        ->capture_default_str();
+
+    auto* status_cmd = app.add_subcommand("status", "Show assignment, cache and sync state");
+    bool stats_json = false;
+    auto* stats_cmd = app.add_subcommand("stats", "Count scans by verdict and reason");
+    stats_cmd->add_flag("--json", stats_json, "Print as JSON");
 
     CLI11_PARSE(app, argc, argv);
 
-    if (*demo_cmd) return gate::scanner::run_demo(demo, std::cout) ? 0 : 1;
-    if (*check_cmd) {
-        if (code.empty() && image.empty()) {
-            std::cerr << "error: give a ticket code or --image FILE\n";
-            return 2;
-        }
-        return check_command(issuer_keys, code, image);
+    struct sigaction action {};
+    action.sa_handler = on_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+
+    if (*demo_cmd) return gate::scanner::run_demo(demo, std::cout) ? kOk : kRefused;
+    if (*prov_cmd) {
+        prov.database = db_path;
+        return provision_command(std::move(prov), insecure);
     }
-    return 2;
+    if (*scan_cmd) return scan_command(db_path, scan);
+    if (*check_cmd) return check_command(db_path, code, check_exit, check_json, check_tolerance);
+    if (*status_cmd) return status_command(db_path);
+    if (*stats_cmd) return stats_command(db_path, stats_json);
+    return kUsage;
 }

@@ -1,0 +1,134 @@
+#pragma once
+// DeviceStore: the gate device's SQLite database, shared by gate-scanner and gate-syncd (two
+// processes, one file, WAL). It holds the assignment, issuer keys, ticket cache, inside state,
+// the scan queue (accepted entries and rejected scans alike) and the sync status.
+// Every write is one short BEGIN IMMEDIATE transaction, so neither process stalls the other.
+// Tables and columns: docs/scanner.md.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "gate/Result.h"
+#include "gate/db/Database.h"
+#include "gate/device/SyncMessages.h"
+
+namespace gate::device {
+
+/// What the cache knows about one ticket: its row (if any) and its last scan (if any).
+struct TicketState {
+    std::optional<TicketRecord> ticket;
+    std::optional<InsideRecord> last_scan;
+};
+
+/// The sync daemon's view of the link, as the scanner shows it.
+struct SyncStatus {
+    std::int64_t device_id = 0;
+    std::string backend_url;
+    std::int64_t cursor = 0;
+    std::optional<std::int64_t> last_sync_at;     ///< Unix ms of the last successful exchange
+    std::optional<std::int64_t> last_attempt_at;  ///< Unix ms of the last exchange tried
+    std::int64_t clock_offset_ms = 0;             ///< server minus device, last known
+    bool online = false;
+    std::string last_error;        ///< empty after a success
+    std::int64_t queue_depth = 0;  ///< scans not yet accepted by the backend
+};
+
+/// Counters for `gate-scanner stats` and the display.
+struct ScanStats {
+    std::int64_t accepted = 0;  ///< entries and exits admitted
+    std::int64_t rejected = 0;
+    std::int64_t pending = 0;     ///< not yet synced
+    std::int64_t inside_now = 0;  ///< tickets whose last scan from any gate is "in"
+    std::vector<std::pair<std::string, std::int64_t>> by_reason;  ///< most frequent first
+};
+
+class DeviceStore {
+  public:
+    /// Opens (creating if needed) and migrates the database at `path`.
+    static Result<DeviceStore, db::Error> open(const std::filesystem::path& path,
+                                               const db::OpenOptions& options = {});
+
+    // ---- cache (written by provisioning and gate-syncd) ----
+
+    /// Replaces assignment, keys, tickets and inside state with the snapshot and sets the
+    /// cursor, in one transaction. This device's own accepted scans that are newer than the
+    /// snapshot's view of a ticket stay in force (they may not have reached the backend).
+    Status<db::Error> apply_snapshot(const Snapshot& snapshot);
+
+    /// Applies the page's changes above the stored cursor and moves the cursor, in one
+    /// transaction. Applying the same page twice changes nothing.
+    Status<db::Error> apply_changes(const ChangesPage& page);
+
+    /// Replaces the assignment alone (provisioning, before the first snapshot).
+    Status<db::Error> set_assignment(const Assignment& assignment);
+
+    // ---- reads for a decision ----
+
+    Result<std::optional<Assignment>, db::Error> assignment();
+    Result<std::vector<IssuerKeyRecord>, db::Error> issuer_keys();
+    Result<TicketState, db::Error> ticket_state(std::uint64_t ticket_id);
+    /// How many tickets the cache holds.
+    Result<std::int64_t, db::Error> ticket_count();
+
+    // ---- the scan queue ----
+
+    /// Commits one scan (accepted or rejected) durably, with this device's id; an accepted
+    /// one also becomes the ticket's last scan. Returns only once it is on disk: show the
+    /// verdict after this. A nonce already stored is ErrorCode::Constraint.
+    Status<db::Error> record_scan(const EntryRecord& scan);
+
+    /// Up to `limit` scans not yet synced, oldest first.
+    Result<std::vector<EntryRecord>, db::Error> pending_scans(std::size_t limit);
+
+    /// Marks the scans with these nonces synced (unknown nonces are ignored), in one
+    /// transaction. Returns how many changed.
+    Result<std::int64_t, db::Error> mark_synced(std::span<const std::string> nonces);
+
+    /// Every stored scan with this nonce count (0 or 1): for tests and audits.
+    Result<std::int64_t, db::Error> scan_count(std::string_view nonce);
+
+    Result<ScanStats, db::Error> stats();
+
+    // ---- sync status ----
+
+    Result<SyncStatus, db::Error> sync_status();
+    /// Records who this device is and where its backend lives (provisioning).
+    Status<db::Error> set_identity(std::int64_t device_id, std::string_view backend_url);
+    /// A successful exchange: online, error cleared, clock offset updated.
+    Status<db::Error> record_sync_success(std::int64_t at_ms, std::int64_t clock_offset_ms);
+    /// A failed exchange: offline, with the error text the display shows.
+    Status<db::Error> record_sync_failure(std::int64_t at_ms, std::string_view error);
+
+    /// Changes whenever the cache or sync status may have changed, through this store or
+    /// another process: readers keep parsed copies (assignment, keys) until it moves.
+    struct Version {
+        std::int64_t data_version = 0;   ///< PRAGMA data_version: other connections' commits
+        std::uint64_t local_writes = 0;  ///< cache and status writes through this store
+        bool operator==(const Version&) const = default;
+    };
+    Result<Version, db::Error> version();
+
+    /// The underlying connection, for diagnostics and tests.
+    db::Database& database() noexcept { return db_; }
+
+  private:
+    explicit DeviceStore(db::Database db) noexcept : db_(std::move(db)) {}
+
+    Status<db::Error> write_assignment(const Assignment& assignment);
+    Status<db::Error> upsert_ticket(const TicketRecord& ticket);
+    Status<db::Error> upsert_key(const IssuerKeyRecord& key);
+    Status<db::Error> merge_last_scan(const InsideRecord& scan);
+
+    db::Database db_;
+    std::uint64_t local_writes_ = 0;
+};
+
+/// SQLite integers are signed: ticket ids are stored as the same 64 bits read as signed.
+std::int64_t to_column(std::uint64_t ticket_id) noexcept;
+std::uint64_t from_column(std::int64_t stored) noexcept;
+
+}  // namespace gate::device

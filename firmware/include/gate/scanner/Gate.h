@@ -1,0 +1,74 @@
+#pragma once
+// Gate: one lane's scan path from code text to committed record. It checks the code, reads
+// the cache, decides, and commits the scan to the device store before it returns, so a
+// caller that shows the outcome never shows a verdict that is not on disk.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "gate/device/DeviceStore.h"
+#include "gate/scanner/CodeCheck.h"
+#include "gate/scanner/Decision.h"
+
+namespace gate::scanner {
+
+struct GateOptions {
+    device::Direction direction = device::Direction::In;  ///< entry lane or exit lane
+    std::int64_t clock_tolerance_ms = 5 * 60 * 1000;
+};
+
+/// Unix milliseconds from the device's wall clock; tests pass a fixed one.
+using WallClock = std::function<std::int64_t()>;
+std::int64_t system_now_ms();
+
+struct ScanOutcome {
+    Decision decision;                           ///< accepted only if also recorded
+    std::optional<ticket::TicketClaims> claims;  ///< when the code parsed
+    device::EntryRecord record;                  ///< what was committed (or would have been)
+    bool recorded = false;
+    std::string error;  ///< why nothing was recorded, for the log (empty when recorded)
+    std::chrono::microseconds decide_time{0};  ///< parse, verify, cache read and rules
+    std::chrono::microseconds commit_time{0};  ///< the durable commit
+
+    bool accepted() const noexcept { return decision.accepted; }
+};
+
+/// Counters since the store was created (stats), kept current by each scan.
+struct GateCounters {
+    std::int64_t accepted = 0;
+    std::int64_t rejected = 0;
+};
+
+class Gate {
+  public:
+    /// Borrows `store` for its lifetime.
+    Gate(device::DeviceStore& store, GateOptions options = {}, WallClock clock = system_now_ms);
+
+    /// Decides and records one scanned (or typed) code.
+    ScanOutcome scan(std::string_view text);
+
+    /// The assignment in force, if the device is provisioned.
+    const std::optional<device::Assignment>& assignment();
+    /// The sync status as last read, with this gate's own scans counted in the queue.
+    const device::SyncStatus& sync_status();
+    const GateCounters& counters() const noexcept { return counters_; }
+
+  private:
+    // Re-reads assignment, keys and sync status when the store says they may have changed.
+    Status<db::Error> refresh();
+
+    device::DeviceStore& store_;
+    GateOptions options_;
+    WallClock clock_;
+    std::optional<device::DeviceStore::Version> seen_;
+    std::optional<device::Assignment> assignment_;
+    ticket::IssuerKeyring keyring_;
+    device::SyncStatus status_;
+    GateCounters counters_;
+};
+
+}  // namespace gate::scanner

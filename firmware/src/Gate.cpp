@@ -1,0 +1,121 @@
+#include "gate/scanner/Gate.h"
+
+#include "gate/crypto/Random.h"
+#include "gate/scanner/Reasons.h"
+
+namespace gate::scanner {
+namespace {
+
+using Steady = std::chrono::steady_clock;
+
+std::chrono::microseconds since(Steady::time_point start) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(Steady::now() - start);
+}
+
+}  // namespace
+
+std::int64_t system_now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+Gate::Gate(device::DeviceStore& store, GateOptions options, WallClock clock)
+    : store_(store), options_(options), clock_(std::move(clock)) {
+    if (auto stats = store_.stats()) counters_ = {stats->accepted, stats->rejected};
+}
+
+Status<db::Error> Gate::refresh() {
+    auto version = store_.version();
+    if (!version) return fail(version.error());
+    if (seen_ && *seen_ == *version) return {};
+    auto assignment = store_.assignment();
+    if (!assignment) return fail(assignment.error());
+    auto keys = store_.issuer_keys();
+    if (!keys) return fail(keys.error());
+    auto status = store_.sync_status();
+    if (!status) return fail(status.error());
+    ticket::IssuerKeyring keyring;
+    for (const auto& key : *keys)
+        keyring.add({key.public_key, key.event_id, key.retired});
+    assignment_ = std::move(assignment).value();
+    keyring_ = std::move(keyring);
+    status_ = std::move(status).value();
+    seen_ = *version;
+    return {};
+}
+
+const std::optional<device::Assignment>& Gate::assignment() {
+    static_cast<void>(refresh());
+    return assignment_;
+}
+
+const device::SyncStatus& Gate::sync_status() {
+    static_cast<void>(refresh());
+    return status_;
+}
+
+ScanOutcome Gate::scan(std::string_view text) {
+    const auto started = Steady::now();
+    ScanOutcome out;
+    auto refused = [&](std::string_view reason, std::string error) {
+        out.decision = {false, reason, out.decision.tier};
+        out.error = std::move(error);
+        out.decide_time = since(started);
+        ++counters_.rejected;
+        return out;
+    };
+
+    if (auto refreshed = refresh(); !refreshed)
+        return refused(reason::kRecordFailed, db::to_string(refreshed.error()));
+    if (!assignment_)
+        return refused(reason::kNotProvisioned,
+                       "no assignment in the device database: run gate-scanner provision");
+
+    const CodeCheck check = check_code(text, keyring_);
+    device::TicketState cached;
+    auto parsed = ticket::parse(text);  // claims of a forged code still go into the audit
+    if (parsed) out.claims = parsed->claims;
+    if (check.genuine()) {
+        auto state = store_.ticket_state(check.code->claims.ticket_id);
+        if (!state) return refused(reason::kRecordFailed, db::to_string(state.error()));
+        cached = std::move(state).value();
+    }
+
+    const std::int64_t now = clock_();
+    const DecisionContext context{now + status_.clock_offset_ms, options_.clock_tolerance_ms,
+                                  options_.direction};
+    out.decision = decide(check, cached, *assignment_, context);
+    out.decide_time = since(started);
+
+    auto& r = out.record;
+    r.nonce = crypto::random_token(16);
+    if (out.claims) {
+        r.ticket_id = out.claims->ticket_id;
+        r.generation = out.claims->generation;
+    }
+    r.event_id = assignment_->event_id;
+    r.gate = assignment_->gate;
+    r.direction = options_.direction;
+    r.verdict = out.decision.accepted ? device::Verdict::Accepted : device::Verdict::Rejected;
+    r.reason = std::string(out.decision.reason);
+    r.scanned_at = now;
+    r.clock_offset_ms = status_.clock_offset_ms;
+
+    const auto committing = Steady::now();
+    auto committed = store_.record_scan(r);
+    out.commit_time = since(committing);
+    if (!committed) {
+        // Not on disk, so not green: the holder scans again.
+        out.decision = {false, reason::kRecordFailed, out.decision.tier};
+        out.error = db::to_string(committed.error());
+        ++counters_.rejected;
+        return out;
+    }
+    out.recorded = true;
+    ++status_.queue_depth;
+    ++(out.decision.accepted ? counters_.accepted : counters_.rejected);
+    return out;
+}
+
+}  // namespace gate::scanner

@@ -1,0 +1,167 @@
+// Provisioning against a small fake backend on loopback that speaks docs/sync-protocol.md:
+// one-time setup token, signed registration, bearer-token snapshot.
+#include "gate/scanner/Provision.h"
+
+#include <doctest/doctest.h>
+
+#include <mutex>
+#include <set>
+
+#include "ScannerFixture.h"
+#include "TestHttpServer.h"
+#include "gate/config/SecretFile.h"
+#include "gate/crypto/KeyFile.h"
+
+using namespace gate;
+namespace http_ = boost::beast::http;
+
+namespace {
+
+// The backend's side of provisioning, as the protocol document describes it.
+class FakeBackend {
+  public:
+    FakeBackend() : server_([this](const test::TestHttpServer::Request& r) { return handle(r); }) {}
+
+    std::string setup_code(const std::string& token) const {
+        return device::format_setup_code({server_.url(""), token});
+    }
+    void add_token(const std::string& token) {
+        std::lock_guard lock(mutex_);
+        tokens_.insert(token);
+    }
+    std::vector<std::string> registered_keys() const {
+        std::lock_guard lock(mutex_);
+        return keys_;
+    }
+
+  private:
+    test::TestHttpServer::Response handle(const test::TestHttpServer::Request& r) {
+        auto error = [&](unsigned status, std::string code) {
+            return test::TestHttpServer::make_response(
+                r, status, to_json(device::ApiError{code, code + " (fake backend)"}).dump());
+        };
+        std::lock_guard lock(mutex_);
+        if (r.method() == http_::verb::post && r.target() == "/api/v1/devices/register") {
+            auto request = device::parse_message<device::RegisterRequest>(r.body());
+            if (!request) return error(400, "invalid_body");
+            if (tokens_.erase(request->setup_token) == 0) return error(401, "setup_token_invalid");
+            if (!crypto::verify(request->public_key,
+                                as_bytes(device::register_signing_input(request->setup_token)),
+                                request->signature))
+                return error(400, "signature_invalid");
+            keys_.push_back(request->public_key.to_base58());
+            const device::RegisterResponse answer{17, "device-token-17", snapshot().assignment};
+            return test::TestHttpServer::make_response(r, 201, to_json(answer).dump());
+        }
+        if (r.method() == http_::verb::get && r.target() == "/api/v1/devices/me/snapshot") {
+            if (r[http_::field::authorization] != "Bearer device-token-17")
+                return error(401, "unauthorized");
+            return test::TestHttpServer::make_response(r, 200, to_json(snapshot()).dump());
+        }
+        return error(404, "not_found");
+    }
+
+    static device::Snapshot snapshot() {
+        device::Snapshot s;
+        s.cursor = 9;
+        s.server_time = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count() +
+                        60'000;  // the server's clock runs a minute ahead
+        s.assignment.device_id = 17;
+        s.assignment.event_id = 1001;
+        s.assignment.gate = "north-1";
+        s.assignment.checkin_list = {1, "North", {0, 1}, device::Reentry::Single, false};
+        s.assignment.event = {1001, "Summer Night", 0, 0};
+        s.issuer_keys = {{issuer_key(), 1001, false}};
+        s.tickets = {{42, 1, 0, device::TicketStatus::Valid},
+                     {43, 0, 0, device::TicketStatus::Frozen}};
+        return s;
+    }
+    static crypto::PublicKey issuer_key() {
+        static const auto key = crypto::KeyPair::generate().public_key();
+        return key;
+    }
+
+    mutable std::mutex mutex_;
+    std::set<std::string> tokens_;
+    std::vector<std::string> keys_;
+    test::TestHttpServer server_;  // last: stops before the state it uses is destroyed
+};
+
+scanner::ProvisionOptions options_in(const test::TempDir& dir, std::string code) {
+    scanner::ProvisionOptions o;
+    o.setup_code = std::move(code);
+    o.database = dir / "gate-device.db";
+    o.key_file = dir / "device-key.json";
+    o.token_file = dir / "device.token";
+    o.device_name = "north-1-a";
+    return o;
+}
+
+}  // namespace
+
+TEST_CASE("provisioning makes the key, registers, keeps the token and loads the cache") {
+    test::TempDir dir;
+    FakeBackend backend;
+    backend.add_token("one-time-1");
+    auto done = scanner::provision(options_in(dir, backend.setup_code("one-time-1") + "\n"));
+    REQUIRE_MESSAGE(done.ok(), done.error().message);
+    CHECK(done->device_id == 17);
+    CHECK(done->new_key);
+    CHECK(done->tickets == 2);
+    CHECK(done->clock_offset_ms > 50'000);
+    CHECK(done->clock_offset_ms < 70'000);
+
+    const auto owner_only =
+        std::filesystem::perms::owner_read | std::filesystem::perms::owner_write;
+    CHECK((std::filesystem::status(dir / "device-key.json").permissions() &
+           std::filesystem::perms::all) == owner_only);
+    CHECK((std::filesystem::status(dir / "device.token").permissions() &
+           std::filesystem::perms::all) == owner_only);
+    CHECK(config::read_secret_text(dir / "device.token") == "device-token-17");
+    const auto key = crypto::load_keypair(dir / "device-key.json").value().public_key();
+    CHECK(backend.registered_keys() == std::vector<std::string>{key.to_base58()});
+
+    auto store = device::DeviceStore::open(dir / "gate-device.db").value();
+    CHECK(store.assignment().value()->gate == "north-1");
+    CHECK(store.ticket_state(43)->ticket->status == device::TicketStatus::Frozen);
+    const auto status = store.sync_status().value();
+    CHECK(status.device_id == 17);
+    CHECK(status.cursor == 9);
+    CHECK(status.online);
+    CHECK(status.clock_offset_ms == done->clock_offset_ms);
+}
+
+TEST_CASE("a used setup code is refused with what to do, and the key is reused next time") {
+    test::TempDir dir;
+    FakeBackend backend;
+    backend.add_token("once");
+    REQUIRE(scanner::provision(options_in(dir, backend.setup_code("once"))).ok());
+    const auto key = crypto::load_keypair(dir / "device-key.json").value().public_key();
+
+    auto again = scanner::provision(options_in(dir, backend.setup_code("once")));
+    REQUIRE_FALSE(again.ok());
+    CHECK(again.error().message.find("setup_token_invalid") != std::string::npos);
+    CHECK(again.error().message.find("ask the organizer for a new one") != std::string::npos);
+
+    backend.add_token("second");
+    auto second = scanner::provision(options_in(dir, backend.setup_code("second")));
+    REQUIRE(second.ok());
+    CHECK_FALSE(second->new_key);
+    CHECK(backend.registered_keys().back() == key.to_base58());
+}
+
+TEST_CASE("a bad setup code or an unreachable backend fails early and clearly") {
+    test::TempDir dir;
+    auto bad = scanner::provision(options_in(dir, "GATESETUP1:%%%"));
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.error().message.find("copy the whole setup code again") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir / "gate-device.db"));
+
+    const auto url = "http://127.0.0.1:" + std::to_string(test::TestHttpServer::closed_port());
+    auto down = scanner::provision(options_in(dir, device::format_setup_code({url, "t"})));
+    REQUIRE_FALSE(down.ok());
+    CHECK(down.error().message.find("cannot reach the backend") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir / "device.token"));
+}
