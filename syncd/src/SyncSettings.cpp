@@ -21,8 +21,10 @@ SyncSettings sync_settings_from(const config::Config& config) {
     SyncSettings s;
     config.reject_unknown_keys(kKeys);
     s.database = config.get<std::string>("device.database", s.database.string());
+    s.token_file = config.get<std::string>("device.token_file", s.token_file.string());
     s.backend_url = config.get<std::string>("backend.url", s.backend_url);
-    if (!s.backend_url.starts_with("http://") && !s.backend_url.starts_with("https://")) {
+    if (!s.backend_url.empty() && !s.backend_url.starts_with("http://") &&
+        !s.backend_url.starts_with("https://")) {
         throw config::ConfigError(
             (config.file_name().empty() ? std::string("settings") : config.file_name()) +
             ": key \"backend.url\": expected an http:// or https:// URL, found \"" + s.backend_url +
@@ -50,8 +52,9 @@ SyncSettings sync_settings_from(const config::Config& config) {
 
 nlohmann::json to_json(const SyncSettings& s) {
     return {
-        {"device", {{"database", s.database.string()}}},
-        {"backend", {{"url", s.backend_url}}},
+        {"device", {{"database", s.database.string()}, {"token_file", s.token_file.string()}}},
+        {"backend",
+         {{"url", s.backend_url.empty() ? "(from the device database)" : s.backend_url}}},
         {"sync",
          {{"interval_ms", s.interval.count()},
           {"batch_size", s.batch_size},

@@ -17,7 +17,8 @@ LoadOptions with_env(std::map<std::string, std::string, std::less<>> env) {
     return o;
 }
 
-std::string error_of(std::string_view json, std::map<std::string, std::string, std::less<>> env = {}) {
+std::string error_of(std::string_view json,
+                     std::map<std::string, std::string, std::less<>> env = {}) {
     try {
         (void)gate::syncd::sync_settings_from(Config::parse(json, "syncd.json", with_env(env)));
     } catch (const ConfigError& e) {
@@ -30,7 +31,8 @@ std::string error_of(std::string_view json, std::map<std::string, std::string, s
 
 TEST_CASE("with no file and no environment the embedded defaults apply") {
     const auto s = gate::syncd::sync_settings_from(Config::from_defaults(with_env({})));
-    CHECK(s.backend_url == "http://127.0.0.1:8080");
+    CHECK(s.backend_url.empty());  // taken from the device database
+    CHECK(s.token_file == "device.token");
     CHECK(s.interval == 5s);
     CHECK(s.batch_size == 200);
     CHECK(s.backoff.max == 60s);

@@ -16,7 +16,9 @@ namespace gate::syncd {
 
 struct SyncSettings {
     std::filesystem::path database = "gate-device.db";  ///< shared with gate-scanner
-    std::string backend_url = "http://127.0.0.1:8080";
+    std::filesystem::path token_file = "device.token";  ///< written by provisioning, 0600
+    /// Empty: the URL stored in the device database at provisioning.
+    std::string backend_url;
     std::chrono::milliseconds interval{5'000};  ///< between syncs while online
     std::int64_t batch_size = 200;              ///< entries per push
     std::chrono::milliseconds request_timeout{15'000};

@@ -1,0 +1,68 @@
+#pragma once
+// BackendLink: the device side of docs/sync-protocol.md over HTTP. Every answer is
+// checked before it is believed; every failure is a LinkError that says whether
+// trying again later can help.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "gate/Result.h"
+#include "gate/device/SyncMessages.h"
+#include "gate/http/Client.h"
+
+namespace gate::syncd {
+
+struct LinkError {
+    enum class Kind {
+        Offline,        ///< no connection, reset, DNS: the network or the backend is down
+        Timeout,        ///< no answer in time
+        Unauthorized,   ///< the device token was revoked or is unknown: stop syncing
+        CursorExpired,  ///< the backend no longer serves changes after our cursor
+        BadAnswer,      ///< an answer that is not what the protocol says (kept nothing)
+        ServerError,    ///< 5xx or 429: the backend is struggling
+        Refused,        ///< another 4xx: the backend refused what we sent
+    };
+    Kind kind;
+    std::string message;  ///< plain words, for the scanner's status line
+
+    bool retryable() const noexcept {
+        return kind == Kind::Offline || kind == Kind::Timeout || kind == Kind::ServerError ||
+               kind == Kind::BadAnswer;
+    }
+};
+
+std::string_view to_string(LinkError::Kind kind) noexcept;
+
+/// An answer with the device-clock times around it, for the clock offset.
+template <class T>
+struct Timed {
+    T value;
+    std::int64_t sent_at_ms = 0;
+    std::int64_t received_at_ms = 0;
+};
+
+class BackendLink {
+  public:
+    using Clock = std::function<std::int64_t()>;  ///< Unix ms, device wall clock
+
+    BackendLink(std::string base_url, std::string device_token, http::ClientOptions options,
+                Clock clock);
+
+    Result<Timed<device::Snapshot>, LinkError> snapshot();
+    Result<Timed<device::ChangesPage>, LinkError> changes(std::int64_t after, std::size_t limit);
+    /// Pushes a batch; the answer must only name nonces from the batch.
+    Result<device::IngestResult, LinkError> push(const device::EntryBatch& batch);
+
+    const std::string& base_url() const noexcept { return base_url_; }
+
+  private:
+    Result<http::Response, LinkError> exchange(const http::Request& request);
+
+    std::string base_url_;
+    http::Client client_;
+    Clock clock_;
+};
+
+}  // namespace gate::syncd

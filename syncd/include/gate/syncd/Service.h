@@ -1,0 +1,24 @@
+#pragma once
+// Everything `gate-syncd run` sets up from its settings: the device store, the
+// link to the backend (URL from the settings or from provisioning, token from its
+// 0600 file), the engine and the daemon. Start-up problems are exceptions with
+// the fix in the message; the loop itself never throws.
+
+#include <stdexcept>
+
+#include "gate/syncd/Daemon.h"
+#include "gate/syncd/SyncSettings.h"
+
+namespace gate::syncd {
+
+struct StartupError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// Runs the daemon until it stops; throws StartupError when it cannot start.
+ExitCode run_service(const SyncSettings& settings, bool once, const log::Logger& logger);
+
+/// Unix milliseconds from the system clock.
+std::int64_t system_now_ms();
+
+}  // namespace gate::syncd

@@ -1,0 +1,58 @@
+#pragma once
+// SyncEngine: one sync cycle between the device store and the backend. Push the
+// scan queue in batches (a scan is marked synced only once the backend confirmed
+// it), then pull changes by cursor, or a snapshot when there is no cursor or it
+// is too old. Each step commits on its own, so a kill at any moment loses
+// nothing and a retry duplicates nothing (the backend is idempotent by nonce).
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+#include "gate/device/DeviceStore.h"
+#include "gate/syncd/BackendLink.h"
+
+namespace gate::syncd {
+
+struct CycleReport {
+    std::size_t pushed = 0;          ///< scans the backend stored
+    std::size_t duplicates = 0;      ///< scans it already had (an earlier push got through)
+    std::size_t conflicts = 0;       ///< entries it flagged (admitted elsewhere too)
+    std::size_t changes = 0;         ///< cache changes applied
+    bool snapshot = false;           ///< the cache was replaced by a snapshot
+    std::optional<LinkError> error;  ///< why the cycle stopped early, if it did
+
+    bool ok() const noexcept { return !error.has_value(); }
+};
+
+struct EngineOptions {
+    std::size_t batch_size = 200;
+    std::size_t page_limit = 1000;
+};
+
+class SyncEngine {
+  public:
+    SyncEngine(device::DeviceStore& store, BackendLink& link, BackendLink::Clock clock,
+               EngineOptions options = {});
+
+    /// Runs one cycle and records its outcome in the store's sync status (what the
+    /// scanner shows). Stops between batches when `stop` becomes true.
+    CycleReport run_cycle(const std::atomic<bool>& stop);
+
+  private:
+    std::optional<LinkError> push(CycleReport& report, const std::atomic<bool>& stop);
+    std::optional<LinkError> pull(CycleReport& report, std::int64_t& clock_offset);
+    std::optional<LinkError> take_snapshot(CycleReport& report, std::int64_t& clock_offset);
+
+    device::DeviceStore& store_;
+    BackendLink& link_;
+    BackendLink::Clock clock_;
+    EngineOptions options_;
+};
+
+/// Server minus device clock, from a server time stamped between `sent` and
+/// `received` on the device: the midpoint assumes symmetric network delay.
+std::int64_t clock_offset(std::int64_t server_time, std::int64_t sent, std::int64_t received);
+
+}  // namespace gate::syncd

@@ -1,0 +1,110 @@
+#include "gate/syncd/SyncEngine.h"
+
+namespace gate::syncd {
+
+namespace {
+
+LinkError store_error(const db::Error& e) {
+    // The local database failing is not a network problem, but it is just as
+    // transient (busy, disk full): report it and retry later.
+    return {LinkError::Kind::ServerError, "device database: " + db::to_string(e)};
+}
+
+}  // namespace
+
+std::int64_t clock_offset(std::int64_t server_time, std::int64_t sent, std::int64_t received) {
+    return server_time - (sent + (received - sent) / 2);
+}
+
+SyncEngine::SyncEngine(device::DeviceStore& store, BackendLink& link, BackendLink::Clock clock,
+                       EngineOptions options)
+    : store_(store), link_(link), clock_(std::move(clock)), options_(options) {}
+
+CycleReport SyncEngine::run_cycle(const std::atomic<bool>& stop) {
+    CycleReport report;
+    std::optional<std::int64_t> offset;
+    std::int64_t measured = 0;
+    report.error = push(report, stop);
+    if (!report.error && !stop) {
+        report.error = pull(report, measured);
+        if (!report.error) offset = measured;
+    }
+    const auto now = clock_();
+    if (report.error) {
+        (void)store_.record_sync_failure(now, report.error->message);
+    } else if (offset) {
+        (void)store_.record_sync_success(now, *offset);
+    } else if (auto status = store_.sync_status()) {
+        // Stopped after pushing: still a successful exchange; keep the last offset.
+        (void)store_.record_sync_success(now, status->clock_offset_ms);
+    }
+    return report;
+}
+
+std::optional<LinkError> SyncEngine::push(CycleReport& report, const std::atomic<bool>& stop) {
+    while (!stop) {
+        auto pending = store_.pending_scans(options_.batch_size);
+        if (!pending) return store_error(pending.error());
+        if (pending->empty()) return std::nullopt;
+
+        device::EntryBatch batch{std::move(pending).value()};
+        auto answer = link_.push(batch);
+        if (!answer) return answer.error();
+
+        std::vector<std::string> confirmed = answer->stored;
+        confirmed.insert(confirmed.end(), answer->duplicates.begin(), answer->duplicates.end());
+        auto marked = store_.mark_synced(confirmed);
+        if (!marked) return store_error(marked.error());
+        report.pushed += answer->stored.size();
+        report.duplicates += answer->duplicates.size();
+        report.conflicts += answer->conflicts.size();
+        // The backend confirmed none of them: sending the batch again now would
+        // loop forever. Leave them queued and say so.
+        if (*marked == 0) {
+            return LinkError{LinkError::Kind::BadAnswer, "backend confirmed none of " +
+                                                             std::to_string(batch.entries.size()) +
+                                                             " scans; will retry"};
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<LinkError> SyncEngine::take_snapshot(CycleReport& report, std::int64_t& offset) {
+    auto snapshot = link_.snapshot();
+    if (!snapshot) return snapshot.error();
+    if (auto applied = store_.apply_snapshot(snapshot->value); !applied) {
+        return store_error(applied.error());
+    }
+    offset =
+        clock_offset(snapshot->value.server_time, snapshot->sent_at_ms, snapshot->received_at_ms);
+    report.snapshot = true;
+    return std::nullopt;
+}
+
+std::optional<LinkError> SyncEngine::pull(CycleReport& report, std::int64_t& offset) {
+    auto status = store_.sync_status();
+    if (!status) return store_error(status.error());
+    if (status->cursor == 0) return take_snapshot(report, offset);
+
+    std::int64_t cursor = status->cursor;
+    for (;;) {
+        auto page = link_.changes(cursor, options_.page_limit);
+        if (!page) {
+            if (page.error().kind == LinkError::Kind::CursorExpired) {
+                return take_snapshot(report, offset);
+            }
+            return page.error();
+        }
+        if (auto applied = store_.apply_changes(page->value); !applied) {
+            return store_error(applied.error());
+        }
+        report.changes += page->value.changes.size();
+        offset = clock_offset(page->value.server_time, page->sent_at_ms, page->received_at_ms);
+        // Stop unless the page moved us forward: a backend that says "more" without
+        // progress must not keep us looping.
+        if (!page->value.more || page->value.cursor <= cursor) return std::nullopt;
+        cursor = page->value.cursor;
+    }
+}
+
+}  // namespace gate::syncd

@@ -1,0 +1,136 @@
+#pragma once
+// A backend that speaks docs/sync-protocol.md's device endpoints over real HTTP
+// (TestHttpServer), with switches for the failures gate-syncd must survive. The
+// real ticket-api is exercised by the end-to-end tests; this one lets unit tests
+// misbehave on purpose.
+
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "TestHttpServer.h"
+#include "gate/device/SyncMessages.h"
+
+namespace gate::test {
+
+class FakeBackend {
+  public:
+    enum class Mode { Normal, Revoked, Garbage, ServerError, AckNothing, CursorExpired };
+
+    FakeBackend() : server_([this](const TestHttpServer::Request& r) { return handle(r); }) {
+        snapshot_.assignment.event_id = 1001;
+        snapshot_.assignment.gate = "north-1";
+        snapshot_.assignment.event.id = 1001;
+    }
+
+    std::string url() const { return server_.url(""); }
+    TestHttpServer& server() { return server_; }
+
+    void set_mode(Mode mode) {
+        std::lock_guard lock(mutex_);
+        mode_ = mode;
+    }
+    void set_server_time(std::int64_t t) {
+        std::lock_guard lock(mutex_);
+        server_time_ = t;
+    }
+    /// Adds a ticket to the snapshot and as a change after the current cursor.
+    void publish_ticket(const device::TicketRecord& ticket) {
+        std::lock_guard lock(mutex_);
+        device::Change change;
+        change.seq = ++cursor_;
+        change.payload = ticket;
+        changes_.push_back(change);
+        std::erase_if(snapshot_.tickets,
+                      [&](const auto& t) { return t.ticket_id == ticket.ticket_id; });
+        snapshot_.tickets.push_back(ticket);
+    }
+    /// Each nonce the backend stored, with how many times it was pushed.
+    std::map<std::string, int> pushes() const {
+        std::lock_guard lock(mutex_);
+        return pushes_;
+    }
+    std::size_t stored() const {
+        std::lock_guard lock(mutex_);
+        return stored_.size();
+    }
+    int snapshots_served() const {
+        std::lock_guard lock(mutex_);
+        return snapshots_;
+    }
+
+  private:
+    using Request = TestHttpServer::Request;
+    using Response = TestHttpServer::Response;
+
+    Response json(const Request& r, unsigned status, const nlohmann::json& body) {
+        return TestHttpServer::make_response(r, status, body.dump(), "application/json");
+    }
+    Response error(const Request& r, unsigned status, const std::string& code) {
+        return json(r, status, device::to_json(device::ApiError{code, code}));
+    }
+
+    Response handle(const Request& r) {
+        std::lock_guard lock(mutex_);
+        if (r[boost::beast::http::field::authorization] != "Bearer device-token-1") {
+            return error(r, 401, "unauthorized");
+        }
+        switch (mode_) {
+            case Mode::Revoked:
+                return error(r, 401, "device_token_revoked");
+            case Mode::Garbage:
+                return TestHttpServer::make_response(r, 200, "<html>oops", "text/html");
+            case Mode::ServerError:
+                return error(r, 503, "unavailable");
+            default:
+                break;
+        }
+        const std::string target(r.target());
+        if (target == "/api/v1/devices/me/snapshot") {
+            ++snapshots_;
+            auto snap = snapshot_;
+            snap.cursor = cursor_;
+            snap.server_time = server_time_;
+            return json(r, 200, device::to_json(snap));
+        }
+        if (target.starts_with("/api/v1/devices/me/changes?after=")) {
+            if (mode_ == Mode::CursorExpired) return error(r, 410, "cursor_expired");
+            const auto after = std::stoll(target.substr(target.find('=') + 1));
+            device::ChangesPage page;
+            page.cursor = cursor_;
+            page.server_time = server_time_;
+            for (const auto& c : changes_) {
+                if (c.seq > after) page.changes.push_back(c);
+            }
+            return json(r, 200, device::to_json(page));
+        }
+        if (target == "/api/v1/devices/me/entries") {
+            auto batch = device::parse_message<device::EntryBatch>(r.body());
+            if (!batch) return error(r, 400, "bad_request");
+            device::IngestResult result;
+            if (mode_ == Mode::AckNothing) return json(r, 200, device::to_json(result));
+            for (const auto& e : batch->entries) {
+                ++pushes_[e.nonce];
+                (stored_.insert(e.nonce).second ? result.stored : result.duplicates)
+                    .push_back(e.nonce);
+            }
+            return json(r, 200, device::to_json(result));
+        }
+        return error(r, 404, "not_found");
+    }
+
+    mutable std::mutex mutex_;
+    Mode mode_ = Mode::Normal;
+    std::int64_t server_time_ = 1'767'225'600'000;
+    std::int64_t cursor_ = 0;
+    device::Snapshot snapshot_;
+    std::vector<device::Change> changes_;
+    std::set<std::string> stored_;
+    std::map<std::string, int> pushes_;
+    int snapshots_ = 0;
+    TestHttpServer server_;  // last: handles requests only once the rest exists
+};
+
+}  // namespace gate::test
