@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "BuiltProgram.h"
 #include "ScannerFixture.h"
 
 using namespace gate;
@@ -19,7 +20,7 @@ struct Run {
 
 Run run(const std::string& args) {
     Run r;
-    FILE* p = ::popen((std::string(GATE_SCANNER_BIN) + " " + args + " 2>&1").c_str(), "r");
+    FILE* p = ::popen((test::shell_command(GATE_SCANNER_BIN) + " " + args + " 2>&1").c_str(), "r");
     REQUIRE(p != nullptr);
     char buffer[4096];
     std::size_t n;

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "BuiltProgram.h"
 #include "ScannerFixture.h"
 
 using namespace gate;
@@ -45,8 +46,7 @@ TEST_CASE("SIGKILL mid-stream loses no admission that was shown and duplicates n
         const int null = ::open("/dev/null", O_WRONLY);
         ::dup2(null, STDERR_FILENO);
         ::close(out[0]);
-        ::execl(GATE_SCANNER_BIN, "gate-scanner", "--db", db.c_str(), "scan", "--source",
-                source.c_str(), "--json", nullptr);
+        test::exec_built(GATE_SCANNER_BIN, {"--db", db, "scan", "--source", source, "--json"});
         _exit(127);
     }
     ::close(out[1]);
@@ -110,8 +110,7 @@ TEST_CASE("SIGTERM while waiting for frames stops the scanner cleanly") {
         ::close(err[0]);
         const int null = ::open("/dev/null", O_WRONLY);
         ::dup2(null, STDOUT_FILENO);
-        ::execl(GATE_SCANNER_BIN, "gate-scanner", "--db", db.c_str(), "scan", "--source",
-                "y8:64x64", "--json", nullptr);
+        test::exec_built(GATE_SCANNER_BIN, {"--db", db, "scan", "--source", "y8:64x64", "--json"});
         _exit(127);
     }
     ::close(in[0]);
