@@ -41,6 +41,19 @@ CycleReport SyncEngine::run_cycle(const std::atomic<bool>& stop) {
     return report;
 }
 
+std::optional<LinkError> SyncEngine::confirm(const device::IngestResult& answer,
+                                             CycleReport& report, std::int64_t& marked) {
+    std::vector<std::string> confirmed = answer.stored;
+    confirmed.insert(confirmed.end(), answer.duplicates.begin(), answer.duplicates.end());
+    auto changed = store_.mark_synced(confirmed);
+    if (!changed) return store_error(changed.error());
+    marked = *changed;
+    report.pushed += answer.stored.size();
+    report.duplicates += answer.duplicates.size();
+    report.conflicts += answer.conflicts.size();
+    return std::nullopt;
+}
+
 std::optional<LinkError> SyncEngine::push(CycleReport& report, const std::atomic<bool>& stop) {
     while (!stop) {
         auto pending = store_.pending_scans(options_.batch_size);
@@ -49,21 +62,44 @@ std::optional<LinkError> SyncEngine::push(CycleReport& report, const std::atomic
 
         device::EntryBatch batch{std::move(pending).value()};
         auto answer = link_.push(batch);
-        if (!answer) return answer.error();
-
-        std::vector<std::string> confirmed = answer->stored;
-        confirmed.insert(confirmed.end(), answer->duplicates.begin(), answer->duplicates.end());
-        auto marked = store_.mark_synced(confirmed);
-        if (!marked) return store_error(marked.error());
-        report.pushed += answer->stored.size();
-        report.duplicates += answer->duplicates.size();
-        report.conflicts += answer->conflicts.size();
+        if (!answer) {
+            // The backend refuses a whole batch when one record in it is unacceptable.
+            // Find that one, so a single bad record can never block the queue.
+            if (answer.error().kind != LinkError::Kind::Refused) return answer.error();
+            if (auto e = push_one_by_one(batch, report)) return e;
+            continue;
+        }
+        std::int64_t marked = 0;
+        if (auto e = confirm(*answer, report, marked)) return e;
         // The backend confirmed none of them: sending the batch again now would
         // loop forever. Leave them queued and say so.
-        if (*marked == 0) {
+        if (marked == 0) {
             return LinkError{LinkError::Kind::BadAnswer, "backend confirmed none of " +
                                                              std::to_string(batch.entries.size()) +
                                                              " scans; will retry"};
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<LinkError> SyncEngine::push_one_by_one(const device::EntryBatch& batch,
+                                                     CycleReport& report) {
+    for (const auto& entry : batch.entries) {
+        auto answer = link_.push(device::EntryBatch{{entry}});
+        if (!answer) {
+            if (answer.error().kind != LinkError::Kind::Refused) return answer.error();
+            // Kept on the device with the reason; only its place in the queue goes.
+            if (auto set_aside = store_.mark_refused(entry.nonce, answer.error().message, clock_());
+                !set_aside) {
+                return store_error(set_aside.error());
+            }
+            ++report.refused;
+            continue;
+        }
+        std::int64_t marked = 0;
+        if (auto e = confirm(*answer, report, marked)) return e;
+        if (marked == 0) {
+            return LinkError{LinkError::Kind::BadAnswer, "backend confirmed no scan; will retry"};
         }
     }
     return std::nullopt;

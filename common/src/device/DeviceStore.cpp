@@ -10,7 +10,7 @@ namespace gate::device {
 namespace {
 
 // Never edit a released migration; add one (docs/sqlite.md).
-constexpr std::array<db::Migration, 1> kMigrations = {{
+constexpr std::array<db::Migration, 2> kMigrations = {{
     {1, R"sql(
 CREATE TABLE assignment (
     id       INTEGER PRIMARY KEY CHECK (id = 1),
@@ -63,6 +63,15 @@ CREATE TABLE sync_state (
     last_error      TEXT NOT NULL DEFAULT ''
 );
 INSERT INTO sync_state (id) VALUES (1);
+)sql"},
+    // Scans the backend refuses one by one (a record it can never accept) leave
+    // the queue so they cannot block it, but stay on the device with the reason.
+    {2, R"sql(
+CREATE TABLE scan_refused (
+    nonce      TEXT PRIMARY KEY REFERENCES scan (nonce),
+    reason     TEXT NOT NULL,
+    refused_at INTEGER NOT NULL       -- Unix ms
+);
 )sql"},
 }};
 
@@ -325,6 +334,22 @@ Result<std::int64_t, db::Error> DeviceStore::mark_synced(std::span<const std::st
     });
     if (!done) return fail(done.error());
     return changed;
+}
+
+Status<db::Error> DeviceStore::mark_refused(std::string_view nonce, std::string_view reason,
+                                            std::int64_t at_ms) {
+    return in_transaction(db_, [&]() -> Status<db::Error> {
+        if (auto s = db_.execute(
+                "INSERT OR REPLACE INTO scan_refused (nonce, reason, refused_at) VALUES (?, ?, ?)",
+                nonce, reason, at_ms);
+            !s)
+            return s;
+        return db_.execute("UPDATE scan SET synced = 1 WHERE nonce = ?", nonce);
+    });
+}
+
+Result<std::int64_t, db::Error> DeviceStore::refused_count() {
+    return db_.query_one<std::int64_t>("SELECT count(*) FROM scan_refused");
 }
 
 Result<std::int64_t, db::Error> DeviceStore::scan_count(std::string_view nonce) {

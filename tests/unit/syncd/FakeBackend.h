@@ -47,6 +47,11 @@ class FakeBackend {
                       [&](const auto& t) { return t.ticket_id == ticket.ticket_id; });
         snapshot_.tickets.push_back(ticket);
     }
+    /// Entry batches holding this nonce are refused with 400, as a malformed record would be.
+    void refuse(const std::string& nonce) {
+        std::lock_guard lock(mutex_);
+        refused_.insert(nonce);
+    }
     /// Each nonce the backend stored, with how many times it was pushed.
     std::map<std::string, int> pushes() const {
         std::lock_guard lock(mutex_);
@@ -112,6 +117,9 @@ class FakeBackend {
             device::IngestResult result;
             if (mode_ == Mode::AckNothing) return json(r, 200, device::to_json(result));
             for (const auto& e : batch->entries) {
+                if (refused_.contains(e.nonce)) return error(r, 400, "invalid_entry");
+            }
+            for (const auto& e : batch->entries) {
                 ++pushes_[e.nonce];
                 (stored_.insert(e.nonce).second ? result.stored : result.duplicates)
                     .push_back(e.nonce);
@@ -128,6 +136,7 @@ class FakeBackend {
     device::Snapshot snapshot_;
     std::vector<device::Change> changes_;
     std::set<std::string> stored_;
+    std::set<std::string> refused_;
     std::map<std::string, int> pushes_;
     int snapshots_ = 0;
     TestHttpServer server_;  // last: handles requests only once the rest exists

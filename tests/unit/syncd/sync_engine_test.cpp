@@ -191,3 +191,24 @@ TEST_CASE("a stop request ends the cycle between batches") {
     CHECK(report.pushed == 0);
     CHECK(rig.pending() == 6);
 }
+
+TEST_CASE("one record the backend refuses is set aside without blocking the others") {
+    Rig rig;
+    std::vector<std::string> nonces;
+    for (std::uint64_t t = 1; t <= 5; ++t)
+        nonces.push_back(rig.scan(t));
+    rig.backend.refuse(nonces[1]);
+    const auto report = rig.engine.run_cycle(rig.stop);
+    REQUIRE(report.ok());
+    CHECK(report.refused == 1);
+    CHECK(report.pushed == 4);
+    CHECK(rig.pending() == 0);
+    CHECK(rig.backend.stored() == 4);
+    // Still on the device, with the backend's reason, for audit.
+    CHECK(rig.store.scan_count(nonces[1]).value() == 1);
+    CHECK(rig.store.refused_count().value() == 1);
+    CHECK(rig.store.database()
+              .query_one<std::string>("SELECT reason FROM scan_refused WHERE nonce = ?", nonces[1])
+              .value()
+              .find("invalid_entry") != std::string::npos);
+}

@@ -88,6 +88,12 @@ class DeviceStore {
     /// transaction. Returns how many changed.
     Result<std::int64_t, db::Error> mark_synced(std::span<const std::string> nonces);
 
+    /// Takes a scan the backend will never accept out of the queue, keeping it and the
+    /// backend's reason on the device (table scan_refused) for audit.
+    Status<db::Error> mark_refused(std::string_view nonce, std::string_view reason,
+                                   std::int64_t at_ms);
+    Result<std::int64_t, db::Error> refused_count();
+
     /// Every stored scan with this nonce count (0 or 1): for tests and audits.
     Result<std::int64_t, db::Error> scan_count(std::string_view nonce);
 

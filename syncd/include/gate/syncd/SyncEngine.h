@@ -19,6 +19,7 @@ struct CycleReport {
     std::size_t pushed = 0;          ///< scans the backend stored
     std::size_t duplicates = 0;      ///< scans it already had (an earlier push got through)
     std::size_t conflicts = 0;       ///< entries it flagged (admitted elsewhere too)
+    std::size_t refused = 0;         ///< scans it will never take, set aside on the device
     std::size_t changes = 0;         ///< cache changes applied
     bool snapshot = false;           ///< the cache was replaced by a snapshot
     std::optional<LinkError> error;  ///< why the cycle stopped early, if it did
@@ -42,6 +43,9 @@ class SyncEngine {
 
   private:
     std::optional<LinkError> push(CycleReport& report, const std::atomic<bool>& stop);
+    std::optional<LinkError> push_one_by_one(const device::EntryBatch& batch, CycleReport& report);
+    std::optional<LinkError> confirm(const device::IngestResult& answer, CycleReport& report,
+                                     std::int64_t& marked);
     std::optional<LinkError> pull(CycleReport& report, std::int64_t& clock_offset);
     std::optional<LinkError> take_snapshot(CycleReport& report, std::int64_t& clock_offset);
 

@@ -49,7 +49,7 @@ TEST_CASE("a new store has its schema, WAL, and an empty sync state") {
     auto store = open_store(dir / "scanner.db");
     CHECK(store.database().query_one<std::string>("PRAGMA journal_mode").value() == "wal");
     CHECK(store.database().query_one<std::int64_t>("PRAGMA synchronous").value() == 2);  // FULL
-    CHECK(store.database().query_one<std::int64_t>("PRAGMA user_version").value() == 1);
+    CHECK(store.database().query_one<std::int64_t>("PRAGMA user_version").value() == 2);
     auto status = store.sync_status();
     REQUIRE(status.ok());
     CHECK(status->cursor == 0);
