@@ -1,0 +1,44 @@
+#pragma once
+// The REST API: every route of ticket-api registered on a Router over the services it
+// needs. Handlers are plain functions of a Request; docs/api.md describes each route.
+
+#include "gate/backend/Clock.h"
+#include "gate/backend/KeyVault.h"
+#include "gate/backend/Mailer.h"
+#include "gate/backend/Metrics.h"
+#include "gate/backend/RateLimiter.h"
+#include "gate/backend/Router.h"
+#include "gate/backend/Settings.h"
+#include "gate/backend/Store.h"
+#include "gate/log/Logger.h"
+
+namespace gate::backend {
+
+/// What the handlers borrow; the App (or a test) owns each part.
+struct Services {
+    Store& store;
+    const Clock& clock;
+    Random& random;
+    const Settings& settings;
+    const KeyVault& keys;
+    Mailer& mailer;
+    RateLimiter& limiter;
+    Metrics& metrics;
+    log::Logger logger;
+};
+
+void add_auth_routes(Router& router, Services& services);
+void add_event_routes(Router& router, Services& services);
+void add_ticket_routes(Router& router, Services& services);
+void add_validation_routes(Router& router, Services& services);
+void add_transfer_routes(Router& router, Services& services);
+void add_device_routes(Router& router, Services& services);
+void add_ops_routes(Router& router, Services& services);
+
+/// All of the above.
+Router make_router(Services& services);
+
+/// The fixed text a wallet signs to sign in (docs/api.md, "Sign-in").
+std::string sign_in_message(std::string_view wallet, std::string_view nonce);
+
+}  // namespace gate::backend

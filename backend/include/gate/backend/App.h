@@ -1,0 +1,46 @@
+#pragma once
+// App: the whole service without its transport: settings, store, keys, mailer, limits,
+// metrics and the router, with handle() as the one entry point the Server (or a test) calls.
+
+#include <memory>
+
+#include "gate/backend/Api.h"
+
+namespace gate::backend {
+
+class App {
+  public:
+    /// Opens the database (creating and migrating it) and the master key file. Throws
+    /// config::ConfigError when either cannot be used: the service cannot start.
+    App(Settings settings, log::Logger logger, std::unique_ptr<Clock> clock = nullptr,
+        std::unique_ptr<Random> random = nullptr, std::unique_ptr<Mailer> mailer = nullptr);
+    ~App();
+    App(const App&) = delete;
+    App& operator=(const App&) = delete;
+
+    /// Routes the request and records its metrics. Never throws.
+    Response handle(Request request);
+
+    /// Housekeeping run now and then: drops change-log rows older than the retention.
+    void maintain();
+
+    const Router& router() const { return *router_; }
+    Store& store() { return *store_; }
+    const Settings& settings() const { return settings_; }
+    Metrics& metrics() { return metrics_; }
+
+  private:
+    Settings settings_;
+    log::Logger logger_;
+    std::unique_ptr<Clock> clock_;
+    std::unique_ptr<Random> random_;
+    std::unique_ptr<Store> store_;
+    std::unique_ptr<KeyVault> keys_;
+    std::unique_ptr<Mailer> mailer_;
+    std::unique_ptr<RateLimiter> limiter_;
+    Metrics metrics_;
+    std::unique_ptr<Services> services_;
+    std::unique_ptr<Router> router_;
+};
+
+}  // namespace gate::backend

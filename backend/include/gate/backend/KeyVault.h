@@ -1,0 +1,33 @@
+#pragma once
+// KeyVault: the events' issuer keys. New keys are generated here and their secret halves
+// sealed (XSalsa20-Poly1305) with the server's master key before they reach the database;
+// the master key lives in a 0600 file beside it, created on first start.
+
+#include <filesystem>
+#include <string>
+
+#include "gate/Result.h"
+#include "gate/backend/Model.h"
+#include "gate/crypto/Ed25519.h"
+#include "gate/crypto/SecretBox.h"
+
+namespace gate::backend {
+
+class KeyVault {
+  public:
+    explicit KeyVault(crypto::SecretKey master) : master_(master) {}
+
+    /// Reads the master key file (base64url of 32 bytes, mode 0600), creating it with a
+    /// fresh key when missing. Throws config::ConfigError for an insecure or broken file.
+    static KeyVault open(const std::filesystem::path& master_key_file);
+
+    /// A fresh issuer key pair, sealed for storage.
+    IssuerKeyRecord generate(std::int64_t event_id, std::int64_t now) const;
+    /// The key pair of a stored record; an error if the seal does not open (wrong master key).
+    Result<crypto::KeyPair, std::string> unseal(const IssuerKeyRecord& record) const;
+
+  private:
+    crypto::SecretKey master_;
+};
+
+}  // namespace gate::backend

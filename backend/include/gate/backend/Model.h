@@ -1,0 +1,151 @@
+#pragma once
+// The records the backend keeps, as plain values passed between the API handlers and
+// the repository (Store). Times are Unix milliseconds; money is integer cents.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gate/Bytes.h"
+
+namespace gate::backend {
+
+enum class Role { Holder, Validator, Organizer };
+std::string_view to_string(Role role) noexcept;
+std::optional<Role> role_from(std::string_view name) noexcept;
+
+/// Who a bearer token belongs to.
+struct Principal {
+    std::int64_t user_id = 0;
+    std::string wallet;
+    Role role = Role::Holder;
+    std::int64_t expires_at = 0;
+};
+
+struct Tier {
+    int index = 0;  ///< the ticket code's tier byte
+    std::string name;
+    std::int64_t price_cents = 0;
+    std::int64_t limit = 0;  ///< at most this many of the tier are sold
+    std::int64_t sold = 0;   ///< sold and held by live reservations
+};
+
+struct Event {
+    std::int64_t id = 0;
+    std::int64_t organizer_id = 0;
+    std::string organizer_wallet;
+    std::string name;
+    std::string venue;
+    std::string description;
+    std::string image_url;
+    std::int64_t starts_at = 0;
+    std::int64_t ends_at = 0;
+    std::int64_t capacity = 0;
+    std::int64_t sold = 0;
+    std::string status = "active";  ///< active | cancelled
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+    std::vector<Tier> tiers;
+};
+
+/// Which events a listing wants. `when`: upcoming (not started), active (started, not
+/// ended), current (upcoming or active), past, all.
+struct EventFilter {
+    std::string when = "current";
+    std::optional<std::string> status;
+    std::optional<std::string> venue;
+    std::optional<std::string> name_contains;
+    std::optional<std::int64_t> organizer_id;
+    std::optional<std::int64_t> starts_after;
+    std::optional<std::int64_t> starts_before;
+    std::int64_t now = 0;
+    std::int64_t limit = 50;
+    std::int64_t offset = 0;
+};
+
+struct EventPage {
+    std::vector<Event> events;
+    std::int64_t total = 0;
+};
+
+/// An update: unset fields stay as they are.
+struct EventPatch {
+    std::optional<std::string> name, venue, description, image_url, status;
+    std::optional<std::int64_t> starts_at, ends_at, capacity;
+};
+
+struct TierCount {
+    int tier = 0;
+    std::string name;
+    std::int64_t sold = 0;
+    std::int64_t limit = 0;
+};
+
+struct GateCount {
+    std::string gate;
+    std::int64_t entries = 0;
+};
+
+struct EventStats {
+    std::int64_t capacity = 0;
+    std::int64_t sold = 0;
+    std::vector<TierCount> tiers;
+    std::int64_t inside_now = 0;
+    std::vector<GateCount> gates;
+    std::int64_t conflicts = 0;
+    std::int64_t rejected_scans = 0;
+};
+
+/// An issuer key of an event; the secret half is sealed with the server's master key.
+struct IssuerKeyRecord {
+    std::int64_t id = 0;
+    std::int64_t event_id = 0;
+    std::string public_key;  ///< base58
+    Bytes sealed_secret;
+    bool retired = false;
+    std::int64_t created_at = 0;
+};
+
+struct Reservation {
+    std::int64_t id = 0;
+    std::int64_t event_id = 0;
+    int tier = 0;
+    std::int64_t quantity = 0;
+    std::int64_t unit_price_cents = 0;
+    std::int64_t expires_at = 0;
+};
+
+struct Payment {
+    std::string external_id;
+    std::int64_t amount_cents = 0;
+    std::string currency = "USD";
+    std::string method;
+    std::string status;  ///< completed | failed
+};
+
+struct Ticket {
+    std::int64_t id = 0;
+    std::int64_t event_id = 0;
+    std::string owner_wallet;
+    int tier = 0;
+    std::int64_t generation = 0;
+    std::string status = "valid";  ///< valid | revoked | frozen
+    std::int64_t price_cents = 0;
+    std::int64_t created_at = 0;
+    bool transfer_pending = false;
+};
+
+/// What a validation decided, with the ticket it concerned (if any).
+struct Verdict {
+    bool accepted = false;
+    std::string reason;  ///< the scanner's reason codes (docs/api.md, "Validation")
+};
+
+struct PendingTransfer {
+    std::int64_t id = 0;
+    std::int64_t ticket_id = 0;
+    std::int64_t expires_at = 0;
+};
+
+}  // namespace gate::backend

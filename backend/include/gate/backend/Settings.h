@@ -1,0 +1,65 @@
+#pragma once
+// The ticket-api's settings: embedded defaults (so it runs with no file), a JSON file and
+// GATE_* environment overrides through gate::config. Keys and defaults: docs/api.md.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "gate/config/Config.h"
+#include "gate/log/LogSettings.h"
+
+namespace gate::backend {
+
+struct RateRule {
+    std::int64_t per_minute = 0;  ///< 0: unlimited
+    std::int64_t burst = 0;
+};
+
+struct Settings {
+    // Transport.
+    std::string address = "127.0.0.1";
+    std::uint16_t port = 8080;
+    std::size_t threads = 2;
+    std::chrono::milliseconds read_timeout{
+        10000};  ///< a whole request (and a keep-alive wait) must fit in this
+    std::chrono::milliseconds write_timeout{10000};
+    std::size_t max_body_bytes = 1024 * 1024;
+    std::size_t max_header_bytes = 8 * 1024;
+    // Storage and keys.
+    std::filesystem::path database_path = "ticket-api.db";
+    std::filesystem::path master_key_file = "ticket-api.master-key";
+    // Auth.
+    std::chrono::milliseconds token_ttl{15 * 60 * 1000};
+    std::chrono::milliseconds nonce_ttl{5 * 60 * 1000};
+    std::vector<std::string> organizers;  ///< wallets that sign in as organizers
+    std::vector<std::string> validators;  ///< wallets that sign in as validators
+    // Selling and transfers.
+    std::chrono::milliseconds reservation_ttl{5 * 60 * 1000};
+    std::chrono::milliseconds claim_ttl{24 * 60 * 60 * 1000};
+    std::chrono::milliseconds code_valid_before_start{12 * 60 * 60 * 1000};
+    std::chrono::milliseconds change_retention{7LL * 24 * 60 * 60 * 1000};
+    // Mail and links.
+    std::string smtp_url;  ///< empty: email transfers are refused (503 mail_unavailable)
+    std::string mail_from = "tickets@gate.localhost";
+    std::chrono::milliseconds mail_timeout{10000};
+    std::string public_base_url = "http://127.0.0.1:8080";
+    std::string chain_rpc_url;  ///< empty: chain not configured
+    // Rate limits per user (sign-in: per wallet and per client address) and per device.
+    RateRule sign_in_limit{20, 20};  ///< burst: a minute's worth at once
+    RateRule mint_limit{60, 60};
+    RateRule validate_limit{1200, 1200};
+    log::LogSettings log;
+};
+
+/// Reads settings from `config`; throws config::ConfigError naming key and source.
+Settings settings_from(const config::Config& config);
+/// Every key the service knows (for reject_unknown_keys).
+std::vector<std::string_view> settings_keys();
+/// The effective settings as JSON (check-config), secrets omitted.
+nlohmann::json to_json(const Settings& settings);
+
+}  // namespace gate::backend

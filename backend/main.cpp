@@ -1,0 +1,76 @@
+// ticket-api: command-line wiring over gate::backend. `serve` (the default) runs the
+// REST service until SIGTERM or SIGINT; `check-config` prints the effective settings.
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include "gate/backend/App.h"
+#include "gate/backend/Server.h"
+#include "gate/config/ConfigError.h"
+
+int main(int argc, char** argv) {
+    CLI::App cli{"ticket-api: the gate ticketing REST service"};
+    std::string config_path;
+    cli.add_option("--config", config_path,
+                   "JSON settings file (optional; GATE_* environment variables override it)");
+    auto* check = cli.add_subcommand(
+        "check-config", "Validate the settings and print the effective values as JSON");
+    cli.add_subcommand("serve", "Run the service (the default)");
+    CLI11_PARSE(cli, argc, argv);
+
+    // Block the stop signals in every thread; the main thread waits for them below.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+    try {
+        gate::config::LoadOptions options;
+        options.file_optional = config_path.empty();
+        const auto config = config_path.empty() ? gate::config::Config::from_defaults(options)
+                                                : gate::config::Config::load(config_path, options);
+        const auto keys = gate::backend::settings_keys();
+        config.reject_unknown_keys(keys);
+        const auto settings = gate::backend::settings_from(config);
+        if (*check) {
+            std::cout << gate::backend::to_json(settings).dump(2) << "\n";
+            return 0;
+        }
+        auto logger = gate::log::make_logger(settings.log, "ticket-api");
+        for (const auto& unknown : config.unknown_env_overrides(keys))
+            logger.warn(unknown.message());
+
+        gate::backend::App app(settings, logger);
+        gate::backend::Server server(
+            settings, [&app](gate::backend::Request r) { return app.handle(std::move(r)); },
+            logger.child("http"));
+        server.start();
+        std::cout << "ticket-api listening on " << settings.address << ":" << server.port()
+                  << std::endl;
+
+        std::atomic<bool> done{false};
+        std::thread housekeeping([&] {
+            while (!done) {
+                app.maintain();
+                for (int i = 0; i < 600 && !done; ++i)
+                    std::this_thread::sleep_for(std::chrono::milliseconds{100});
+            }
+        });
+        int signal = 0;
+        sigwait(&stop_signals, &signal);
+        logger.info("stopping", {{"signal", signal}});
+        server.stop();
+        done = true;
+        housekeeping.join();
+        std::cout << "ticket-api stopped" << std::endl;
+        return 0;
+    } catch (const gate::config::ConfigError& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return 1;
+    }
+}

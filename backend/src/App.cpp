@@ -1,0 +1,52 @@
+#include "gate/backend/App.h"
+
+#include <chrono>
+
+#include "gate/config/ConfigError.h"
+
+namespace gate::backend {
+
+App::App(Settings settings, log::Logger logger, std::unique_ptr<Clock> clock,
+         std::unique_ptr<Random> random, std::unique_ptr<Mailer> mailer)
+    : settings_(std::move(settings)),
+      logger_(std::move(logger)),
+      clock_(clock ? std::move(clock) : std::make_unique<SystemClock>()),
+      random_(random ? std::move(random) : std::make_unique<SecureRandom>()) {
+    SqliteOptions options;
+    options.path = settings_.database_path;
+    options.connections = settings_.threads + 1;
+    auto store = open_sqlite_store(options, logger_.child("store"));
+    if (!store.ok()) throw config::ConfigError("database.path: " + store.error());
+    store_ = std::move(store).value();
+    keys_ = std::make_unique<KeyVault>(KeyVault::open(settings_.master_key_file));
+    mailer_ = mailer ? std::move(mailer)
+                     : std::make_unique<SmtpMailer>(settings_.smtp_url, settings_.mail_from,
+                                                    settings_.mail_timeout);
+    limiter_ = std::make_unique<RateLimiter>(*clock_);
+    services_ =
+        std::make_unique<Services>(Services{*store_, *clock_, *random_, settings_, *keys_, *mailer_,
+                                            *limiter_, metrics_, logger_.child("api")});
+    router_ = std::make_unique<Router>(make_router(*services_));
+}
+
+App::~App() = default;
+
+Response App::handle(Request request) {
+    const auto started = std::chrono::steady_clock::now();
+    const Method method = request.method;
+    std::string route =
+        router_->match_pattern(method == Method::Head ? Method::Get : method, request.path);
+    Response response = router_->handle(std::move(request));
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+    metrics_.observe_request(to_string(method), route.empty() ? "unmatched" : route,
+                             response.status, took.count());
+    return response;
+}
+
+void App::maintain() {
+    if (auto pruned = store_->prune_changes(clock_->now_ms() - settings_.change_retention.count());
+        !pruned.ok())
+        logger_.warn("change log pruning failed", {{"error", pruned.error().message}});
+}
+
+}  // namespace gate::backend

@@ -1,0 +1,216 @@
+// Events: create (organizer), list and get (public), update and statistics (the owner).
+#include "ApiSupport.h"
+
+namespace gate::backend {
+
+namespace {
+
+constexpr std::int64_t kMaxTime = 4102444800000;  // 2100-01-01: codes hold 32-bit seconds
+
+void check_image_url(JsonBody& body, const std::optional<std::string>& url) {
+    if (url && !url->empty() && url->rfind("https://", 0) != 0 && url->rfind("http://", 0) != 0)
+        body.add_error("image_url", "invalid", "must be an http(s) URL");
+}
+
+ApiResult<Event> read_new_event(Services& s, const std::string& text, const Principal& who) {
+    auto parsed = JsonBody::parse(text);
+    if (!parsed.ok()) return fail(parsed.error());
+    JsonBody& body = *parsed;
+    const auto now = s.clock.now_ms();
+    Event e;
+    auto name = body.text("name", Need::Required, 100);
+    auto venue = body.text("venue", Need::Required, 100);
+    auto description = body.text("description", Need::Optional, 2000, 0);
+    auto image_url = body.text("image_url", Need::Optional, 500, 0);
+    check_image_url(body, image_url);
+    auto starts = body.integer("starts_at", Need::Required, 0, kMaxTime);
+    auto ends = body.integer("ends_at", Need::Required, 0, kMaxTime);
+    auto capacity = body.integer("capacity", Need::Required, 1, 100000);
+    if (starts && *starts <= now) body.add_error("starts_at", "invalid", "must be in the future");
+    if (starts && ends && *ends <= *starts)
+        body.add_error("ends_at", "invalid", "must be after starts_at");
+    auto tiers = body.array("tiers", Need::Required, 1, 16);
+    if (tiers) {
+        for (std::size_t i = 0; i < tiers->size(); ++i) {
+            const std::string prefix = "tiers[" + std::to_string(i) + "]";
+            if (!(*tiers)[i].is_object()) {
+                body.add_error(prefix, "wrong_type", "must be an object");
+                continue;
+            }
+            JsonBody tier((*tiers)[i], prefix);
+            auto tier_name = tier.text("name", Need::Required, 50);
+            auto price = tier.integer("price_cents", Need::Required, 0, 100000000);
+            auto limit = tier.integer("limit", Need::Optional, 1, 100000);
+            if (limit && capacity && *limit > *capacity)
+                tier.add_error(prefix + ".limit", "out_of_range", "must not exceed capacity");
+            body.absorb(tier);
+            if (tier_name && price)
+                e.tiers.push_back({static_cast<int>(i), *tier_name, *price,
+                                   limit.value_or(capacity.value_or(1)), 0});
+        }
+    }
+    if (auto done = body.finish(); !done.ok()) return fail(done.error());
+    e.organizer_id = who.user_id;
+    e.organizer_wallet = who.wallet;
+    e.name = *name;
+    e.venue = *venue;
+    e.description = description.value_or("");
+    e.image_url = image_url.value_or("");
+    e.starts_at = *starts;
+    e.ends_at = *ends;
+    e.capacity = *capacity;
+    e.created_at = now;
+    e.updated_at = now;
+    return e;
+}
+
+ApiResult<EventPatch> read_patch(Services& s, const std::string& text) {
+    auto parsed = JsonBody::parse(text);
+    if (!parsed.ok()) return fail(parsed.error());
+    JsonBody& body = *parsed;
+    EventPatch p;
+    p.name = body.text("name", Need::Optional, 100);
+    p.venue = body.text("venue", Need::Optional, 100);
+    p.description = body.text("description", Need::Optional, 2000, 0);
+    p.image_url = body.text("image_url", Need::Optional, 500, 0);
+    check_image_url(body, p.image_url);
+    p.starts_at = body.integer("starts_at", Need::Optional, 0, kMaxTime);
+    p.ends_at = body.integer("ends_at", Need::Optional, 0, kMaxTime);
+    p.capacity = body.integer("capacity", Need::Optional, 1, 100000);
+    p.status = body.text("status", Need::Optional, 20);
+    if (p.status && *p.status != "active" && *p.status != "cancelled")
+        body.add_error("status", "invalid", "must be active or cancelled");
+    if (p.starts_at && *p.starts_at <= s.clock.now_ms())
+        body.add_error("starts_at", "invalid", "must be in the future");
+    if (body.has("tiers")) body.add_error("tiers", "invalid", "tiers cannot change after creation");
+    if (auto done = body.finish(); !done.ok()) return fail(done.error());
+    return p;
+}
+
+/// The event, if `who` organizes it: 404 when missing, 403 for another organizer's.
+ApiResult<Event> owned_event(Services& s, const Request& r, const Principal& who) {
+    auto id = path_id(r, "id", "event");
+    if (!id.ok()) return fail(id.error());
+    auto event = s.store.get_event(*id);
+    if (!event.ok()) return fail(event.error());
+    if (!event->has_value()) return fail(not_found("event"));
+    if ((*event)->organizer_id != who.user_id)
+        return fail(forbidden("this event belongs to another organizer"));
+    return std::move(**event);
+}
+
+ApiResult<EventFilter> read_filter(Services& s, const Request& r) {
+    EventFilter f;
+    f.now = s.clock.now_ms();
+    JsonBody errors(nlohmann::json::object(), "");
+    auto integer = [&](std::string_view name, std::int64_t min,
+                       std::int64_t max) -> std::optional<std::int64_t> {
+        auto text = r.query_value(name);
+        if (!text) return std::nullopt;
+        auto v = parse_int(*text);
+        if (!v || *v < min || *v > max) {
+            errors.add_error(std::string(name), "out_of_range",
+                             "must be an integer between " + std::to_string(min) + " and " +
+                                 std::to_string(max));
+            return std::nullopt;
+        }
+        return v;
+    };
+    if (auto when = r.query_value("when")) {
+        if (*when != "upcoming" && *when != "active" && *when != "current" && *when != "past" &&
+            *when != "all")
+            errors.add_error("when", "invalid", "must be upcoming, active, current, past or all");
+        else
+            f.when = std::string(*when);
+    }
+    if (auto status = r.query_value("status")) f.status = std::string(*status);
+    if (auto venue = r.query_value("venue")) f.venue = std::string(*venue);
+    if (auto q = r.query_value("q")) f.name_contains = std::string(*q);
+    f.starts_after = integer("starts_after", 0, kMaxTime);
+    f.starts_before = integer("starts_before", 0, kMaxTime);
+    f.limit = integer("limit", 1, 100).value_or(50);
+    f.offset = integer("offset", 0, 1000000000).value_or(0);
+    if (auto organizer = integer("organizer_id", 1, INT64_MAX)) f.organizer_id = organizer;
+    if (auto done = errors.finish(); !done.ok()) return fail(done.error());
+    return f;
+}
+
+}  // namespace
+
+void add_event_routes(Router& router, Services& s) {
+    router.add(
+        Method::Post, "/api/v1/events", handler([&s](Request& r) -> ApiResult<Response> {
+            auto who = require_role(s, r, {Role::Organizer});
+            if (!who.ok()) return fail(who.error());
+            auto event = read_new_event(s, r.body, *who);
+            if (!event.ok()) return fail(event.error());
+            auto created = s.store.create_event(*event, s.keys.generate(0, event->created_at));
+            if (!created.ok()) return fail(created.error());
+            s.logger.info("event created", {{"event_id", created->id}, {"organizer", who->wallet}});
+            Response response = json_response(201, event_json(*created));
+            response.headers.set("Location", "/api/v1/events/" + std::to_string(created->id));
+            return response;
+        }));
+
+    router.add(Method::Get, "/api/v1/events", handler([&s](Request& r) -> ApiResult<Response> {
+                   auto filter = read_filter(s, r);
+                   if (!filter.ok()) return fail(filter.error());
+                   auto page = s.store.list_events(*filter);
+                   if (!page.ok()) return fail(page.error());
+                   auto events = nlohmann::json::array();
+                   for (const auto& e : page->events)
+                       events.push_back(event_json(e));
+                   return json_response(200, {{"events", std::move(events)},
+                                              {"total", page->total},
+                                              {"limit", filter->limit},
+                                              {"offset", filter->offset}});
+               }));
+
+    router.add(Method::Get, "/api/v1/events/{id}", handler([&s](Request& r) -> ApiResult<Response> {
+                   auto id = path_id(r, "id", "event");
+                   if (!id.ok()) return fail(id.error());
+                   auto event = s.store.get_event(*id);
+                   if (!event.ok()) return fail(event.error());
+                   if (!event->has_value()) return fail(not_found("event"));
+                   return json_response(200, event_json(**event));
+               }));
+
+    router.add(Method::Put, "/api/v1/events/{id}", handler([&s](Request& r) -> ApiResult<Response> {
+                   auto who = require_role(s, r, {Role::Organizer});
+                   if (!who.ok()) return fail(who.error());
+                   auto event = owned_event(s, r, *who);
+                   if (!event.ok()) return fail(event.error());
+                   auto patch = read_patch(s, r.body);
+                   if (!patch.ok()) return fail(patch.error());
+                   auto updated = s.store.update_event(event->id, *patch, s.clock.now_ms());
+                   if (!updated.ok()) return fail(updated.error());
+                   return json_response(200, event_json(*updated));
+               }));
+
+    router.add(
+        Method::Get, "/api/v1/events/{id}/stats", handler([&s](Request& r) -> ApiResult<Response> {
+            auto who = require_role(s, r, {Role::Organizer});
+            if (!who.ok()) return fail(who.error());
+            auto event = owned_event(s, r, *who);
+            if (!event.ok()) return fail(event.error());
+            auto stats = s.store.event_stats(event->id);
+            if (!stats.ok()) return fail(stats.error());
+            auto tiers = nlohmann::json::array();
+            for (const auto& t : stats->tiers)
+                tiers.push_back(
+                    {{"tier", t.tier}, {"name", t.name}, {"sold", t.sold}, {"limit", t.limit}});
+            auto gates = nlohmann::json::array();
+            for (const auto& g : stats->gates)
+                gates.push_back({{"gate", g.gate}, {"entries", g.entries}});
+            return json_response(200, {{"event_id", event->id},
+                                       {"capacity", stats->capacity},
+                                       {"sold", stats->sold},
+                                       {"tiers", std::move(tiers)},
+                                       {"inside_now", stats->inside_now},
+                                       {"gates", std::move(gates)},
+                                       {"conflicts", stats->conflicts},
+                                       {"rejected_scans", stats->rejected_scans}});
+        }));
+}
+
+}  // namespace gate::backend

@@ -1,0 +1,200 @@
+#include "Schema.h"
+
+#include <array>
+
+namespace gate::backend {
+
+namespace {
+
+// Version 1: the design document's tables (events, tickets, transfers, validations,
+// payments) made consistent, plus users, sign-in, issuer keys, reservations, entries,
+// devices and the change log devices sync from. Times are Unix ms, money integer cents.
+constexpr std::string_view kV1 = R"sql(
+CREATE TABLE users (
+    id          INTEGER PRIMARY KEY,
+    wallet      TEXT NOT NULL UNIQUE,
+    role        TEXT NOT NULL CHECK (role IN ('holder', 'validator', 'organizer')),
+    created_at  INTEGER NOT NULL
+);
+CREATE TABLE auth_nonces (
+    nonce_hash  TEXT PRIMARY KEY,
+    wallet      TEXT NOT NULL,
+    expires_at  INTEGER NOT NULL
+);
+CREATE TABLE sessions (
+    token_hash  TEXT PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES users(id),
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL
+);
+CREATE TABLE events (
+    id            INTEGER PRIMARY KEY,
+    organizer_id  INTEGER NOT NULL REFERENCES users(id),
+    name          TEXT NOT NULL,
+    venue         TEXT NOT NULL,
+    description   TEXT NOT NULL DEFAULT '',
+    image_url     TEXT NOT NULL DEFAULT '',
+    starts_at     INTEGER NOT NULL,
+    ends_at       INTEGER NOT NULL CHECK (ends_at > starts_at),
+    capacity      INTEGER NOT NULL CHECK (capacity BETWEEN 1 AND 100000),
+    tickets_sold  INTEGER NOT NULL DEFAULT 0 CHECK (tickets_sold >= 0 AND tickets_sold <= capacity),
+    status        TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'cancelled')),
+    created_at    INTEGER NOT NULL,
+    updated_at    INTEGER NOT NULL
+);
+CREATE INDEX idx_events_starts_at ON events(starts_at);
+CREATE INDEX idx_events_organizer ON events(organizer_id);
+CREATE TABLE event_tiers (
+    event_id      INTEGER NOT NULL REFERENCES events(id),
+    tier          INTEGER NOT NULL CHECK (tier BETWEEN 0 AND 255),
+    name          TEXT NOT NULL,
+    price_cents   INTEGER NOT NULL CHECK (price_cents >= 0),
+    ticket_limit  INTEGER NOT NULL CHECK (ticket_limit >= 1),
+    sold          INTEGER NOT NULL DEFAULT 0 CHECK (sold >= 0 AND sold <= ticket_limit),
+    PRIMARY KEY (event_id, tier)
+);
+CREATE TABLE issuer_keys (
+    id             INTEGER PRIMARY KEY,
+    event_id       INTEGER NOT NULL REFERENCES events(id),
+    public_key     TEXT NOT NULL UNIQUE,
+    sealed_secret  BLOB NOT NULL,
+    retired        INTEGER NOT NULL DEFAULT 0,
+    created_at     INTEGER NOT NULL
+);
+CREATE TABLE reservations (
+    id           INTEGER PRIMARY KEY,
+    event_id     INTEGER NOT NULL REFERENCES events(id),
+    tier         INTEGER NOT NULL,
+    quantity     INTEGER NOT NULL CHECK (quantity BETWEEN 1 AND 100),
+    user_id      INTEGER NOT NULL REFERENCES users(id),
+    status       TEXT NOT NULL CHECK (status IN ('held', 'completed', 'released', 'expired')),
+    created_at   INTEGER NOT NULL,
+    expires_at   INTEGER NOT NULL
+);
+CREATE INDEX idx_reservations_held ON reservations(status, expires_at);
+CREATE TABLE payments (
+    id              INTEGER PRIMARY KEY,
+    reservation_id  INTEGER NOT NULL REFERENCES reservations(id),
+    external_id     TEXT NOT NULL UNIQUE,
+    amount_cents    INTEGER NOT NULL CHECK (amount_cents >= 0),
+    currency        TEXT NOT NULL,
+    method          TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('completed', 'failed')),
+    created_at      INTEGER NOT NULL
+);
+CREATE TABLE tickets (
+    id                    INTEGER PRIMARY KEY,
+    event_id              INTEGER NOT NULL REFERENCES events(id),
+    owner_wallet          TEXT NOT NULL,
+    tier                  INTEGER NOT NULL,
+    generation            INTEGER NOT NULL DEFAULT 0,
+    status                TEXT NOT NULL DEFAULT 'valid' CHECK (status IN ('valid', 'revoked', 'frozen')),
+    purchase_price_cents  INTEGER NOT NULL,
+    payment_id            INTEGER REFERENCES payments(id),
+    created_at            INTEGER NOT NULL,
+    updated_at            INTEGER NOT NULL
+);
+CREATE INDEX idx_tickets_event ON tickets(event_id);
+CREATE INDEX idx_tickets_owner ON tickets(owner_wallet);
+CREATE TABLE transfers (
+    id            INTEGER PRIMARY KEY,
+    ticket_id     INTEGER NOT NULL REFERENCES tickets(id),
+    kind          TEXT NOT NULL CHECK (kind IN ('direct', 'email')),
+    from_wallet   TEXT NOT NULL,
+    to_wallet     TEXT,
+    email_hash    TEXT,
+    claim_hash    TEXT,
+    failed_claims INTEGER NOT NULL DEFAULT 0,
+    status        TEXT NOT NULL CHECK (status IN ('pending', 'completed', 'cancelled', 'expired')),
+    expires_at    INTEGER,
+    completed_at  INTEGER,
+    created_at    INTEGER NOT NULL
+);
+CREATE INDEX idx_transfers_ticket ON transfers(ticket_id, status);
+-- Every decision, accepted or not (audit): online validations and device scans.
+CREATE TABLE validations (
+    id                 INTEGER PRIMARY KEY,
+    nonce              TEXT UNIQUE,
+    ticket_id          INTEGER,
+    event_id           INTEGER NOT NULL,
+    gate               TEXT NOT NULL,
+    direction          TEXT NOT NULL,
+    verdict            TEXT NOT NULL CHECK (verdict IN ('accepted', 'rejected')),
+    reason             TEXT NOT NULL,
+    generation         INTEGER NOT NULL,
+    validator_user_id  INTEGER,
+    device_id          INTEGER,
+    offline            INTEGER NOT NULL DEFAULT 0,
+    at                 INTEGER NOT NULL,
+    created_at         INTEGER NOT NULL
+);
+CREATE INDEX idx_validations_event ON validations(event_id, verdict);
+-- Accepted scans: who is inside, per gate, and conflicts between offline gates.
+CREATE TABLE entries (
+    id             INTEGER PRIMARY KEY,
+    ticket_id      INTEGER NOT NULL,
+    event_id       INTEGER NOT NULL,
+    gate           TEXT NOT NULL,
+    direction      TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+    at             INTEGER NOT NULL,
+    device_id      INTEGER,
+    conflict       INTEGER NOT NULL DEFAULT 0,
+    conflict_gate  TEXT,
+    created_at     INTEGER NOT NULL
+);
+CREATE INDEX idx_entries_ticket ON entries(ticket_id, at);
+CREATE INDEX idx_entries_event ON entries(event_id);
+CREATE TABLE checkin_lists (
+    id              INTEGER PRIMARY KEY,
+    event_id        INTEGER NOT NULL REFERENCES events(id),
+    name            TEXT NOT NULL,
+    tiers           TEXT NOT NULL DEFAULT '',
+    reentry         TEXT NOT NULL CHECK (reentry IN ('single', 'multi', 'entry_after_exit')),
+    accept_unknown  INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE device_setup_codes (
+    token_hash       TEXT PRIMARY KEY,
+    event_id         INTEGER NOT NULL REFERENCES events(id),
+    gate             TEXT NOT NULL,
+    checkin_list_id  INTEGER NOT NULL REFERENCES checkin_lists(id),
+    created_by       INTEGER NOT NULL REFERENCES users(id),
+    expires_at       INTEGER NOT NULL,
+    used_at          INTEGER
+);
+CREATE TABLE devices (
+    id               INTEGER PRIMARY KEY,
+    name             TEXT NOT NULL,
+    public_key       TEXT NOT NULL UNIQUE,
+    token_hash       TEXT NOT NULL UNIQUE,
+    event_id         INTEGER NOT NULL REFERENCES events(id),
+    gate             TEXT NOT NULL,
+    checkin_list_id  INTEGER NOT NULL REFERENCES checkin_lists(id),
+    revoked_at       INTEGER,
+    created_at       INTEGER NOT NULL
+);
+-- The change log devices pull deltas from; rows name what changed, the current value is
+-- read when served (so replaying a change is idempotent).
+CREATE TABLE changes (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused, even after pruning
+    event_id    INTEGER NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('ticket', 'entry', 'issuer_key', 'assignment')),
+    ref         INTEGER NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX idx_changes_event ON changes(event_id, seq);
+CREATE TABLE store_meta (
+    name   TEXT PRIMARY KEY,
+    value  INTEGER NOT NULL
+);
+INSERT INTO store_meta (name, value) VALUES ('changes_pruned_through', 0);
+)sql";
+
+constexpr std::array<db::Migration, 1> kMigrations{{{1, kV1}}};
+
+}  // namespace
+
+std::span<const db::Migration> schema_migrations() {
+    return kMigrations;
+}
+
+}  // namespace gate::backend

@@ -1,0 +1,131 @@
+#include "gate/backend/Settings.h"
+
+#include <array>
+
+#include "gate/config/ConfigError.h"
+
+namespace gate::backend {
+
+namespace {
+constexpr std::array<std::string_view, 29> kKeys{"server.address",
+                                                 "server.port",
+                                                 "server.threads",
+                                                 "server.read_timeout",
+                                                 "server.write_timeout",
+                                                 "server.max_body_bytes",
+                                                 "server.max_header_bytes",
+                                                 "database.path",
+                                                 "keys.master_key_file",
+                                                 "auth.token_ttl",
+                                                 "auth.nonce_ttl",
+                                                 "auth.organizers",
+                                                 "auth.validators",
+                                                 "tickets.reservation_ttl",
+                                                 "tickets.code_valid_before_start",
+                                                 "transfers.claim_ttl",
+                                                 "devices.change_retention",
+                                                 "mail.smtp_url",
+                                                 "mail.from",
+                                                 "mail.timeout",
+                                                 "public_base_url",
+                                                 "chain.rpc_url",
+                                                 "limits.sign_in_per_minute",
+                                                 "limits.mint_per_minute",
+                                                 "limits.validate_per_minute",
+                                                 "limits.burst",
+                                                 "log.level",
+                                                 "log.format",
+                                                 "log.file"};
+
+std::chrono::milliseconds positive(const config::Config& c, std::string_view key,
+                                   std::chrono::milliseconds fallback) {
+    const auto value = c.get<std::chrono::milliseconds>(key, fallback);
+    if (value.count() <= 0)
+        throw config::ConfigError(std::string(key) + " (" + c.env_name(key) +
+                                  "): must be positive");
+    return value;
+}
+}  // namespace
+
+std::vector<std::string_view> settings_keys() {
+    return {kKeys.begin(), kKeys.end()};
+}
+
+Settings settings_from(const config::Config& c) {
+    Settings s;
+    s.address = c.get<std::string>("server.address", s.address);
+    s.port = static_cast<std::uint16_t>(c.get_in_range("server.port", s.port, 0, 65535));
+    s.threads = static_cast<std::size_t>(c.get_in_range("server.threads", 2, 1, 256));
+    s.read_timeout = positive(c, "server.read_timeout", s.read_timeout);
+    s.write_timeout = positive(c, "server.write_timeout", s.write_timeout);
+    s.max_body_bytes = static_cast<std::size_t>(
+        c.get_in_range("server.max_body_bytes", 1024 * 1024, 1024, 64LL * 1024 * 1024));
+    s.max_header_bytes = static_cast<std::size_t>(
+        c.get_in_range("server.max_header_bytes", 8 * 1024, 1024, 64 * 1024));
+    s.database_path = c.get<std::string>("database.path", s.database_path.string());
+    s.master_key_file = c.get<std::string>("keys.master_key_file", s.master_key_file.string());
+    s.token_ttl = positive(c, "auth.token_ttl", s.token_ttl);
+    s.nonce_ttl = positive(c, "auth.nonce_ttl", s.nonce_ttl);
+    s.organizers = c.get<std::vector<std::string>>("auth.organizers", {});
+    s.validators = c.get<std::vector<std::string>>("auth.validators", {});
+    s.reservation_ttl = positive(c, "tickets.reservation_ttl", s.reservation_ttl);
+    s.code_valid_before_start = c.get<std::chrono::milliseconds>("tickets.code_valid_before_start",
+                                                                 s.code_valid_before_start);
+    s.claim_ttl = positive(c, "transfers.claim_ttl", s.claim_ttl);
+    s.change_retention = positive(c, "devices.change_retention", s.change_retention);
+    s.smtp_url = c.get<std::string>("mail.smtp_url", "");
+    if (!s.smtp_url.empty() && s.smtp_url.rfind("smtp://", 0) != 0 &&
+        s.smtp_url.rfind("smtps://", 0) != 0)
+        throw config::ConfigError("mail.smtp_url (" + c.env_name("mail.smtp_url") +
+                                  "): expected smtp://host:port or smtps://, got \"" + s.smtp_url +
+                                  "\"");
+    s.mail_from = c.get<std::string>("mail.from", s.mail_from);
+    s.mail_timeout = positive(c, "mail.timeout", s.mail_timeout);
+    s.public_base_url = c.get<std::string>("public_base_url", s.public_base_url);
+    while (!s.public_base_url.empty() && s.public_base_url.back() == '/')
+        s.public_base_url.pop_back();
+    s.chain_rpc_url = c.get<std::string>("chain.rpc_url", "");
+    const auto burst = c.get_in_range("limits.burst", 0, 0, 1000000);
+    s.sign_in_limit.per_minute = c.get_in_range("limits.sign_in_per_minute", 20, 0, 1000000);
+    s.mint_limit.per_minute = c.get_in_range("limits.mint_per_minute", 60, 0, 1000000);
+    s.validate_limit.per_minute = c.get_in_range("limits.validate_per_minute", 1200, 0, 100000000);
+    for (RateRule* r : {&s.sign_in_limit, &s.mint_limit, &s.validate_limit})
+        r->burst = burst > 0 ? burst : std::max<std::int64_t>(1, r->per_minute);
+    s.log = log::log_settings_from(c);
+    return s;
+}
+
+nlohmann::json to_json(const Settings& s) {
+    return {
+        {"server",
+         {{"address", s.address},
+          {"port", s.port},
+          {"threads", s.threads},
+          {"read_timeout", s.read_timeout.count()},
+          {"write_timeout", s.write_timeout.count()},
+          {"max_body_bytes", s.max_body_bytes},
+          {"max_header_bytes", s.max_header_bytes}}},
+        {"database", {{"path", s.database_path.string()}}},
+        {"keys", {{"master_key_file", s.master_key_file.string()}}},
+        {"auth",
+         {{"token_ttl", s.token_ttl.count()},
+          {"nonce_ttl", s.nonce_ttl.count()},
+          {"organizers", s.organizers},
+          {"validators", s.validators}}},
+        {"tickets",
+         {{"reservation_ttl", s.reservation_ttl.count()},
+          {"code_valid_before_start", s.code_valid_before_start.count()}}},
+        {"transfers", {{"claim_ttl", s.claim_ttl.count()}}},
+        {"devices", {{"change_retention", s.change_retention.count()}}},
+        {"mail",
+         {{"smtp_url", s.smtp_url}, {"from", s.mail_from}, {"timeout", s.mail_timeout.count()}}},
+        {"public_base_url", s.public_base_url},
+        {"chain", {{"rpc_url", s.chain_rpc_url}}},
+        {"limits",
+         {{"sign_in_per_minute", s.sign_in_limit.per_minute},
+          {"mint_per_minute", s.mint_limit.per_minute},
+          {"validate_per_minute", s.validate_limit.per_minute}}},
+    };
+}
+
+}  // namespace gate::backend

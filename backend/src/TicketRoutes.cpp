@@ -1,0 +1,268 @@
+// Tickets: buy one or a batch with the test payment method (seats reserved while the
+// payment runs), list mine, and each ticket's signed code, QR image and NFT metadata.
+#include "ApiSupport.h"
+#include "gate/qr/Png.h"
+#include "gate/qr/Render.h"
+#include "gate/ticket/TicketCode.h"
+
+namespace gate::backend {
+
+namespace {
+
+struct PurchaseRequest {
+    std::int64_t event_id = 0;
+    std::optional<std::int64_t> tier_index;
+    std::optional<std::string> tier_name;
+    std::int64_t quantity = 1;
+    std::string method;
+};
+
+ApiResult<PurchaseRequest> read_purchase(const std::string& text, bool batch) {
+    auto parsed = JsonBody::parse(text);
+    if (!parsed.ok()) return fail(parsed.error());
+    JsonBody& body = *parsed;
+    PurchaseRequest p;
+    auto event_id = body.integer("event_id", Need::Required, 1, INT64_MAX);
+    if (body.has("tier") && body.raw()["tier"].is_string())
+        p.tier_name = body.text("tier", Need::Required, 50);
+    else
+        p.tier_index = body.integer("tier", Need::Required, 0, 255);
+    if (batch) {
+        auto quantity = body.integer("quantity", Need::Required, 1, 100);
+        p.quantity = quantity.value_or(1);
+    } else if (body.has("quantity")) {
+        body.add_error("quantity", "invalid", "mint buys one ticket; use batch-mint for more");
+    }
+    auto method = body.text("payment_method", Need::Required, 32);
+    if (method && *method != "test" && *method != "test-decline")
+        body.add_error("payment_method", "invalid", "supported: test, test-decline");
+    if (auto done = body.finish(); !done.ok()) return fail(done.error());
+    p.event_id = *event_id;
+    p.method = *method;
+    return p;
+}
+
+ApiResult<Response> purchase(Services& s, const Request& r, bool batch) {
+    auto who = authenticate(s, r);
+    if (!who.ok()) return fail(who.error());
+    if (auto limited =
+            check_rate(s, "mint:user:" + std::to_string(who->user_id), s.settings.mint_limit);
+        !limited.ok())
+        return fail(limited.error());
+    auto request = read_purchase(r.body, batch);
+    if (!request.ok()) return fail(request.error());
+    int tier = static_cast<int>(request->tier_index.value_or(-1));
+    if (request->tier_name) {
+        auto event = s.store.get_event(request->event_id);
+        if (!event.ok()) return fail(event.error());
+        if (!event->has_value()) return fail(not_found("event"));
+        for (const auto& t : (*event)->tiers)
+            if (t.name == *request->tier_name) tier = t.index;
+        if (tier < 0)
+            return fail(ApiError{400,
+                                 "validation_failed",
+                                 "tier does not exist for this event",
+                                 {{"tier", "invalid", "does not exist for this event"}},
+                                 {}});
+    }
+    const auto now = s.clock.now_ms();
+    auto reservation = s.store.reserve(request->event_id, tier, request->quantity, who->user_id,
+                                       now, now + s.settings.reservation_ttl.count());
+    if (!reservation.ok()) return fail(reservation.error());
+    Payment payment;
+    payment.external_id = "test_" + s.random.token(12);
+    payment.amount_cents = reservation->unit_price_cents * reservation->quantity;
+    payment.method = request->method;
+    // The test method settles at once: "test" succeeds, "test-decline" is refused.
+    if (request->method == "test-decline") {
+        payment.status = "failed";
+        if (auto released = s.store.release(*reservation, payment, s.clock.now_ms());
+            !released.ok())
+            return fail(released.error());
+        s.metrics.count("gate_payments_total", "status", "failed");
+        return fail(ApiError{
+            402, "payment_declined", "the payment was declined; nothing was charged", {}, {}});
+    }
+    payment.status = "completed";
+    auto tickets = s.store.complete_purchase(*reservation, payment, who->wallet, s.clock.now_ms());
+    if (!tickets.ok()) {
+        static_cast<void>(s.store.release(*reservation, std::nullopt, s.clock.now_ms()));
+        return fail(tickets.error());
+    }
+    s.metrics.count("gate_payments_total", "status", "completed");
+    s.metrics.count("gate_tickets_sold_total", "event", std::to_string(request->event_id),
+                    static_cast<std::int64_t>(tickets->size()));
+    const nlohmann::json payment_json{{"id", payment.external_id},
+                                      {"amount_cents", payment.amount_cents},
+                                      {"currency", payment.currency},
+                                      {"method", payment.method},
+                                      {"status", payment.status}};
+    if (!batch)
+        return json_response(
+            201, {{"ticket", ticket_json(tickets->front(), s)}, {"payment", payment_json}});
+    auto list = nlohmann::json::array();
+    for (const auto& t : *tickets)
+        list.push_back(ticket_json(t, s));
+    return json_response(201, {{"tickets", std::move(list)}, {"payment", payment_json}});
+}
+
+/// The ticket if `r`'s caller owns it (404 otherwise, so ids of others' tickets leak nothing).
+ApiResult<Ticket> own_ticket(Services& s, const Request& r) {
+    auto who = authenticate(s, r);
+    if (!who.ok()) return fail(who.error());
+    auto id = path_id(r, "id", "ticket");
+    if (!id.ok()) return fail(id.error());
+    auto ticket = s.store.get_ticket(*id);
+    if (!ticket.ok()) return fail(ticket.error());
+    if (!ticket->has_value() || (*ticket)->owner_wallet != who->wallet)
+        return fail(not_found("ticket"));
+    return std::move(**ticket);
+}
+
+struct IssuedCode {
+    std::string text;
+    ticket::TicketClaims claims;
+};
+
+ApiResult<IssuedCode> issue_code(Services& s, const Ticket& t) {
+    auto event = s.store.get_event(t.event_id);
+    if (!event.ok()) return fail(event.error());
+    if (!event->has_value()) return fail(not_found("event"));
+    auto keys = s.store.issuer_keys(t.event_id);
+    if (!keys.ok()) return fail(keys.error());
+    const IssuerKeyRecord* current = nullptr;
+    for (const auto& k : *keys)
+        if (!k.retired) current = &k;  // the newest key that is still in use
+    if (!current)
+        return fail(ApiError{409, "no_issuer_key", "the event has no active issuer key", {}, {}});
+    auto pair = s.keys.unseal(*current);
+    if (!pair.ok()) {
+        s.logger.error("issuer key unusable", {{"event_id", t.event_id}, {"why", pair.error()}});
+        return fail(internal_error());
+    }
+    ticket::TicketClaims claims;
+    claims.event_id = static_cast<std::uint32_t>(t.event_id);
+    claims.ticket_id = static_cast<std::uint64_t>(t.id);
+    claims.tier = static_cast<std::uint8_t>(t.tier);
+    claims.generation = static_cast<std::uint32_t>(t.generation);
+    const std::int64_t from = (*event)->starts_at - s.settings.code_valid_before_start.count();
+    claims.valid_from = static_cast<std::uint32_t>(std::max<std::int64_t>(0, from) / 1000);
+    claims.valid_until = static_cast<std::uint32_t>((*event)->ends_at / 1000);
+    claims.issued_at = static_cast<std::uint32_t>(s.clock.now_ms() / 1000);
+    return IssuedCode{ticket::issue(claims, *pair), claims};
+}
+
+}  // namespace
+
+void add_ticket_routes(Router& router, Services& s) {
+    router.add(Method::Post, "/api/v1/tickets/mint",
+               handler([&s](Request& r) { return purchase(s, r, false); }));
+    router.add(Method::Post, "/api/v1/tickets/batch-mint",
+               handler([&s](Request& r) { return purchase(s, r, true); }));
+
+    router.add(Method::Get, "/api/v1/tickets/my", handler([&s](Request& r) -> ApiResult<Response> {
+                   auto who = authenticate(s, r);
+                   if (!who.ok()) return fail(who.error());
+                   auto tickets = s.store.tickets_of(who->wallet);
+                   if (!tickets.ok()) return fail(tickets.error());
+                   auto list = nlohmann::json::array();
+                   for (const auto& t : *tickets)
+                       list.push_back(ticket_json(t, s));
+                   return json_response(200, {{"tickets", std::move(list)}});
+               }));
+
+    router.add(
+        Method::Get, "/api/v1/tickets/{id}/code", handler([&s](Request& r) -> ApiResult<Response> {
+            auto t = own_ticket(s, r);
+            if (!t.ok()) return fail(t.error());
+            auto code = issue_code(s, *t);
+            if (!code.ok()) return fail(code.error());
+            Response response = json_response(200, {{"ticket_id", std::to_string(t->id)},
+                                                    {"code", code->text},
+                                                    {"generation", t->generation},
+                                                    {"valid_from", code->claims.valid_from},
+                                                    {"valid_until", code->claims.valid_until}});
+            response.headers.set("Cache-Control", "no-store");
+            return response;
+        }));
+
+    router.add(Method::Get, "/api/v1/tickets/{id}/qr.png",
+               handler([&s](Request& r) -> ApiResult<Response> {
+                   auto t = own_ticket(s, r);
+                   if (!t.ok()) return fail(t.error());
+                   auto code = issue_code(s, *t);
+                   if (!code.ok()) return fail(code.error());
+                   auto symbol = qr::render(code->text);
+                   if (!symbol.ok()) return fail(internal_error());
+                   auto png = qr::encode_png(symbol->image);
+                   if (!png.ok()) return fail(internal_error());
+                   Response response;
+                   response.content_type = "image/png";
+                   response.body.assign(png->begin(), png->end());
+                   response.headers.set("Cache-Control", "no-store");
+                   return response;
+               }));
+
+    // The event's organizer revokes (for good) or freezes (for now) a ticket; devices
+    // learn it from their next delta.
+    router.add(Method::Post, "/api/v1/tickets/{id}/status",
+               handler([&s](Request& r) -> ApiResult<Response> {
+                   auto who = require_role(s, r, {Role::Organizer});
+                   if (!who.ok()) return fail(who.error());
+                   auto id = path_id(r, "id", "ticket");
+                   if (!id.ok()) return fail(id.error());
+                   auto body = JsonBody::parse(r.body);
+                   if (!body.ok()) return fail(body.error());
+                   auto status = body->text("status", Need::Required, 10);
+                   if (status && *status != "valid" && *status != "revoked" && *status != "frozen")
+                       body->add_error("status", "invalid", "must be valid, revoked or frozen");
+                   if (auto done = body->finish(); !done.ok()) return fail(done.error());
+                   auto ticket = s.store.get_ticket(*id);
+                   if (!ticket.ok()) return fail(ticket.error());
+                   if (!ticket->has_value()) return fail(not_found("ticket"));
+                   auto event = s.store.get_event((*ticket)->event_id);
+                   if (!event.ok()) return fail(event.error());
+                   if (!event->has_value() || (*event)->organizer_id != who->user_id)
+                       return fail(forbidden("this ticket belongs to another organizer's event"));
+                   if ((*ticket)->status == "revoked" && *status != "revoked")
+                       return fail(conflict("ticket_revoked", "a revoked ticket stays revoked"));
+                   auto changed = s.store.set_ticket_status(*id, *status, s.clock.now_ms());
+                   if (!changed.ok()) return fail(changed.error());
+                   return json_response(200, ticket_json(*changed, s));
+               }));
+
+    // Public: wallets and marketplaces fetch it. It never holds the signed code.
+    router.add(
+        Method::Get, "/api/v1/tickets/{id}/metadata.json",
+        handler([&s](Request& r) -> ApiResult<Response> {
+            auto id = path_id(r, "id", "ticket");
+            if (!id.ok()) return fail(id.error());
+            auto t = s.store.get_ticket(*id);
+            if (!t.ok()) return fail(t.error());
+            if (!t->has_value()) return fail(not_found("ticket"));
+            auto event = s.store.get_event((*t)->event_id);
+            if (!event.ok()) return fail(event.error());
+            if (!event->has_value()) return fail(not_found("event"));
+            const Event& e = **event;
+            std::string tier_name = std::to_string((*t)->tier);
+            for (const auto& tier : e.tiers)
+                if (tier.index == (*t)->tier) tier_name = tier.name;
+            nlohmann::json attributes = nlohmann::json::array({
+                {{"trait_type", "Event"}, {"value", e.name}},
+                {{"trait_type", "Venue"}, {"value", e.venue}},
+                {{"trait_type", "Tier"}, {"value", tier_name}},
+                {{"trait_type", "Starts"}, {"display_type", "date"}, {"value", e.starts_at / 1000}},
+                {{"trait_type", "Status"}, {"value", (*t)->status}},
+            });
+            return json_response(
+                200, {{"name", e.name + " #" + std::to_string((*t)->id)},
+                      {"symbol", "GATE"},
+                      {"description", "Ticket for " + e.name + " at " + e.venue},
+                      {"image", e.image_url},
+                      {"external_url",
+                       s.settings.public_base_url + "/api/v1/events/" + std::to_string(e.id)},
+                      {"attributes", std::move(attributes)}});
+        }));
+}
+
+}  // namespace gate::backend

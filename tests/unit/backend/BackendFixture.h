@@ -1,0 +1,154 @@
+#pragma once
+// A whole ticket-api (App) on a real SQLite file in a temp dir, with a manual clock,
+// signed-in wallets and a mailer that keeps what it sends; requests go straight to the
+// router (unit tests) or through a real Server on loopback (e2e tests).
+
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "TempDir.h"
+#include "gate/backend/App.h"
+#include "gate/crypto/Ed25519.h"
+
+namespace gate::test {
+
+using backend::Method;
+using nlohmann::json;
+
+/// A wallet: an Ed25519 key pair whose base58 public key is the address.
+struct Wallet {
+    crypto::KeyPair key = crypto::KeyPair::generate();
+    std::string address() const { return key.public_key().to_base58(); }
+};
+
+/// Keeps mails instead of sending them; can be told to fail.
+class RecordingMailer final : public backend::Mailer {
+  public:
+    bool configured() const override { return true; }
+    Status<std::string> send(const backend::Mail& mail) override {
+        std::lock_guard lock(mutex_);
+        if (failing) return fail(std::string("smtp: refused (test)"));
+        mails.push_back(mail);
+        return {};
+    }
+    Status<std::string> check() override { return {}; }
+    std::vector<backend::Mail> sent() {
+        std::lock_guard lock(mutex_);
+        return mails;
+    }
+    bool failing = false;
+
+  private:
+    std::mutex mutex_;
+    std::vector<backend::Mail> mails;
+};
+
+inline std::int64_t wall_now_ms() {
+    return backend::SystemClock().now_ms();
+}
+inline constexpr std::int64_t kHour = 3600 * 1000;
+inline constexpr std::int64_t kDay = 24 * kHour;
+
+struct Backend {
+    TempDir dir;
+    Wallet organizer, other_organizer, validator, alice, bob;
+    backend::ManualClock* clock = nullptr;
+    RecordingMailer* mailer = nullptr;
+    std::unique_ptr<backend::App> app;
+    backend::Settings settings;
+
+    /// `tweak` adjusts the settings before the app starts; `real_mailer` keeps SmtpMailer.
+    explicit Backend(const std::function<void(backend::Settings&)>& tweak = {},
+                     bool real_mailer = false) {
+        settings.database_path = dir / "api.db";
+        settings.master_key_file = dir / "master.key";
+        settings.organizers = {organizer.address(), other_organizer.address()};
+        settings.validators = {validator.address()};
+        settings.public_base_url = "https://tickets.example";
+        settings.threads = 2;
+        settings.token_ttl = std::chrono::milliseconds{30 * kDay};  // tests move the clock by days
+        if (tweak) tweak(settings);
+        auto manual = std::make_unique<backend::ManualClock>(wall_now_ms());
+        clock = manual.get();
+        std::unique_ptr<backend::Mailer> mail;
+        if (!real_mailer) {
+            auto recording = std::make_unique<RecordingMailer>();
+            mailer = recording.get();
+            mail = std::move(recording);
+        }
+        log::Logger::Options quiet;
+        quiet.level = log::Level::Warn;
+        app = std::make_unique<backend::App>(settings, log::Logger("test", nullptr, quiet),
+                                             std::move(manual), nullptr, std::move(mail));
+    }
+
+    backend::Response call(Method method, const std::string& target, const std::string& body = {},
+                           const std::string& token = {}) {
+        http::Headers headers;
+        if (!token.empty()) headers.set("Authorization", "Bearer " + token);
+        auto request = backend::make_request(method, target, body, headers);
+        request.remote = "127.0.0.1";
+        return app->handle(std::move(request));
+    }
+    backend::Response call(Method method, const std::string& target, const json& body,
+                           const std::string& token = {}) {
+        return call(method, target, body.dump(), token);
+    }
+
+    /// The full wallet sign-in; returns the bearer token.
+    std::string sign_in(const Wallet& wallet) {
+        auto nonce = call(Method::Post, "/api/v1/auth/nonce", json{{"wallet", wallet.address()}});
+        REQUIRE(nonce.status == 201);
+        const auto message = nonce.json()["message"].get<std::string>();
+        auto signature = wallet.key.sign(as_bytes(message));
+        auto signed_in = call(Method::Post, "/api/v1/auth/sign-in",
+                              json{{"wallet", wallet.address()},
+                                   {"nonce", nonce.json()["nonce"]},
+                                   {"signature", signature.to_base58()}});
+        REQUIRE(signed_in.status == 200);
+        return signed_in.json()["token"].get<std::string>();
+    }
+
+    json event_body(const std::string& name = "Test Concert", std::int64_t capacity = 100) const {
+        const auto start = clock->now_ms() + kDay;
+        return {{"name", name},
+                {"venue", "Test Venue"},
+                {"starts_at", start},
+                {"ends_at", start + 4 * kHour},
+                {"capacity", capacity},
+                {"tiers", json::array({{{"name", "general"}, {"price_cents", 5000}},
+                                       {{"name", "vip"},
+                                        {"price_cents", 15000},
+                                        {"limit", std::min<std::int64_t>(10, capacity)}}})}};
+    }
+
+    /// Creates an event as `token` and returns its id.
+    std::int64_t create_event(const std::string& token, const json& body) {
+        auto created = call(Method::Post, "/api/v1/events", body, token);
+        REQUIRE_MESSAGE(created.status == 201, created.body);
+        return created.json()["id"].get<std::int64_t>();
+    }
+
+    /// Buys one ticket of `tier` for `token` and returns the ticket JSON.
+    json buy(const std::string& token, std::int64_t event_id, int tier = 0) {
+        auto bought =
+            call(Method::Post, "/api/v1/tickets/mint",
+                 json{{"event_id", event_id}, {"tier", tier}, {"payment_method", "test"}}, token);
+        REQUIRE_MESSAGE(bought.status == 201, bought.body);
+        return bought.json()["ticket"];
+    }
+
+    std::string code_of(const std::string& token, const std::string& ticket_id) {
+        auto code =
+            call(Method::Get, "/api/v1/tickets/" + ticket_id + "/code", std::string{}, token);
+        REQUIRE_MESSAGE(code.status == 200, code.body);
+        return code.json()["code"].get<std::string>();
+    }
+};
+
+}  // namespace gate::test

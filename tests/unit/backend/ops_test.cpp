@@ -1,0 +1,74 @@
+// Settings from config, health and Prometheus metrics.
+#include <doctest/doctest.h>
+
+#include "BackendFixture.h"
+#include "gate/config/ConfigError.h"
+
+using namespace gate::test;
+using gate::backend::Method;
+namespace config = gate::config;
+
+namespace {
+gate::backend::Settings settings_with(std::map<std::string, std::string, std::less<>> env,
+                                      std::string file = "{}") {
+    config::LoadOptions options;
+    options.environment = config::Environment::from_map(std::move(env));
+    return gate::backend::settings_from(config::Config::parse(file, "test.json", options));
+}
+}  // namespace
+
+TEST_CASE("settings have embedded defaults and take GATE_* overrides") {
+    auto defaults = settings_with({});
+    CHECK(defaults.port == 8080);
+    CHECK(defaults.max_body_bytes == 1024 * 1024);
+    CHECK(defaults.database_path == "ticket-api.db");
+    CHECK(defaults.smtp_url.empty());
+    auto tuned =
+        settings_with({{"GATE_SERVER_PORT", "9000"},
+                       {"GATE_SERVER_READ_TIMEOUT", "2s"},
+                       {"GATE_AUTH_ORGANIZERS", "a,b"},
+                       {"GATE_MAIL_SMTP_URL", "smtp://127.0.0.1:2525"}},
+                      R"({"server": {"threads": 6}, "public_base_url": "https://x.example/"})");
+    CHECK(tuned.port == 9000);
+    CHECK(tuned.read_timeout == std::chrono::seconds{2});
+    CHECK(tuned.threads == 6);
+    CHECK(tuned.organizers == std::vector<std::string>{"a", "b"});
+    CHECK(tuned.public_base_url == "https://x.example");
+    CHECK_THROWS_AS(settings_with({{"GATE_MAIL_SMTP_URL", "http://mail"}}), config::ConfigError);
+    CHECK_THROWS_AS(settings_with({{"GATE_SERVER_PORT", "70000"}}), config::ConfigError);
+}
+
+TEST_CASE("health reports the database and what is not configured") {
+    Backend b([](gate::backend::Settings&) {}, true);
+    auto r = b.call(Method::Get, "/api/v1/health");
+    CHECK(r.status == 200);
+    CHECK(r.json()["status"] == "ok");
+    CHECK(r.json()["checks"]["database"] == "ok");
+    CHECK(r.json()["checks"]["mail"] == "not_configured");
+    CHECK(r.json()["checks"]["chain"] == "not_configured");
+}
+
+TEST_CASE("an unreachable mail server degrades health without failing it") {
+    Backend b([](gate::backend::Settings& s) { s.smtp_url = "smtp://127.0.0.1:1"; }, true);
+    auto r = b.call(Method::Get, "/api/v1/health");
+    CHECK(r.status == 200);
+    CHECK(r.json()["status"] == "degraded");
+    CHECK(r.json()["checks"]["mail"].get<std::string>().rfind("error", 0) == 0);
+}
+
+TEST_CASE("metrics count requests per route and status in Prometheus format") {
+    Backend b;
+    b.call(Method::Get, "/api/v1/events");
+    b.call(Method::Get, "/api/v1/events/12");
+    b.call(Method::Get, "/nowhere");
+    auto m = b.call(Method::Get, "/metrics");
+    CHECK(m.status == 200);
+    CHECK(m.content_type.rfind("text/plain", 0) == 0);
+    CHECK(
+        m.body.find(
+            "gate_http_requests_total{method=\"GET\",route=\"/api/v1/events\",status=\"200\"} 1") !=
+        std::string::npos);
+    CHECK(m.body.find("route=\"/api/v1/events/{id}\",status=\"404\"} 1") != std::string::npos);
+    CHECK(m.body.find("route=\"unmatched\",status=\"404\"} 1") != std::string::npos);
+    CHECK(m.body.find("# TYPE gate_http_request_duration_seconds histogram") != std::string::npos);
+}

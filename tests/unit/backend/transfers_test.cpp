@@ -1,0 +1,181 @@
+// Transfers: direct to a wallet, and by email with a mailed, hashed, expiring claim code.
+#include <doctest/doctest.h>
+
+#include <regex>
+
+#include "BackendFixture.h"
+#include "gate/db/Database.h"
+
+using namespace gate::test;
+using gate::backend::Method;
+
+namespace {
+struct Sold {
+    std::int64_t event_id;
+    std::string ticket_id;
+    std::string alice, bob, staff;
+    std::string old_code;
+};
+
+Sold sell(Backend& b) {
+    Sold s;
+    s.event_id = b.create_event(b.sign_in(b.organizer), b.event_body());
+    s.alice = b.sign_in(b.alice);
+    s.bob = b.sign_in(b.bob);
+    s.staff = b.sign_in(b.validator);
+    s.ticket_id = b.buy(s.alice, s.event_id)["ticket_id"];
+    s.old_code = b.code_of(s.alice, s.ticket_id);
+    return s;
+}
+
+std::string validate(Backend& b, const Sold& s, const std::string& code) {
+    return b.call(Method::Post, "/api/v1/validate", json{{"code", code}, {"gate", "main"}}, s.staff)
+        .json()["reason"]
+        .get<std::string>();
+}
+
+std::string field(const std::string& text, const std::string& name) {
+    std::smatch m;
+    const std::regex re(name + ": ([A-Za-z0-9_-]+)");
+    REQUIRE(std::regex_search(text, m, re));
+    return m[1];
+}
+}  // namespace
+
+TEST_CASE("a direct transfer moves the ticket and retires the seller's code") {
+    Backend b;
+    auto s = sell(b);
+    auto moved = b.call(Method::Post, "/api/v1/tickets/" + s.ticket_id + "/transfer",
+                        json{{"to_wallet", b.bob.address()}}, s.alice);
+    REQUIRE(moved.status == 200);
+    CHECK(moved.json()["ticket"]["owner"] == b.bob.address());
+    CHECK(moved.json()["ticket"]["generation"] == 1);
+    CHECK(b.call(Method::Get, "/api/v1/tickets/my", std::string{}, s.alice)
+              .json()["tickets"]
+              .empty());
+    b.clock->advance(kDay);
+    CHECK(validate(b, s, s.old_code) == "ticket.superseded");
+    CHECK(validate(b, s, b.code_of(s.bob, s.ticket_id)) == "ok");
+    // Alice no longer owns it.
+    auto again = b.call(Method::Post, "/api/v1/tickets/" + s.ticket_id + "/transfer",
+                        json{{"to_wallet", b.validator.address()}}, s.alice);
+    CHECK(again.status == 403);
+}
+
+TEST_CASE("transfer requests are validated field by field") {
+    Backend b;
+    auto s = sell(b);
+    auto path = "/api/v1/tickets/" + s.ticket_id + "/transfer";
+    CHECK(b.call(Method::Post, path, json{{"to_wallet", "not-a-key"}}, s.alice).status == 400);
+    CHECK(b.call(Method::Post, path, json::object(), s.alice).status == 400);
+    CHECK(b.call(Method::Post, path, json{{"to_wallet", b.bob.address()}, {"to_email", "a@b.c"}},
+                 s.alice)
+              .status == 400);
+    CHECK(b.call(Method::Post, path, json{{"to_email", "bob@example.com\r\nBcc: x@evil.com"}},
+                 s.alice)
+              .status == 400);
+    CHECK(b.call(Method::Post, path, json{{"to_wallet", b.alice.address()}}, s.alice).status ==
+          400);
+    CHECK(b.call(Method::Post, "/api/v1/tickets/999/transfer", json{{"to_wallet", b.bob.address()}},
+                 s.alice)
+              .status == 404);
+    CHECK(b.mailer->sent().empty());
+}
+
+TEST_CASE("an email transfer mails a secret code that only that email can claim") {
+    Backend b;
+    auto s = sell(b);
+    auto sent = b.call(Method::Post, "/api/v1/tickets/" + s.ticket_id + "/transfer",
+                       json{{"to_email", "Bob@Example.com"}}, s.alice);
+    REQUIRE(sent.status == 202);
+    CHECK(sent.json()["status"] == "pending");
+    const auto transfer_id = sent.json()["transfer_id"].get<std::int64_t>();
+    REQUIRE(b.mailer->sent().size() == 1);
+    const auto mail = b.mailer->sent()[0];
+    CHECK(mail.to == "Bob@Example.com");
+    const auto code = field(mail.text, "Claim code");
+    CHECK(code.size() == 43);  // 32 random bytes
+    CHECK(mail.text.find("https://tickets.example/claim?transfer=" + std::to_string(transfer_id) +
+                         "&code=" + code) != std::string::npos);
+    // The sender never sees the code, and the database holds only its hash.
+    CHECK(sent.body.find(code) == std::string::npos);
+    {
+        auto db = gate::db::Database::open(b.settings.database_path);
+        REQUIRE(db.ok());
+        auto stored = db->query_one<std::string>("SELECT claim_hash FROM transfers WHERE id = ?",
+                                                 transfer_id);
+        REQUIRE(stored.ok());
+        CHECK(*stored != code);
+        CHECK(stored->size() == 64);
+    }
+    // While pending, a second transfer is refused.
+    CHECK(b.call(Method::Post, "/api/v1/tickets/" + s.ticket_id + "/transfer",
+                 json{{"to_wallet", b.bob.address()}}, s.alice)
+              .json()["error"]["code"] == "transfer_pending");
+
+    auto claim = [&](const std::string& email, const std::string& c) {
+        return b.call(Method::Post, "/api/v1/tickets/claim",
+                      json{{"transfer_id", transfer_id}, {"email", email}, {"code", c}}, s.bob);
+    };
+    CHECK(claim("eve@example.com", code).status == 403);
+    CHECK(claim("bob@example.com", code.substr(1) + "A").status == 403);
+    auto claimed = claim("bob@example.com", code);
+    REQUIRE(claimed.status == 200);
+    CHECK(claimed.json()["ticket"]["owner"] == b.bob.address());
+    CHECK(claimed.json()["ticket"]["generation"] == 1);
+    CHECK(claim("bob@example.com", code).json()["error"]["code"] == "claim_used");
+    b.clock->advance(kDay);
+    CHECK(validate(b, s, s.old_code) == "ticket.superseded");
+}
+
+TEST_CASE("a claim code expires, and guessing cancels the transfer") {
+    Backend b;
+    auto s = sell(b);
+    auto start = [&] {
+        auto r = b.call(Method::Post, "/api/v1/tickets/" + s.ticket_id + "/transfer",
+                        json{{"to_email", "bob@example.com"}}, s.alice);
+        REQUIRE(r.status == 202);
+        return std::make_pair(r.json()["transfer_id"].get<std::int64_t>(),
+                              field(b.mailer->sent().back().text, "Claim code"));
+    };
+    auto [first, first_code] = start();
+    b.clock->advance(b.settings.claim_ttl.count() + 1);
+    auto expired =
+        b.call(Method::Post, "/api/v1/tickets/claim",
+               json{{"transfer_id", first}, {"email", "bob@example.com"}, {"code", first_code}},
+               b.sign_in(b.bob));
+    CHECK(expired.status == 410);
+    CHECK(expired.json()["error"]["code"] == "claim_expired");
+
+    s.alice = b.sign_in(b.alice);
+    auto [second, second_code] = start();
+    const auto bob = b.sign_in(b.bob);
+    for (int i = 0; i < 5; ++i)
+        CHECK(b.call(Method::Post, "/api/v1/tickets/claim",
+                     json{{"transfer_id", second},
+                          {"email", "bob@example.com"},
+                          {"code", "guess" + std::to_string(i)}},
+                     bob)
+                  .status == 403);
+    auto too_late = b.call(
+        Method::Post, "/api/v1/tickets/claim",
+        json{{"transfer_id", second}, {"email", "bob@example.com"}, {"code", second_code}}, bob);
+    CHECK(too_late.status == 410);
+    CHECK(b.call(Method::Get, "/api/v1/tickets/my", std::string{}, s.alice)
+              .json()["tickets"]
+              .size() == 1);
+}
+
+TEST_CASE("when the mail cannot be sent, no transfer is left behind") {
+    Backend b;
+    auto s = sell(b);
+    b.mailer->failing = true;
+    auto r = b.call(Method::Post, "/api/v1/tickets/" + s.ticket_id + "/transfer",
+                    json{{"to_email", "bob@example.com"}}, s.alice);
+    CHECK(r.status == 502);
+    CHECK(r.json()["error"]["code"] == "mail_failed");
+    b.mailer->failing = false;
+    auto retry = b.call(Method::Post, "/api/v1/tickets/" + s.ticket_id + "/transfer",
+                        json{{"to_email", "bob@example.com"}}, s.alice);
+    CHECK(retry.status == 202);
+}

@@ -1,0 +1,184 @@
+// Online validation: the decision order and reason codes, recorded atomically.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "BackendFixture.h"
+#include "gate/backend/Decision.h"
+
+using namespace gate::test;
+using gate::backend::Method;
+using gate::backend::ScanContext;
+using gate::backend::Ticket;
+
+TEST_CASE("the decision follows the scanner's order and codes") {
+    ScanContext scan;
+    scan.claims.event_id = 7;
+    scan.claims.ticket_id = 1;
+    scan.claims.generation = 1;
+    scan.claims.valid_from = 1000;
+    scan.claims.valid_until = 2000;
+    scan.now_ms = 1500 * 1000;
+    Ticket t;
+    t.id = 1;
+    t.event_id = 7;
+    t.generation = 1;
+    using gate::backend::decide;
+    CHECK(decide(scan, t, std::nullopt).reason == "ok");
+    CHECK(decide(scan, t, std::nullopt).accepted);
+    CHECK(decide(scan, std::nullopt, std::nullopt).reason == "ticket.unknown");
+    auto wrong = scan;
+    wrong.expected_event = 8;
+    CHECK(decide(wrong, t, std::nullopt).reason == "event.wrong");
+    auto revoked = t;
+    revoked.status = "revoked";
+    CHECK(decide(scan, revoked, std::nullopt).reason == "ticket.revoked");
+    auto frozen = t;
+    frozen.status = "frozen";
+    CHECK(decide(scan, frozen, std::nullopt).reason == "ticket.frozen");
+    auto newer = t;
+    newer.generation = 2;
+    CHECK(decide(scan, newer, std::nullopt).reason == "ticket.superseded");
+    auto early = scan;
+    early.now_ms = 999 * 1000;
+    CHECK(decide(early, t, std::nullopt).reason == "time.not_yet_valid");
+    auto late = scan;
+    late.now_ms = 2001 * 1000;
+    CHECK(decide(late, t, std::nullopt).reason == "time.expired");
+    CHECK(decide(scan, t, std::string("in")).reason == "entry.already_inside");
+    CHECK(decide(scan, t, std::string("out")).reason == "entry.already_used");
+    auto after_exit = scan;
+    after_exit.reentry = "entry_after_exit";
+    CHECK(decide(after_exit, t, std::string("out")).accepted);
+    auto multi = scan;
+    multi.reentry = "multi";
+    CHECK(decide(multi, t, std::string("in")).accepted);
+    auto out = scan;
+    out.direction = "out";
+    CHECK(decide(out, t, std::nullopt).reason == "entry.not_inside");
+    CHECK(decide(out, t, std::string("in")).accepted);
+    // Order: revoked is reported before superseded, superseded before time.
+    auto both = newer;
+    both.status = "revoked";
+    CHECK(decide(late, both, std::nullopt).reason == "ticket.revoked");
+}
+
+TEST_CASE("a validator admits a ticket once; the second scan is already inside") {
+    Backend b;
+    const auto owner = b.sign_in(b.organizer);
+    auto body = b.event_body();
+    const auto id = b.create_event(owner, body);
+    const auto alice = b.sign_in(b.alice);
+    const auto ticket = b.buy(alice, id);
+    const auto code = b.code_of(alice, ticket["ticket_id"]);
+    const auto staff = b.sign_in(b.validator);
+    b.clock->advance(kDay);  // doors open
+    auto first = b.call(Method::Post, "/api/v1/validate",
+                        json{{"code", code}, {"gate", "main"}, {"event_id", id}}, staff);
+    REQUIRE(first.status == 200);
+    CHECK(first.json()["verdict"] == "accepted");
+    CHECK(first.json()["reason"] == "ok");
+    CHECK(first.json()["ticket_id"] == ticket["ticket_id"]);
+    auto second =
+        b.call(Method::Post, "/api/v1/validate", json{{"code", code}, {"gate", "side"}}, staff);
+    CHECK(second.json()["verdict"] == "rejected");
+    CHECK(second.json()["reason"] == "entry.already_inside");
+    auto stats =
+        b.call(Method::Get, "/api/v1/events/" + std::to_string(id) + "/stats", std::string{}, owner)
+            .json();
+    CHECK(stats["sold"] == 1);
+    CHECK(stats["inside_now"] == 1);
+    CHECK(stats["gates"][0]["gate"] == "main");
+    CHECK(stats["rejected_scans"] == 1);
+    SUBCASE("the wrong event") {
+        auto wrong = b.call(Method::Post, "/api/v1/validate",
+                            json{{"code", code}, {"gate", "main"}, {"event_id", id + 1}}, staff);
+        CHECK(wrong.json()["reason"] == "event.wrong");
+    }
+}
+
+TEST_CASE("forged, edited and foreign codes are rejected with their reason") {
+    Backend b;
+    const auto id = b.create_event(b.sign_in(b.organizer), b.event_body());
+    const auto alice = b.sign_in(b.alice);
+    const auto code = b.code_of(alice, b.buy(alice, id)["ticket_id"]);
+    const auto staff = b.sign_in(b.validator);
+    auto reason = [&](const std::string& text) {
+        auto r =
+            b.call(Method::Post, "/api/v1/validate", json{{"code", text}, {"gate", "main"}}, staff);
+        REQUIRE(r.status == 200);
+        CHECK(r.json()["verdict"] == "rejected");
+        return r.json()["reason"].get<std::string>();
+    };
+    CHECK(reason("") == "malformed.empty");
+    CHECK(reason("HELLO") == "malformed.prefix");
+    // A ticket of the same event signed by a key the event never had.
+    gate::ticket::TicketClaims claims;
+    claims.event_id = static_cast<std::uint32_t>(id);
+    claims.ticket_id = 1;
+    CHECK(reason(gate::ticket::issue(claims, gate::crypto::KeyPair::generate())) ==
+          "signature.unknown_key");
+    std::string edited = code;
+    edited[10] = edited[10] == 'A' ? 'B' : 'A';
+    const auto r = reason(edited);
+    CHECK((r == "signature.invalid" || r.rfind("malformed.", 0) == 0 ||
+           r == "signature.unknown_key"));
+}
+
+TEST_CASE("only staff validate") {
+    Backend b;
+    const auto alice = b.sign_in(b.alice);
+    auto r =
+        b.call(Method::Post, "/api/v1/validate", json{{"code", "TK1:X"}, {"gate", "main"}}, alice);
+    CHECK(r.status == 403);
+    CHECK(b.call(Method::Post, "/api/v1/validate", json{{"code", "TK1:X"}, {"gate", "main"}})
+              .status == 401);
+}
+
+TEST_CASE("two gates validating one ticket at once admit it once") {
+    Backend b([](gate::backend::Settings& s) { s.threads = 4; });
+    const auto id = b.create_event(b.sign_in(b.organizer), b.event_body());
+    const auto alice = b.sign_in(b.alice);
+    const auto code = b.code_of(alice, b.buy(alice, id)["ticket_id"]);
+    const auto staff = b.sign_in(b.validator);
+    b.clock->advance(kDay);
+    std::atomic<int> accepted{0};
+    std::vector<std::thread> gates;
+    for (int g = 0; g < 4; ++g)
+        gates.emplace_back([&, g] {
+            auto r = b.call(Method::Post, "/api/v1/validate",
+                            json{{"code", code}, {"gate", "g" + std::to_string(g)}}, staff);
+            if (r.json()["verdict"] == "accepted") ++accepted;
+        });
+    for (auto& t : gates)
+        t.join();
+    CHECK(accepted == 1);
+}
+
+TEST_CASE("the organizer revokes or freezes a ticket and validation follows") {
+    Backend b;
+    const auto owner = b.sign_in(b.organizer);
+    const auto id = b.create_event(owner, b.event_body());
+    const auto alice = b.sign_in(b.alice);
+    const auto tid = b.buy(alice, id)["ticket_id"].get<std::string>();
+    const auto code = b.code_of(alice, tid);
+    const auto staff = b.sign_in(b.validator);
+    b.clock->advance(kDay);
+    auto reason = [&] {
+        return b
+            .call(Method::Post, "/api/v1/validate", json{{"code", code}, {"gate", "main"}}, staff)
+            .json()["reason"]
+            .get<std::string>();
+    };
+    const auto path = "/api/v1/tickets/" + tid + "/status";
+    CHECK(b.call(Method::Post, path, json{{"status", "frozen"}}, b.sign_in(b.other_organizer))
+              .status == 403);
+    CHECK(b.call(Method::Post, path, json{{"status", "gone"}}, owner).status == 400);
+    CHECK(b.call(Method::Post, path, json{{"status", "frozen"}}, owner).json()["status"] ==
+          "frozen");
+    CHECK(reason() == "ticket.frozen");
+    CHECK(b.call(Method::Post, path, json{{"status", "revoked"}}, owner).status == 200);
+    CHECK(reason() == "ticket.revoked");
+    CHECK(b.call(Method::Post, path, json{{"status", "valid"}}, owner).status == 409);
+}
