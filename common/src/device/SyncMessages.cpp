@@ -7,6 +7,7 @@
 
 #include "gate/codec/Base58.h"
 #include "gate/codec/Base64Url.h"
+#include "gate/crypto/SealedBox.h"
 
 namespace gate::device {
 
@@ -325,6 +326,24 @@ EventInfo read_event(const json& j, const std::string& path, std::optional<Messa
     return out;
 }
 
+ChainAssignment read_chain(const json& j, const std::string& path,
+                           std::optional<MessageError>& error) {
+    Reader r(j, path, error);
+    ChainAssignment out;
+    out.rpc_url = r.text("rpc_url");
+    if (!r.failed() && out.rpc_url.rfind("http://", 0) != 0 &&
+        out.rpc_url.rfind("https://", 0) != 0)
+        r.problem(join(path, "rpc_url"), "must be an http:// or https:// URL");
+    out.validator = r.public_key("validator");
+    out.validator_key_sealed = r.text("validator_key_sealed");
+    if (!r.failed()) {
+        auto sealed = codec::base64url_decode(out.validator_key_sealed);
+        if (!sealed || sealed->size() <= crypto::kSealedBoxOverhead)
+            r.problem(join(path, "validator_key_sealed"), "not base64url of a sealed key");
+    }
+    return out;
+}
+
 Assignment read_assignment(const json& j, const std::string& path,
                            std::optional<MessageError>& error) {
     Reader r(j, path, error);
@@ -339,6 +358,8 @@ Assignment read_assignment(const json& j, const std::string& path,
     out.server_time = r.integer<std::int64_t>("server_time", 0, kMaxTime);
     if (!r.failed() && out.event.id != out.event_id)
         r.problem(join(path, "event.id"), "does not match event_id");
+    if (!r.failed() && r.has("chain") && !r.object_field("chain").is_null())
+        out.chain = read_chain(r.object_field("chain"), join(path, "chain"), error);
     return out;
 }
 
@@ -351,6 +372,8 @@ TicketRecord read_ticket(const json& j, const std::string& path,
     out.generation = r.integer<std::uint32_t>("generation");
     out.status =
         r.choice<TicketStatus>("status", &ticket_status_from_string, "valid, revoked, frozen");
+    if (!r.failed() && r.has("mint") && !r.object_field("mint").is_null())
+        out.mint = r.public_key("mint");
     return out;
 }
 
@@ -569,6 +592,7 @@ Result<T, MessageError> finish(const json& j, Read&& read) {
 
 GATE_DEVICE_FROM_JSON(CheckinList, read_checkin_list(value, "", error))
 GATE_DEVICE_FROM_JSON(EventInfo, read_event(value, "", error))
+GATE_DEVICE_FROM_JSON(ChainAssignment, read_chain(value, "", error))
 GATE_DEVICE_FROM_JSON(Assignment, read_assignment(value, "", error))
 GATE_DEVICE_FROM_JSON(TicketRecord, read_ticket(value, "", error))
 GATE_DEVICE_FROM_JSON(InsideRecord, read_inside(value, "", error))
@@ -595,6 +619,7 @@ Result<T, MessageError> parse_message(std::string_view body) {
 
 template Result<CheckinList, MessageError> parse_message<CheckinList>(std::string_view);
 template Result<EventInfo, MessageError> parse_message<EventInfo>(std::string_view);
+template Result<ChainAssignment, MessageError> parse_message<ChainAssignment>(std::string_view);
 template Result<Assignment, MessageError> parse_message<Assignment>(std::string_view);
 template Result<TicketRecord, MessageError> parse_message<TicketRecord>(std::string_view);
 template Result<InsideRecord, MessageError> parse_message<InsideRecord>(std::string_view);
@@ -627,20 +652,30 @@ json to_json(const EventInfo& v) {
     return {{"id", v.id}, {"name", v.name}, {"starts_at", v.starts_at}, {"ends_at", v.ends_at}};
 }
 
+json to_json(const ChainAssignment& v) {
+    return {{"rpc_url", v.rpc_url},
+            {"validator", v.validator.to_base58()},
+            {"validator_key_sealed", v.validator_key_sealed}};
+}
+
 json to_json(const Assignment& v) {
-    return {{"device_id", v.device_id},
-            {"event_id", v.event_id},
-            {"gate", v.gate},
-            {"checkin_list", to_json(v.checkin_list)},
-            {"event", to_json(v.event)},
-            {"server_time", v.server_time}};
+    json out = {{"device_id", v.device_id},
+                {"event_id", v.event_id},
+                {"gate", v.gate},
+                {"checkin_list", to_json(v.checkin_list)},
+                {"event", to_json(v.event)},
+                {"server_time", v.server_time}};
+    if (v.chain) out["chain"] = to_json(*v.chain);
+    return out;
 }
 
 json to_json(const TicketRecord& v) {
-    return {{"ticket_id", ticket_id_to_string(v.ticket_id)},
-            {"tier", v.tier},
-            {"generation", v.generation},
-            {"status", to_string(v.status)}};
+    json out = {{"ticket_id", ticket_id_to_string(v.ticket_id)},
+                {"tier", v.tier},
+                {"generation", v.generation},
+                {"status", to_string(v.status)}};
+    if (v.mint) out["mint"] = v.mint->to_base58();
+    return out;
 }
 
 json to_json(const InsideRecord& v) {

@@ -56,6 +56,16 @@ struct EventInfo {
     bool operator==(const EventInfo&) const = default;
 };
 
+/// Where the event's tickets live on chain and the key that records check-ins there
+/// (docs/sync-protocol.md, "Chain"). Absent when the backend has no chain configured.
+struct ChainAssignment {
+    std::string rpc_url;               ///< Solana JSON-RPC the device should use
+    crypto::PublicKey validator;       ///< the event's validator key (metadata update authority)
+    std::string validator_key_sealed;  ///< base64url of crypto::seal_for(device key, secret)
+
+    bool operator==(const ChainAssignment&) const = default;
+};
+
 /// Which event, gate and check-in list a device serves.
 struct Assignment {
     std::int64_t device_id = 0;
@@ -64,6 +74,7 @@ struct Assignment {
     CheckinList checkin_list;
     EventInfo event;
     std::int64_t server_time = 0;  ///< Unix ms when the backend wrote it
+    std::optional<ChainAssignment> chain{};
 
     bool operator==(const Assignment&) const = default;
 };
@@ -78,6 +89,7 @@ struct TicketRecord {
     std::uint8_t tier = 0;
     std::uint32_t generation = 0;
     TicketStatus status = TicketStatus::Valid;
+    std::optional<crypto::PublicKey> mint{};  ///< the ticket's NFT, once issued on chain
 
     bool operator==(const TicketRecord&) const = default;
 };
@@ -248,6 +260,7 @@ bool is_valid_nonce(std::string_view nonce) noexcept;
 
 nlohmann::json to_json(const CheckinList& value);
 nlohmann::json to_json(const EventInfo& value);
+nlohmann::json to_json(const ChainAssignment& value);
 nlohmann::json to_json(const Assignment& value);
 nlohmann::json to_json(const TicketRecord& value);
 nlohmann::json to_json(const InsideRecord& value);
@@ -280,6 +293,8 @@ Result<CheckinList, MessageError> from_json<CheckinList>(const nlohmann::json& j
 template <>
 Result<EventInfo, MessageError> from_json<EventInfo>(const nlohmann::json& json);
 template <>
+Result<ChainAssignment, MessageError> from_json<ChainAssignment>(const nlohmann::json& json);
+template <>
 Result<Assignment, MessageError> from_json<Assignment>(const nlohmann::json& json);
 template <>
 Result<TicketRecord, MessageError> from_json<TicketRecord>(const nlohmann::json& json);
@@ -309,6 +324,8 @@ template <>
 Result<ApiError, MessageError> from_json<ApiError>(const nlohmann::json& json);
 extern template Result<CheckinList, MessageError> parse_message<CheckinList>(std::string_view);
 extern template Result<EventInfo, MessageError> parse_message<EventInfo>(std::string_view);
+extern template Result<ChainAssignment, MessageError> parse_message<ChainAssignment>(
+    std::string_view);
 extern template Result<Assignment, MessageError> parse_message<Assignment>(std::string_view);
 extern template Result<TicketRecord, MessageError> parse_message<TicketRecord>(std::string_view);
 extern template Result<InsideRecord, MessageError> parse_message<InsideRecord>(std::string_view);

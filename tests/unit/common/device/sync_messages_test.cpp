@@ -6,6 +6,7 @@
 
 #include "gate/codec/Base64Url.h"
 #include "gate/crypto/Ed25519.h"
+#include "gate/crypto/SealedBox.h"
 #include "gate/device/SyncMessages.h"
 
 using namespace gate;
@@ -119,7 +120,7 @@ TEST_CASE("the documented snapshot reads with keys, tickets and inside state") {
     CHECK(parsed->issuer_keys[0].public_key.to_base58() == kKey);
     CHECK_FALSE(parsed->issuer_keys[0].retired);
     REQUIRE(parsed->tickets.size() == 1);
-    CHECK(parsed->tickets[0] == TicketRecord{42, 2, 0, TicketStatus::Valid});
+    CHECK(parsed->tickets[0] == TicketRecord{42, 2, 0, TicketStatus::Valid, std::nullopt});
     REQUIRE(parsed->inside.size() == 1);
     CHECK(parsed->inside[0] == InsideRecord{42, Direction::In, 1767225000000, "south-2"});
     round_trips(*parsed);
@@ -327,4 +328,54 @@ TEST_CASE("error bodies read code and message") {
     round_trips(*parsed);
     CHECK(parse_message<ApiError>(R"({"error": {"code": "x"}})").ok());
     CHECK(error_of<ApiError>(R"({"oops": 1})") == "error: missing");
+}
+
+TEST_CASE("the chain block of an assignment and a ticket's mint are optional and round-trip") {
+    const auto device = crypto::KeyPair::generate();
+    const auto validator = crypto::KeyPair::generate();
+    const auto mint = crypto::KeyPair::generate().public_key();
+    const auto sealed = codec::base64url_encode(crypto::seal_for(
+        device.public_key(), ByteView{validator.secret().data(), validator.secret().size()}));
+
+    json with_chain = json::parse(assignment_text());
+    with_chain["chain"] = {{"rpc_url", "http://127.0.0.1:8899"},
+                           {"validator", validator.public_key().to_base58()},
+                           {"validator_key_sealed", sealed}};
+    auto parsed = from_json<Assignment>(with_chain);
+    REQUIRE_MESSAGE(parsed.ok(), (parsed ? "" : parsed.error().message));
+    REQUIRE(parsed->chain);
+    CHECK(parsed->chain->validator == validator.public_key());
+    // The device opens the validator's secret with its own key.
+    auto opened = crypto::open_sealed(
+        device, codec::base64url_decode(parsed->chain->validator_key_sealed).value());
+    REQUIRE(opened);
+    CHECK(crypto::KeyPair::from_secret(*opened).value().public_key() == validator.public_key());
+    round_trips(*parsed);
+    CHECK_FALSE(parse_message<Assignment>(assignment_text()).value().chain);
+    CHECK_FALSE(to_json(parse_message<Assignment>(assignment_text()).value()).contains("chain"));
+
+    json ticket = {{"ticket_id", "42"}, {"tier", 2}, {"generation", 0}, {"status", "valid"}};
+    CHECK_FALSE(from_json<TicketRecord>(ticket).value().mint);
+    ticket["mint"] = mint.to_base58();
+    auto with_mint = from_json<TicketRecord>(ticket);
+    REQUIRE(with_mint.ok());
+    CHECK(with_mint->mint == mint);
+    round_trips(*with_mint);
+}
+
+TEST_CASE("a bad chain block or mint is named with its path") {
+    json a = json::parse(assignment_text());
+    a["chain"] = {{"rpc_url", "ftp://x"}, {"validator", kKey}, {"validator_key_sealed", "AAAA"}};
+    CHECK(error_of<Assignment>(a.dump()).find("chain.rpc_url") == 0);
+    a["chain"]["rpc_url"] = "http://127.0.0.1:8899";
+    CHECK(error_of<Assignment>(a.dump()).find("chain.validator_key_sealed") == 0);
+    a["chain"].erase("validator");
+    CHECK(error_of<Assignment>(a.dump()).find("chain.validator") == 0);
+
+    json ticket = {{"ticket_id", "42"},
+                   {"tier", 2},
+                   {"generation", 0},
+                   {"status", "valid"},
+                   {"mint", "not-base58-0OIl"}};
+    CHECK(error_of<TicketRecord>(ticket.dump()).find("mint") == 0);
 }
