@@ -210,6 +210,13 @@ int status_command(const std::string& db_path) {
               << "tickets      " << *tickets << " in the cache\n"
               << "queue        " << status->queue_depth << " scans waiting to sync\n";
     if (!status->last_error.empty()) std::cout << "last error   " << status->last_error << "\n";
+    // Check-ins gate-syncd records on chain (docs/syncd.md, "Chain check-ins").
+    if (auto chain = store->chain_status()) {
+        std::cout << "chain        " << chain->queue_depth() << " check-ins waiting ("
+                  << chain->in_flight << " sent), " << chain->confirmed << " recorded, "
+                  << chain->failed << " refused\n";
+        if (!chain->last_error.empty()) std::cout << "chain error  " << chain->last_error << "\n";
+    }
     return kOk;
 }
 

@@ -19,6 +19,9 @@ int main(int argc, char** argv) {
     run->add_flag("--once", once, "Run one sync cycle and exit (0 ok, 1 failed, 3 token refused)");
     auto* check = app.add_subcommand(
         "check-config", "Validate the settings and print the effective values as JSON");
+    auto* retry = app.add_subcommand(
+        "retry-checkins",
+        "Queue the check-ins the chain refused again (after fixing the cause; see docs/syncd.md)");
     CLI11_PARSE(app, argc, argv);
 
     try {
@@ -32,6 +35,11 @@ int main(int argc, char** argv) {
         }
         if (*check) {
             std::cout << gate::syncd::to_json(settings).dump(2) << "\n";
+            return 0;
+        }
+        if (*retry) {
+            std::cout << gate::syncd::retry_failed_checkins(settings)
+                      << " check-ins queued again\n";
             return 0;
         }
         const auto logger = gate::log::make_logger(settings.log, "gate-syncd");

@@ -1,6 +1,7 @@
 #include "gate/syncd/Service.h"
 
 #include <chrono>
+#include <optional>
 
 #include "gate/config/ConfigError.h"
 #include "gate/config/SecretFile.h"
@@ -11,6 +12,19 @@ std::int64_t system_now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::system_clock::now().time_since_epoch())
         .count();
+}
+
+std::int64_t retry_failed_checkins(const SyncSettings& settings) {
+    auto store = device::DeviceStore::open(settings.database);
+    if (!store) {
+        throw StartupError("cannot open the device database " + settings.database.string() + ": " +
+                           db::to_string(store.error()));
+    }
+    auto retried = store->retry_failed_checkins();
+    if (!retried) {
+        throw StartupError("cannot queue the check-ins again: " + db::to_string(retried.error()));
+    }
+    return *retried;
 }
 
 ExitCode run_service(const SyncSettings& settings, bool once, const log::Logger& logger) {
@@ -42,10 +56,37 @@ ExitCode run_service(const SyncSettings& settings, bool once, const log::Logger&
     BackendLink link(url, std::move(token), http, system_now_ms);
     SyncEngine engine(*store, link, system_now_ms,
                       {.batch_size = static_cast<std::size_t>(settings.batch_size)});
-    Daemon daemon(
-        engine, {.interval = settings.interval, .backoff = settings.backoff, .once = once}, logger);
-    logger.info("gate-syncd started",
-                {{"backend", url}, {"database", settings.database.string()}, {"once", once}});
+    // The chain recorder works on its own thread, so it has its own connection.
+    std::optional<device::DeviceStore> chain_store;
+    std::optional<ChainRecorder> chain;
+    if (settings.chain.enabled) {
+        auto opened = device::DeviceStore::open(settings.database);
+        if (!opened) {
+            throw StartupError("cannot open the device database " + settings.database.string() +
+                               ": " + db::to_string(opened.error()));
+        }
+        chain_store.emplace(std::move(opened).value());
+        RecorderOptions options;
+        options.rpc_url = settings.chain.rpc_url;
+        options.device_key_file = settings.key_file;
+        options.request_timeout = settings.chain.request_timeout;
+        options.confirm_timeout = settings.chain.confirm_timeout;
+        options.max_in_flight = static_cast<std::size_t>(settings.chain.max_in_flight);
+        options.pack.max_checkins = static_cast<std::size_t>(settings.chain.max_checkins_per_tx);
+        options.pack.compute_unit_price =
+            static_cast<std::uint64_t>(settings.chain.compute_unit_price);
+        chain.emplace(*chain_store, std::move(options), system_now_ms);
+    }
+    Daemon daemon(engine,
+                  {.interval = settings.interval,
+                   .backoff = settings.backoff,
+                   .once = once,
+                   .chain_interval = settings.chain.interval},
+                  logger, chain ? &*chain : nullptr);
+    logger.info("gate-syncd started", {{"backend", url},
+                                       {"database", settings.database.string()},
+                                       {"chain", settings.chain.enabled},
+                                       {"once", once}});
     return daemon.run();
 }
 

@@ -10,7 +10,7 @@ namespace gate::device {
 namespace {
 
 // Never edit a released migration; add one (docs/sqlite.md).
-constexpr std::array<db::Migration, 2> kMigrations = {{
+constexpr std::array<db::Migration, 3> kMigrations = {{
     {1, R"sql(
 CREATE TABLE assignment (
     id       INTEGER PRIMARY KEY CHECK (id = 1),
@@ -73,6 +73,45 @@ CREATE TABLE scan_refused (
     refused_at INTEGER NOT NULL       -- Unix ms
 );
 )sql"},
+    // Chain check-ins (gate-syncd's chain recorder): tickets learn their NFT's mint; the
+    // first accepted entry of a ticket with a mint queues one check-in; signed transactions
+    // are stored before they are sent, so a restart can find out what became of them.
+    {3, R"sql(
+ALTER TABLE ticket ADD COLUMN mint TEXT;   -- base58; NULL until the NFT is issued
+CREATE INDEX scan_accepted_ticket ON scan (ticket_id) WHERE verdict = 'accepted';
+CREATE TABLE chain_tx (
+    signature               TEXT PRIMARY KEY,   -- base58, the transaction's id
+    body                    BLOB NOT NULL,      -- the signed wire transaction
+    blockhash               TEXT NOT NULL,      -- base58
+    last_valid_block_height INTEGER NOT NULL,
+    sent_at                 INTEGER NOT NULL,   -- Unix ms
+    state                   TEXT NOT NULL DEFAULT 'in_flight'
+                            CHECK (state IN ('in_flight', 'landed', 'dropped', 'failed')),
+    settled_at              INTEGER             -- Unix ms
+);
+CREATE INDEX chain_tx_in_flight ON chain_tx (sent_at) WHERE state = 'in_flight';
+CREATE TABLE chain_checkin (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    ticket_id INTEGER NOT NULL UNIQUE,          -- one check-in per ticket, ever
+    mint      TEXT NOT NULL,                    -- base58
+    gate      TEXT NOT NULL,
+    at        INTEGER NOT NULL,                 -- the scan's scanned_at, Unix ms
+    state     TEXT NOT NULL DEFAULT 'pending'
+              CHECK (state IN ('pending', 'in_flight', 'confirmed', 'failed')),
+    signature TEXT REFERENCES chain_tx (signature),  -- in flight or landed in
+    position  INTEGER,                          -- its place in that transaction
+    error     TEXT NOT NULL DEFAULT ''          -- failed: the chain's reason
+);
+CREATE INDEX chain_checkin_open ON chain_checkin (state, id) WHERE state IN ('pending', 'in_flight');
+CREATE INDEX chain_checkin_tx ON chain_checkin (signature);
+CREATE TABLE chain_state (
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    last_success_at INTEGER,                    -- Unix ms
+    last_attempt_at INTEGER,                    -- Unix ms
+    last_error      TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO chain_state (id) VALUES (1);
+)sql"},
 }};
 
 template <class T>
@@ -87,6 +126,37 @@ Status<db::Error> in_transaction(db::Database& db, Body&& body) {
     if (!tx) return fail(tx.error());
     if (Status<db::Error> done = body(); !done) return done;
     return tx->commit();
+}
+
+std::optional<std::string> mint_column(const std::optional<crypto::PublicKey>& mint) {
+    if (!mint) return std::nullopt;
+    return mint->to_base58();
+}
+
+}  // namespace
+
+std::string_view to_string(CheckinState state) noexcept {
+    switch (state) {
+        case CheckinState::Pending:
+            return "pending";
+        case CheckinState::InFlight:
+            return "in_flight";
+        case CheckinState::Confirmed:
+            return "confirmed";
+        case CheckinState::Failed:
+            return "failed";
+    }
+    return "pending";
+}
+
+namespace {
+
+std::optional<CheckinState> checkin_state_from_string(std::string_view text) {
+    for (auto s : {CheckinState::Pending, CheckinState::InFlight, CheckinState::Confirmed,
+                   CheckinState::Failed}) {
+        if (to_string(s) == text) return s;
+    }
+    return std::nullopt;
 }
 
 }  // namespace
@@ -122,10 +192,27 @@ Status<db::Error> DeviceStore::write_assignment(const Assignment& assignment) {
 
 Status<db::Error> DeviceStore::upsert_ticket(const TicketRecord& ticket) {
     return db_.execute(
-        "INSERT INTO ticket (ticket_id, tier, generation, status) VALUES (?, ?, ?, ?) "
+        "INSERT INTO ticket (ticket_id, tier, generation, status, mint) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (ticket_id) DO UPDATE SET tier = excluded.tier, "
-        "generation = excluded.generation, status = excluded.status",
-        to_column(ticket.ticket_id), ticket.tier, ticket.generation, to_string(ticket.status));
+        "generation = excluded.generation, status = excluded.status, mint = excluded.mint",
+        to_column(ticket.ticket_id), ticket.tier, ticket.generation, to_string(ticket.status),
+        mint_column(ticket.mint));
+}
+
+// The first accepted entry of each ticket with a known mint becomes its check-in (of one
+// ticket, or of all). A ticket that has one keeps it: later scans add nothing.
+Status<db::Error> DeviceStore::queue_checkins(std::optional<std::uint64_t> ticket_id) {
+    std::optional<std::int64_t> only;
+    if (ticket_id) only = to_column(*ticket_id);
+    return db_.execute(
+        "INSERT OR IGNORE INTO chain_checkin (ticket_id, mint, gate, at) "
+        "SELECT t.ticket_id, t.mint, s.gate, s.scanned_at FROM ticket t "
+        "JOIN scan s ON s.id = (SELECT min(id) FROM scan WHERE ticket_id = t.ticket_id "
+        "AND verdict = 'accepted' AND direction = 'in') "
+        "WHERE t.mint IS NOT NULL AND (?1 IS NULL OR t.ticket_id = ?1) "
+        "AND NOT EXISTS (SELECT 1 FROM chain_checkin c WHERE c.ticket_id = t.ticket_id) "
+        "ORDER BY s.id",
+        only);
 }
 
 Status<db::Error> DeviceStore::upsert_key(const IssuerKeyRecord& key) {
@@ -169,6 +256,7 @@ Status<db::Error> DeviceStore::apply_snapshot(const Snapshot& snapshot) {
                 snapshot.assignment.event_id);
             !s)
             return s;
+        if (auto s = queue_checkins(std::nullopt); !s) return s;
         return db_.execute("UPDATE sync_state SET cursor = ? WHERE id = 1", snapshot.cursor);
     });
 }
@@ -183,7 +271,10 @@ Status<db::Error> DeviceStore::apply_changes(const ChangesPage& page) {
             Status<db::Error> applied = std::visit(
                 [&](const auto& payload) -> Status<db::Error> {
                     using P = std::decay_t<decltype(payload)>;
-                    if constexpr (std::is_same_v<P, TicketRecord>) return upsert_ticket(payload);
+                    if constexpr (std::is_same_v<P, TicketRecord>) {
+                        if (auto s = upsert_ticket(payload); !s || !payload.mint) return s;
+                        return queue_checkins(payload.ticket_id);
+                    }
                     if constexpr (std::is_same_v<P, InsideRecord>) return merge_last_scan(payload);
                     if constexpr (std::is_same_v<P, IssuerKeyRecord>) return upsert_key(payload);
                     if constexpr (std::is_same_v<P, Assignment>) return write_assignment(payload);
@@ -232,16 +323,24 @@ Result<std::vector<IssuerKeyRecord>, db::Error> DeviceStore::issuer_keys() {
 
 Result<TicketState, db::Error> DeviceStore::ticket_state(std::uint64_t ticket_id) {
     TicketState state;
-    auto row = db_.query_optional<std::int64_t, std::int64_t, std::string>(
-        "SELECT tier, generation, status FROM ticket WHERE ticket_id = ?", to_column(ticket_id));
+    auto row =
+        db_.query_optional<std::int64_t, std::int64_t, std::string, std::optional<std::string>>(
+            "SELECT tier, generation, status, mint FROM ticket WHERE ticket_id = ?",
+            to_column(ticket_id));
     if (!row) return fail(row.error());
     if (row->has_value()) {
-        const auto& [tier, generation, status] = **row;
+        const auto& [tier, generation, status, mint] = **row;
         auto parsed_status = ticket_status_from_string(status);
         if (!parsed_status || tier < 0 || tier > 255 || generation < 0 || generation > 0xFFFFFFFF)
             return bad_row("stored ticket", std::to_string(ticket_id));
-        state.ticket = TicketRecord{ticket_id, static_cast<std::uint8_t>(tier),
-                                    static_cast<std::uint32_t>(generation), *parsed_status};
+        state.ticket =
+            TicketRecord{ticket_id, static_cast<std::uint8_t>(tier),
+                         static_cast<std::uint32_t>(generation), *parsed_status, std::nullopt};
+        if (mint) {
+            auto key = crypto::PublicKey::from_base58(*mint);
+            if (!key) return bad_row("stored ticket mint", std::to_string(ticket_id));
+            state.ticket->mint = *key;
+        }
     }
     auto last = db_.query_optional<std::string, std::int64_t, std::string>(
         "SELECT direction, at, gate FROM inside WHERE ticket_id = ?", to_column(ticket_id));
@@ -276,8 +375,18 @@ Status<db::Error> DeviceStore::record_scan(const EntryRecord& scan) {
             !s)
             return s;
         if (scan.verdict == Verdict::Accepted && scan.ticket_id) {
-            return merge_last_scan({*scan.ticket_id, scan.direction,
-                                    scan.scanned_at + scan.clock_offset_ms, scan.gate});
+            if (auto s = merge_last_scan({*scan.ticket_id, scan.direction,
+                                          scan.scanned_at + scan.clock_offset_ms, scan.gate});
+                !s)
+                return s;
+            // An entry of a ticket whose NFT is known queues its chain check-in (once).
+            if (scan.direction == Direction::In) {
+                return db_.execute(
+                    "INSERT OR IGNORE INTO chain_checkin (ticket_id, mint, gate, at) "
+                    "SELECT ticket_id, mint, ?, ? FROM ticket "
+                    "WHERE ticket_id = ? AND mint IS NOT NULL",
+                    scan.gate, scan.scanned_at, to_column(*scan.ticket_id));
+            }
         }
         return {};
     });
@@ -379,6 +488,209 @@ Result<DeviceStore::Version, db::Error> DeviceStore::version() {
     auto data_version = db_.query_one<std::int64_t>("PRAGMA data_version");
     if (!data_version) return fail(data_version.error());
     return Version{*data_version, local_writes_};
+}
+
+// ---- chain check-ins -------------------------------------------------------------------
+
+namespace {
+
+constexpr std::string_view kCheckinColumns =
+    "SELECT ticket_id, mint, gate, at, state, coalesce(signature, ''), error FROM chain_checkin ";
+
+Result<std::vector<ChainCheckin>, db::Error> read_checkins(db::Database& db, std::string_view sql,
+                                                           std::int64_t arg) {
+    std::vector<ChainCheckin> out;
+    std::optional<std::int64_t> broken;
+    auto read = db.for_each<std::int64_t, std::string, std::string, std::int64_t, std::string,
+                            std::string, std::string>(
+        sql,
+        [&](std::int64_t ticket, const std::string& mint, std::string gate, std::int64_t at,
+            const std::string& state, std::string signature, std::string error) {
+            auto key = crypto::PublicKey::from_base58(mint);
+            auto parsed = checkin_state_from_string(state);
+            if (!key || !parsed) {
+                broken = ticket;
+                return;
+            }
+            out.push_back({from_column(ticket), *key, std::move(gate), at, *parsed,
+                           std::move(signature), std::move(error)});
+        },
+        arg);
+    if (!read) return fail(read.error());
+    if (broken) return bad_row("stored check-in", std::to_string(from_column(*broken)));
+    return out;
+}
+
+}  // namespace
+
+Result<std::vector<ChainCheckin>, db::Error> DeviceStore::pending_checkins(std::size_t limit) {
+    return read_checkins(
+        db_, std::string(kCheckinColumns) + "WHERE state = 'pending' ORDER BY id LIMIT ?",
+        static_cast<std::int64_t>(limit));
+}
+
+Result<std::optional<ChainCheckin>, db::Error> DeviceStore::checkin(std::uint64_t ticket_id) {
+    auto rows = read_checkins(db_, std::string(kCheckinColumns) + "WHERE ticket_id = ?",
+                              to_column(ticket_id));
+    if (!rows) return fail(rows.error());
+    if (rows->empty()) return std::optional<ChainCheckin>{};
+    return std::optional<ChainCheckin>{std::move(rows->front())};
+}
+
+Status<db::Error> DeviceStore::begin_chain_transaction(const ChainTransaction& tx) {
+    if (tx.last_valid_block_height > 0x7fffffffffffffffULL) {
+        return bad_row("chain transaction", "block height out of range");
+    }
+    return in_transaction(db_, [&]() -> Status<db::Error> {
+        if (auto s = db_.execute(
+                "INSERT INTO chain_tx (signature, body, blockhash, last_valid_block_height, "
+                "sent_at) VALUES (?, ?, ?, ?, ?)",
+                tx.signature, tx.body, tx.blockhash,
+                static_cast<std::int64_t>(tx.last_valid_block_height), tx.sent_at);
+            !s)
+            return s;
+        std::int64_t position = 0;
+        for (const auto ticket : tx.ticket_ids) {
+            if (auto s = db_.execute(
+                    "UPDATE chain_checkin SET state = 'in_flight', signature = ?, position = ? "
+                    "WHERE ticket_id = ? AND state = 'pending'",
+                    tx.signature, position++, to_column(ticket));
+                !s)
+                return s;
+            if (db_.changes() != 1) {
+                // Rolled back with the transaction: nothing is half-claimed.
+                return fail(db::Error{db::ErrorCode::Constraint, 0,
+                                      "check-in of ticket " + std::to_string(ticket) +
+                                          " is not pending; not sending it again",
+                                      ""});
+            }
+        }
+        return {};
+    });
+}
+
+Result<std::vector<ChainTransaction>, db::Error> DeviceStore::in_flight_transactions() {
+    std::vector<ChainTransaction> out;
+    auto read = db_.for_each<std::string, Bytes, std::string, std::int64_t, std::int64_t>(
+        "SELECT signature, body, blockhash, last_valid_block_height, sent_at FROM chain_tx "
+        "WHERE state = 'in_flight' ORDER BY sent_at, rowid",
+        [&](std::string signature, Bytes body, std::string blockhash, std::int64_t height,
+            std::int64_t sent_at) {
+            out.push_back({std::move(signature),
+                           std::move(body),
+                           std::move(blockhash),
+                           static_cast<std::uint64_t>(height),
+                           sent_at,
+                           {}});
+        });
+    if (!read) return fail(read.error());
+    for (auto& tx : out) {
+        auto tickets = db_.for_each<std::int64_t>(
+            "SELECT ticket_id FROM chain_checkin WHERE signature = ? AND state = 'in_flight' "
+            "ORDER BY position",
+            [&](std::int64_t ticket) { tx.ticket_ids.push_back(from_column(ticket)); },
+            tx.signature);
+        if (!tickets) return fail(tickets.error());
+    }
+    return out;
+}
+
+Status<db::Error> DeviceStore::settle(std::string_view signature, std::string_view tx_state,
+                                      std::string_view checkin_state, std::int64_t at_ms) {
+    if (auto s = db_.execute("UPDATE chain_tx SET state = ?, settled_at = ? WHERE signature = ? "
+                             "AND state = 'in_flight'",
+                             tx_state, at_ms, signature);
+        !s)
+        return s;
+    if (checkin_state == "confirmed") {
+        return db_.execute(
+            "UPDATE chain_checkin SET state = 'confirmed' WHERE signature = ? "
+            "AND state = 'in_flight'",
+            signature);
+    }
+    // Back to the queue: no transaction holds them any more.
+    return db_.execute(
+        "UPDATE chain_checkin SET state = 'pending', signature = NULL, position = NULL "
+        "WHERE signature = ? AND state = 'in_flight'",
+        signature);
+}
+
+Status<db::Error> DeviceStore::settle_landed(std::string_view signature, std::int64_t at_ms) {
+    return in_transaction(db_, [&] { return settle(signature, "landed", "confirmed", at_ms); });
+}
+
+Status<db::Error> DeviceStore::settle_dropped(std::string_view signature, std::int64_t at_ms) {
+    return in_transaction(db_, [&] { return settle(signature, "dropped", "pending", at_ms); });
+}
+
+Status<db::Error> DeviceStore::settle_failed(std::string_view signature, std::uint64_t culprit,
+                                             std::string_view error, std::int64_t at_ms) {
+    return in_transaction(db_, [&]() -> Status<db::Error> {
+        if (auto s = db_.execute(
+                "UPDATE chain_checkin SET state = 'failed', error = ? WHERE signature = ? "
+                "AND ticket_id = ? AND state = 'in_flight'",
+                error, signature, to_column(culprit));
+            !s)
+            return s;
+        return settle(signature, "failed", "pending", at_ms);
+    });
+}
+
+Status<db::Error> DeviceStore::fail_checkin(std::uint64_t ticket_id, std::string_view error) {
+    return in_transaction(db_, [&] {
+        return db_.execute(
+            "UPDATE chain_checkin SET state = 'failed', error = ? WHERE ticket_id = ? "
+            "AND state = 'pending'",
+            error, to_column(ticket_id));
+    });
+}
+
+Result<std::int64_t, db::Error> DeviceStore::retry_failed_checkins() {
+    std::int64_t changed = 0;
+    auto done = in_transaction(db_, [&]() -> Status<db::Error> {
+        auto s = db_.execute(
+            "UPDATE chain_checkin SET state = 'pending', signature = NULL, position = NULL, "
+            "error = '' WHERE state = 'failed'");
+        changed = db_.changes();
+        return s;
+    });
+    if (!done) return fail(done.error());
+    return changed;
+}
+
+Result<ChainStatus, db::Error> DeviceStore::chain_status() {
+    ChainStatus status;
+    auto counts = db_.query_one<std::int64_t, std::int64_t, std::int64_t, std::int64_t>(
+        "SELECT coalesce(sum(state = 'pending'), 0), coalesce(sum(state = 'in_flight'), 0), "
+        "coalesce(sum(state = 'confirmed'), 0), coalesce(sum(state = 'failed'), 0) "
+        "FROM chain_checkin");
+    if (!counts) return fail(counts.error());
+    std::tie(status.pending, status.in_flight, status.confirmed, status.failed) = *counts;
+    auto row = db_.query_one<std::optional<std::int64_t>, std::optional<std::int64_t>, std::string>(
+        "SELECT last_success_at, last_attempt_at, last_error FROM chain_state WHERE id = 1");
+    if (!row) return fail(row.error());
+    std::tie(status.last_success_at, status.last_attempt_at, status.last_error) =
+        std::move(row).value();
+    return status;
+}
+
+Status<db::Error> DeviceStore::record_chain_success(std::int64_t at_ms) {
+    ++local_writes_;
+    return in_transaction(db_, [&] {
+        return db_.execute(
+            "UPDATE chain_state SET last_success_at = ?1, last_attempt_at = ?1, last_error = '' "
+            "WHERE id = 1",
+            at_ms);
+    });
+}
+
+Status<db::Error> DeviceStore::record_chain_failure(std::int64_t at_ms, std::string_view error) {
+    ++local_writes_;
+    return in_transaction(db_, [&] {
+        return db_.execute(
+            "UPDATE chain_state SET last_attempt_at = ?, last_error = ? WHERE id = 1", at_ms,
+            error);
+    });
 }
 
 // ---- sync status ------------------------------------------------------------------------

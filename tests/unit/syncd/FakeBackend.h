@@ -47,6 +47,19 @@ class FakeBackend {
                       [&](const auto& t) { return t.ticket_id == ticket.ticket_id; });
         snapshot_.tickets.push_back(ticket);
     }
+    /// Replaces the assignment in the snapshot and as a change after the current cursor.
+    void publish_assignment(const device::Assignment& assignment) {
+        std::lock_guard lock(mutex_);
+        device::Change change;
+        change.seq = ++cursor_;
+        change.payload = assignment;
+        changes_.push_back(change);
+        snapshot_.assignment = assignment;
+    }
+    device::Assignment assignment() const {
+        std::lock_guard lock(mutex_);
+        return snapshot_.assignment;
+    }
     /// Entry batches holding this nonce are refused with 400, as a malformed record would be.
     void refuse(const std::string& nonce) {
         std::lock_guard lock(mutex_);

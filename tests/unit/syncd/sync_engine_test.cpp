@@ -63,15 +63,17 @@ TEST_CASE("queued scans are pushed in batches and marked synced once confirmed")
 
 TEST_CASE("the first cycle takes a snapshot, later ones pull changes by cursor") {
     Rig rig;
-    rig.backend.publish_ticket({.ticket_id = 42, .tier = 1});
+    rig.backend.publish_ticket({.ticket_id = 42, .tier = 1, .mint = std::nullopt});
     auto first = rig.engine.run_cycle(rig.stop);
     REQUIRE(first.ok());
     CHECK(first.snapshot);
     CHECK(rig.store.ticket_state(42)->ticket.has_value());
 
-    rig.backend.publish_ticket({.ticket_id = 42, .tier = 1, .generation = 1});
-    rig.backend.publish_ticket(
-        {.ticket_id = 43, .tier = 2, .status = device::TicketStatus::Revoked});
+    rig.backend.publish_ticket({.ticket_id = 42, .tier = 1, .generation = 1, .mint = std::nullopt});
+    rig.backend.publish_ticket({.ticket_id = 43,
+                                .tier = 2,
+                                .status = device::TicketStatus::Revoked,
+                                .mint = std::nullopt});
     auto second = rig.engine.run_cycle(rig.stop);
     REQUIRE(second.ok());
     CHECK_FALSE(second.snapshot);
@@ -84,9 +86,9 @@ TEST_CASE("the first cycle takes a snapshot, later ones pull changes by cursor")
 
 TEST_CASE("an expired cursor falls back to a snapshot") {
     Rig rig;
-    rig.backend.publish_ticket({.ticket_id = 1});
+    rig.backend.publish_ticket({.ticket_id = 1, .mint = std::nullopt});
     REQUIRE(rig.engine.run_cycle(rig.stop).ok());
-    rig.backend.publish_ticket({.ticket_id = 2});
+    rig.backend.publish_ticket({.ticket_id = 2, .mint = std::nullopt});
     rig.backend.set_mode(test::FakeBackend::Mode::CursorExpired);
     auto report = rig.engine.run_cycle(rig.stop);
     REQUIRE(report.ok());

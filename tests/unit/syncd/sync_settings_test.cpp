@@ -61,3 +61,26 @@ TEST_CASE("bad settings are refused with the key named") {
     CHECK(typo.find("sync.interval") != std::string::npos);  // the suggestion
     CHECK(error_of("{}", {{"GATE_LOG_LEVEL", "loud"}}).find("log.level") != std::string::npos);
 }
+
+TEST_CASE("chain settings: defaults, overrides and a bad RPC URL") {
+    const auto d = gate::syncd::sync_settings_from(Config::from_defaults(with_env({})));
+    CHECK(d.chain.enabled);
+    CHECK(d.chain.rpc_url.empty());  // the assignment's
+    CHECK(d.key_file == "device-key.json");
+    CHECK(d.chain.max_in_flight == 4);
+    const auto s = gate::syncd::sync_settings_from(Config::parse(
+        R"({"device": {"key_file": "/var/lib/gate/key.json", "token_file": "t"},
+            "chain": {"rpc_url": "http://127.0.0.1:8899", "interval": "2s", "max_in_flight": 8}})",
+        "syncd.json", with_env({{"GATE_CHAIN_ENABLED", "false"}})));
+    CHECK_FALSE(s.chain.enabled);
+    CHECK(s.chain.rpc_url == "http://127.0.0.1:8899");
+    CHECK(s.chain.interval == 2s);
+    CHECK(s.chain.max_in_flight == 8);
+    CHECK(s.key_file == "/var/lib/gate/key.json");
+    CHECK(s.token_file == "t");
+    CHECK(gate::syncd::to_json(s)["chain"]["enabled"] == false);
+    CHECK(error_of(R"({"chain": {"rpc_url": "ws://x"}})").find("chain.rpc_url") !=
+          std::string::npos);
+    CHECK(error_of(R"({"chain": {"max_in_flight": 0}})").find("chain.max_in_flight") !=
+          std::string::npos);
+}

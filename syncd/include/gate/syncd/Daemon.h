@@ -1,8 +1,10 @@
 #pragma once
 // Daemon: runs sync cycles on a Boost.Asio event loop. Cycles run on a worker
 // thread so signals are heard at any time; the next cycle comes after the sync
-// interval, or after a backoff delay when the last one failed. SIGTERM/SIGINT
-// let the running batch finish, then stop. A revoked device token stops it.
+// interval, or after a backoff delay when the last one failed. The chain recorder,
+// when there is one, runs its rounds on a second worker with its own timer and
+// backoff, so neither loop ever waits for the other. SIGTERM/SIGINT let the running
+// batch and round finish, then stop. A revoked device token stops it.
 
 #include <atomic>
 #include <chrono>
@@ -11,6 +13,7 @@
 
 #include "gate/log/Logger.h"
 #include "gate/syncd/Backoff.h"
+#include "gate/syncd/ChainRecorder.h"
 #include "gate/syncd/SyncEngine.h"
 
 namespace gate::syncd {
@@ -18,20 +21,23 @@ namespace gate::syncd {
 struct DaemonOptions {
     std::chrono::milliseconds interval{5'000};
     BackoffPolicy backoff;
-    bool once = false;  ///< one cycle, then exit with its outcome
+    bool once = false;  ///< one cycle (and one chain round after it), then exit
+    std::chrono::milliseconds chain_interval{5'000};  ///< between good chain rounds
 };
 
 /// Exit codes of `gate-syncd run`, for scripts and the service manager.
 enum class ExitCode : int {
     Ok = 0,
-    CycleFailed = 1,  ///< --once: the cycle did not complete (network, backend)
+    CycleFailed = 1,  ///< --once: the cycle or the chain round did not complete
     BadUsage = 2,
     Unauthorized = 3,  ///< the device token was refused: provision again
 };
 
 class Daemon {
   public:
-    Daemon(SyncEngine& engine, DaemonOptions options, const log::Logger& logger);
+    /// `chain` (optional, borrowed) records check-ins on chain beside the sync loop.
+    Daemon(SyncEngine& engine, DaemonOptions options, const log::Logger& logger,
+           ChainRecorder* chain = nullptr);
 
     /// Blocks until stopped (signal, request_stop, revoked token) or, with `once`,
     /// until one cycle has run.
@@ -41,6 +47,7 @@ class Daemon {
 
   private:
     SyncEngine& engine_;
+    ChainRecorder* chain_;
     DaemonOptions options_;
     const log::Logger& log_;
     std::atomic<bool> stop_{false};

@@ -18,6 +18,10 @@ struct StartupError : std::runtime_error {
 /// Runs the daemon until it stops; throws StartupError when it cannot start.
 ExitCode run_service(const SyncSettings& settings, bool once, const log::Logger& logger);
 
+/// `gate-syncd retry-checkins`: check-ins the chain refused go back to the queue (once the
+/// cause is fixed). Returns how many; throws StartupError when the database cannot be used.
+std::int64_t retry_failed_checkins(const SyncSettings& settings);
+
 /// Unix milliseconds from the system clock.
 std::int64_t system_now_ms();
 

@@ -49,7 +49,7 @@ TEST_CASE("a new store has its schema, WAL, and an empty sync state") {
     auto store = open_store(dir / "scanner.db");
     CHECK(store.database().query_one<std::string>("PRAGMA journal_mode").value() == "wal");
     CHECK(store.database().query_one<std::int64_t>("PRAGMA synchronous").value() == 2);  // FULL
-    CHECK(store.database().query_one<std::int64_t>("PRAGMA user_version").value() == 2);
+    CHECK(store.database().query_one<std::int64_t>("PRAGMA user_version").value() == 3);
     auto status = store.sync_status();
     REQUIRE(status.ok());
     CHECK(status->cursor == 0);
@@ -69,7 +69,7 @@ TEST_CASE("a snapshot replaces the whole cache and sets the cursor") {
     CHECK(store.assignment().value() == sample_assignment());
     CHECK(store.issuer_keys().value() == std::vector<IssuerKeyRecord>{{kKeyA, 1001, false}});
     auto t42 = store.ticket_state(42).value();
-    CHECK(t42.ticket == TicketRecord{42, 2, 0, TicketStatus::Valid});
+    CHECK(t42.ticket == TicketRecord{42, 2, 0, TicketStatus::Valid, std::nullopt});
     CHECK(t42.last_scan == InsideRecord{42, Direction::In, 1767225000000, "south-2"});
     CHECK(store.ticket_state(43)->ticket->status == TicketStatus::Revoked);
     CHECK(store.sync_status()->cursor == 100);
@@ -115,8 +115,8 @@ TEST_CASE("changes apply each kind, move the cursor, and applying twice changes 
     ChangesPage page;
     page.cursor = 110;
     page.changes = {
-        {101, TicketRecord{45, 1, 0, TicketStatus::Valid}},
-        {102, TicketRecord{42, 2, 1, TicketStatus::Valid}},  // a transfer
+        {101, TicketRecord{45, 1, 0, TicketStatus::Valid, std::nullopt}},
+        {102, TicketRecord{42, 2, 1, TicketStatus::Valid, std::nullopt}},  // a transfer
         {103, InsideRecord{42, Direction::Out, 1767225100000, "south-2"}},
         {104, IssuerKeyRecord{kKeyA, 1001, true}},
         {105, IssuerKeyRecord{kKeyB, 1001, false}},
@@ -142,7 +142,7 @@ TEST_CASE("changes apply each kind, move the cursor, and applying twice changes 
     // A change at or below the cursor is already in: a replayed old page is a no-op.
     ChangesPage stale;
     stale.cursor = 105;
-    stale.changes = {{102, TicketRecord{42, 2, 0, TicketStatus::Valid}}};
+    stale.changes = {{102, TicketRecord{42, 2, 0, TicketStatus::Valid, std::nullopt}}};
     STORE_OK(store.apply_changes(stale));
     CHECK(store.ticket_state(42)->ticket->generation == 1);
     CHECK(store.sync_status()->cursor == 110);
@@ -261,7 +261,7 @@ TEST_CASE("scanner and sync daemon write one file from two processes without fai
         ChangesPage p;
         p.cursor = 101 + page;
         p.changes = {{101 + page, TicketRecord{static_cast<std::uint64_t>(5000 + page), 0, 0,
-                                               TicketStatus::Valid}}};
+                                               TicketStatus::Valid, std::nullopt}}};
         all_ok = all_ok && store.apply_changes(p).ok();
         auto pending = store.pending_scans(20);
         all_ok = all_ok && pending.ok();
