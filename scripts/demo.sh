@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job, on embedded defaults: installs what is missing, builds the
-# release binaries and runs the gate flow end to end (gate-scanner demo).
+# release binaries and runs the gate flow end to end with the real programs
+# (gate-demo: ticket-api, gate-scanner and gate-syncd as processes; build/demo/).
 #
 #   scripts/demo.sh                 run the demonstration
 #   scripts/demo.sh --no-install    skip the apt step
@@ -20,6 +21,7 @@ if [ "$install" = 1 ]; then
   bash scripts/install-deps.sh --native
 fi
 cmake --preset release >/dev/null
-cmake --build --preset release -j "$(nproc 2>/dev/null || echo 2)" --target gate-scanner
+cmake --build --preset release -j "$(nproc 2>/dev/null || echo 2)" \
+  --target gate-demo ticket-api gate-scanner gate-syncd
 echo
-build/release/firmware/gate-scanner demo --out build/demo
+build/release/tests/gate-demo --out build/demo
