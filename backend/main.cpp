@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
             settings, [&app](gate::backend::Request r) { return app.handle(std::move(r)); },
             logger.child("http"));
         server.start();
+        app.start_chain_sync();
         std::cout << "ticket-api listening on " << settings.address << ":" << server.port()
                   << std::endl;
 
@@ -62,6 +63,7 @@ int main(int argc, char** argv) {
         sigwait(&stop_signals, &signal);
         logger.info("stopping", {{"signal", signal}});
         server.stop();
+        if (auto* chain = app.chain()) chain->stop();
         done = true;
         housekeeping.join();
         std::cout << "ticket-api stopped" << std::endl;

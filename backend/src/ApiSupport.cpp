@@ -79,18 +79,28 @@ nlohmann::json event_json(const Event& e) {
 nlohmann::json ticket_json(const Ticket& t, const Services& s) {
     const std::string id = std::to_string(t.id);
     const std::string base = s.settings.public_base_url + "/api/v1/tickets/" + id;
-    return {{"ticket_id", id},
-            {"event_id", t.event_id},
-            {"tier", t.tier},
-            {"owner", t.owner_wallet},
-            {"generation", t.generation},
-            {"status", t.status},
-            {"price_cents", t.price_cents},
-            {"transfer_pending", t.transfer_pending},
-            {"created_at", t.created_at},
-            {"code_url", base + "/code"},
-            {"qr_url", base + "/qr.png"},
-            {"metadata_url", base + "/metadata.json"}};
+    nlohmann::json out{{"ticket_id", id},
+                       {"event_id", t.event_id},
+                       {"tier", t.tier},
+                       {"owner", t.owner_wallet},
+                       {"generation", t.generation},
+                       {"status", t.status},
+                       {"price_cents", t.price_cents},
+                       {"transfer_pending", t.transfer_pending},
+                       {"created_at", t.created_at},
+                       {"code_url", base + "/code"},
+                       {"qr_url", base + "/qr.png"},
+                       {"metadata_url", base + "/metadata.json"}};
+    if (!s.settings.chain_rpc_url.empty()) {
+        const auto optional = [](const std::optional<std::string>& v) -> nlohmann::json {
+            return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+        };
+        out["chain"] = {
+            {"mint", optional(t.chain.mint)},     {"state", t.chain.state},
+            {"holder", optional(t.chain.holder)}, {"in_sync", !t.chain.dirty},
+            {"attempts", t.chain.attempts},       {"last_error", optional(t.chain.last_error)}};
+    }
+    return out;
 }
 
 }  // namespace gate::backend

@@ -27,6 +27,13 @@ App::App(Settings settings, log::Logger logger, std::unique_ptr<Clock> clock,
         std::make_unique<Services>(Services{*store_, *clock_, *random_, settings_, *keys_, *mailer_,
                                             *limiter_, metrics_, logger_.child("api")});
     router_ = std::make_unique<Router>(make_router(*services_));
+    if (!settings_.chain_rpc_url.empty())
+        chain_ = std::make_unique<ChainSync>(*store_, *keys_, settings_, *clock_, metrics_,
+                                             logger_.child("chain"));
+}
+
+void App::start_chain_sync() {
+    if (chain_) chain_->start();
 }
 
 App::~App() = default;

@@ -2,6 +2,8 @@
 // registration with proof of key possession, assignment, snapshot, deltas by cursor and
 // idempotent entry ingest. Bodies are the shared gate::device message types.
 #include "ApiSupport.h"
+#include "gate/codec/Base64Url.h"
+#include "gate/crypto/SealedBox.h"
 #include "gate/device/SyncMessages.h"
 
 namespace gate::backend {
@@ -33,6 +35,32 @@ ApiResult<DeviceRecord> authenticate_device(Services& s, const Request& r) {
     return std::move(**device);
 }
 
+// The event's validator key, sealed to this device's registered key: only the device
+// opens it, and it signs check-ins on chain with it (docs/sync-protocol.md, "Chain").
+ApiResult<device::ChainAssignment> chain_assignment(Services& s, const DeviceRecord& d) {
+    const auto authority = crypto::KeyPair::generate();
+    const auto validator = crypto::KeyPair::generate();
+    auto keys = s.store.ensure_chain_keys(
+        {d.event_id, authority.public_key().to_base58(), s.keys.seal_key(authority),
+         validator.public_key().to_base58(), s.keys.seal_key(validator), false},
+        s.clock.now_ms());
+    if (!keys.ok()) return fail(keys.error());
+    auto pair = s.keys.open_key(keys->validator_sealed);
+    auto device_key = crypto::PublicKey::from_base58(d.public_key);
+    if (!pair.ok() || !device_key.ok()) {
+        s.logger.error("chain assignment impossible",
+                       {{"device_id", d.id}, {"why", pair.ok() ? "device key" : pair.error()}});
+        return fail(internal_error());
+    }
+    device::ChainAssignment chain;
+    chain.rpc_url = s.settings.chain_device_rpc_url.empty() ? s.settings.chain_rpc_url
+                                                            : s.settings.chain_device_rpc_url;
+    chain.validator = pair->public_key();
+    chain.validator_key_sealed =
+        codec::base64url_encode(crypto::seal_for(*device_key, pair->secret()));
+    return chain;
+}
+
 ApiResult<device::Assignment> assignment_of(Services& s, const DeviceRecord& d) {
     auto event = s.store.get_event(d.event_id);
     if (!event.ok()) return fail(event.error());
@@ -53,13 +81,26 @@ ApiResult<device::Assignment> assignment_of(Services& s, const DeviceRecord& d) 
     a.checkin_list.accept_unknown_tickets = (*list)->accept_unknown_tickets;
     a.event = {a.event_id, (*event)->name, (*event)->starts_at, (*event)->ends_at};
     a.server_time = s.clock.now_ms();
+    if (!s.settings.chain_rpc_url.empty()) {
+        auto chain = chain_assignment(s, d);
+        if (!chain.ok()) return fail(chain.error());
+        a.chain = std::move(*chain);
+    }
     return a;
+}
+
+std::optional<crypto::PublicKey> mint_of(const SyncTicket& t) {
+    if (!t.mint) return std::nullopt;
+    auto key = crypto::PublicKey::from_base58(*t.mint);
+    if (!key.ok()) return std::nullopt;
+    return *key;
 }
 
 device::TicketRecord ticket_record(const SyncTicket& t) {
     return {static_cast<std::uint64_t>(t.ticket_id), static_cast<std::uint8_t>(t.tier),
             static_cast<std::uint32_t>(t.generation),
-            device::ticket_status_from_string(t.status).value_or(device::TicketStatus::Valid)};
+            device::ticket_status_from_string(t.status).value_or(device::TicketStatus::Valid),
+            mint_of(t)};
 }
 
 device::InsideRecord inside_record(const SyncEntry& e) {

@@ -51,4 +51,16 @@ Result<crypto::KeyPair, std::string> KeyVault::unseal(const IssuerKeyRecord& rec
     return std::move(pair).value();
 }
 
+Bytes KeyVault::seal_key(const crypto::KeyPair& pair) const {
+    return crypto::secretbox_seal(master_, pair.secret());
+}
+
+Result<crypto::KeyPair, std::string> KeyVault::open_key(ByteView sealed) const {
+    auto secret = crypto::secretbox_open(master_, sealed);
+    if (!secret.ok()) return fail(std::string("key seal does not open (wrong master key?)"));
+    auto pair = crypto::KeyPair::from_secret(*secret);
+    if (!pair.ok()) return fail(std::string("sealed key is malformed"));
+    return std::move(pair).value();
+}
+
 }  // namespace gate::backend

@@ -189,7 +189,41 @@ CREATE TABLE store_meta (
 INSERT INTO store_meta (name, value) VALUES ('changes_pruned_through', 0);
 )sql";
 
-constexpr std::array<db::Migration, 1> kMigrations{{{1, kV1}}};
+// Version 2: tickets on chain (docs/solana.md, "Backend on chain"). Per event the
+// authority and validator keys, sealed with the master key; per ticket its NFT's mint
+// key (sealed, stored before any transaction is sent) and what the reconciler last saw.
+// `dirty` is set in the same transaction as every change the chain must follow;
+// `dirty_seq` counts those changes so the reconciler clears only what it has applied.
+constexpr std::string_view kV2 = R"sql(
+CREATE TABLE chain_event_keys (
+    event_id          INTEGER PRIMARY KEY REFERENCES events(id),
+    authority         TEXT NOT NULL,
+    authority_sealed  BLOB NOT NULL,
+    validator         TEXT NOT NULL,
+    validator_sealed  BLOB NOT NULL,
+    validator_funded  INTEGER NOT NULL DEFAULT 0,
+    created_at        INTEGER NOT NULL
+);
+CREATE TABLE chain_tickets (
+    ticket_id        INTEGER PRIMARY KEY REFERENCES tickets(id),
+    dirty            INTEGER NOT NULL DEFAULT 1,
+    dirty_seq        INTEGER NOT NULL DEFAULT 1,
+    mint             TEXT UNIQUE,
+    mint_sealed      BLOB,
+    state            TEXT NOT NULL DEFAULT 'pending'
+                     CHECK (state IN ('pending', 'minted', 'issued', 'frozen')),
+    holder           TEXT,
+    target           TEXT,
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at  INTEGER NOT NULL DEFAULT 0,
+    last_error       TEXT,
+    updated_at       INTEGER NOT NULL
+);
+CREATE INDEX idx_chain_tickets_due ON chain_tickets(dirty, next_attempt_at);
+INSERT INTO chain_tickets (ticket_id, updated_at) SELECT id, updated_at FROM tickets;
+)sql";
+
+constexpr std::array<db::Migration, 2> kMigrations{{{1, kV1}, {2, kV2}}};
 
 }  // namespace
 

@@ -7,7 +7,7 @@
 namespace gate::backend {
 
 namespace {
-constexpr std::array<std::string_view, 29> kKeys{"server.address",
+constexpr std::array<std::string_view, 35> kKeys{"server.address",
                                                  "server.port",
                                                  "server.threads",
                                                  "server.read_timeout",
@@ -29,6 +29,12 @@ constexpr std::array<std::string_view, 29> kKeys{"server.address",
                                                  "mail.timeout",
                                                  "public_base_url",
                                                  "chain.rpc_url",
+                                                 "chain.device_rpc_url",
+                                                 "chain.payer_key_file",
+                                                 "chain.airdrop_lamports",
+                                                 "chain.validator_lamports",
+                                                 "chain.sync_interval",
+                                                 "chain.max_backoff",
                                                  "limits.sign_in_per_minute",
                                                  "limits.mint_per_minute",
                                                  "limits.validate_per_minute",
@@ -85,6 +91,22 @@ Settings settings_from(const config::Config& c) {
     while (!s.public_base_url.empty() && s.public_base_url.back() == '/')
         s.public_base_url.pop_back();
     s.chain_rpc_url = c.get<std::string>("chain.rpc_url", "");
+    s.chain_device_rpc_url = c.get<std::string>("chain.device_rpc_url", "");
+    for (const auto* key : {"chain.rpc_url", "chain.device_rpc_url"}) {
+        const std::string& url =
+            std::string_view(key) == "chain.rpc_url" ? s.chain_rpc_url : s.chain_device_rpc_url;
+        if (!url.empty() && url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
+            throw config::ConfigError(std::string(key) + " (" + c.env_name(key) +
+                                      "): expected http:// or https://, got \"" + url + "\"");
+    }
+    s.chain_payer_key_file =
+        c.get<std::string>("chain.payer_key_file", s.chain_payer_key_file.string());
+    s.chain_airdrop_lamports = static_cast<std::uint64_t>(
+        c.get_in_range("chain.airdrop_lamports", 0, 0, 1'000'000'000'000'000LL));
+    s.chain_validator_lamports = static_cast<std::uint64_t>(
+        c.get_in_range("chain.validator_lamports", 50'000'000, 0, 1'000'000'000'000'000LL));
+    s.chain_sync_interval = positive(c, "chain.sync_interval", s.chain_sync_interval);
+    s.chain_max_backoff = positive(c, "chain.max_backoff", s.chain_max_backoff);
     const auto burst = c.get_in_range("limits.burst", 0, 0, 1000000);
     s.sign_in_limit.per_minute = c.get_in_range("limits.sign_in_per_minute", 20, 0, 1000000);
     s.mint_limit.per_minute = c.get_in_range("limits.mint_per_minute", 60, 0, 1000000);
@@ -120,7 +142,14 @@ nlohmann::json to_json(const Settings& s) {
         {"mail",
          {{"smtp_url", s.smtp_url}, {"from", s.mail_from}, {"timeout", s.mail_timeout.count()}}},
         {"public_base_url", s.public_base_url},
-        {"chain", {{"rpc_url", s.chain_rpc_url}}},
+        {"chain",
+         {{"rpc_url", s.chain_rpc_url},
+          {"device_rpc_url", s.chain_device_rpc_url},
+          {"payer_key_file", s.chain_payer_key_file.string()},
+          {"airdrop_lamports", s.chain_airdrop_lamports},
+          {"validator_lamports", s.chain_validator_lamports},
+          {"sync_interval", s.chain_sync_interval.count()},
+          {"max_backoff", s.chain_max_backoff.count()}}},
         {"limits",
          {{"sign_in_per_minute", s.sign_in_limit.per_minute},
           {"mint_per_minute", s.mint_limit.per_minute},

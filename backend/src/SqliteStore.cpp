@@ -23,8 +23,10 @@ constexpr std::string_view kSelectEvent =
 constexpr std::string_view kSelectTicket =
     "SELECT t.id, t.event_id, t.owner_wallet, t.tier, t.generation, t.status, "
     "t.purchase_price_cents, t.created_at, "
-    "(SELECT COUNT(*) FROM transfers x WHERE x.ticket_id = t.id AND x.status = 'pending') "
-    "FROM tickets t ";
+    "(SELECT COUNT(*) FROM transfers x WHERE x.ticket_id = t.id AND x.status = 'pending'), "
+    "c.mint, COALESCE(c.state, 'pending'), c.holder, COALESCE(c.dirty, 1), "
+    "COALESCE(c.attempts, 0), c.last_error "
+    "FROM tickets t LEFT JOIN chain_tickets c ON c.ticket_id = t.id ";
 
 Event read_event(const db::Statement& s) {
     Event e;
@@ -56,6 +58,16 @@ Ticket read_ticket(const db::Statement& s) {
     t.price_cents = s.column_int64(6);
     t.created_at = s.column_int64(7);
     t.transfer_pending = s.column_int64(8) > 0;
+    auto text = [&](int column) -> std::optional<std::string> {
+        if (auto v = s.column_optional_text(column)) return std::string(*v);
+        return std::nullopt;
+    };
+    t.chain.mint = text(9);
+    t.chain.state = s.column_text(10);
+    t.chain.holder = text(11);
+    t.chain.dirty = s.column_int64(12) != 0;
+    t.chain.attempts = s.column_int64(13);
+    t.chain.last_error = text(14);
     return t;
 }
 
@@ -177,6 +189,14 @@ class SqliteStore final : public Store {
         return db.execute(
             "INSERT INTO changes (event_id, kind, ref, created_at) VALUES (?, ?, ?, ?)", event_id,
             kind, ref, now);
+    }
+
+    // The chain must follow this ticket's change (same transaction as the change).
+    Status<db::Error> mark_chain_dirty(db::Database& db, std::int64_t ticket_id) {
+        return db.execute(
+            "UPDATE chain_tickets SET dirty = 1, dirty_seq = dirty_seq + 1, next_attempt_at = 0 "
+            "WHERE ticket_id = ?",
+            ticket_id);
     }
 
     Status<db::Error> load_tiers(db::Database& db, Event& event) {
@@ -578,6 +598,10 @@ class SqliteStore final : public Store {
                 r.event_id, owner_wallet, r.tier, r.unit_price_cents, payment_id, now, now));
             ids.push_back(db->last_insert_rowid());
             GATE_TRY_DB(add_change(*db, r.event_id, "ticket", ids.back(), now));
+            GATE_TRY_DB(db->execute(
+                "INSERT INTO chain_tickets (ticket_id, dirty, dirty_seq, state, updated_at) "
+                "VALUES (?, 1, 1, 'pending', ?)",
+                ids.back(), now));
         }
         GATE_TRY_DB(db->execute("UPDATE reservations SET status = 'completed' WHERE id = ?", r.id));
         std::vector<Ticket> tickets;
@@ -643,6 +667,7 @@ class SqliteStore final : public Store {
         GATE_TRY_DB(db->execute("UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?",
                                 status, now, id));
         GATE_TRY_DB(add_change(*db, (*t)->event_id, "ticket", id, now));
+        GATE_TRY_DB(mark_chain_dirty(*db, id));
         auto changed = load_ticket(*db, id);
         if (!changed.ok()) return fail(failure(changed.error()));
         GATE_TRY_DB(tx->commit());
@@ -733,6 +758,7 @@ class SqliteStore final : public Store {
             "created_at) VALUES (?, 'direct', ?, ?, 'completed', ?, ?)",
             ticket_id, from_wallet, to_wallet, now, now));
         GATE_TRY_DB(add_change(*db, ticket->event_id, "ticket", ticket_id, now));
+        GATE_TRY_DB(mark_chain_dirty(*db, ticket_id));
         auto moved = load_ticket(*db, ticket_id);
         if (!moved.ok()) return fail(failure(moved.error()));
         GATE_TRY_DB(tx->commit());
@@ -817,6 +843,7 @@ class SqliteStore final : public Store {
                         "? WHERE id = ?",
                         to_wallet, now, transfer_id));
         GATE_TRY_DB(add_change(*db, (*t)->event_id, "ticket", ticket_id, now));
+        GATE_TRY_DB(mark_chain_dirty(*db, ticket_id));
         auto moved = load_ticket(*db, ticket_id);
         if (!moved.ok()) return fail(failure(moved.error()));
         GATE_TRY_DB(tx->commit());
@@ -952,8 +979,15 @@ class SqliteStore final : public Store {
         "SELECT MAX(n) FROM (SELECT COALESCE(MAX(seq), 0) AS n FROM changes UNION ALL SELECT value "
         "FROM store_meta WHERE name = 'changes_pruned_through') newest";
 
+    // Devices learn a mint only once its NFT is issued (they sign check-ins against it).
+    static std::optional<std::string> issued_mint(std::string_view state,
+                                                  const std::optional<std::string>& mint) {
+        if (state == "issued" || state == "frozen") return mint;
+        return std::nullopt;
+    }
+
     static SyncTicket sync_ticket(const Ticket& t) {
-        return {t.id, t.tier, t.generation, t.status};
+        return {t.id, t.tier, t.generation, t.status, issued_mint(t.chain.state, t.chain.mint)};
     }
 
     ApiResult<DeviceSnapshot> snapshot(std::int64_t event_id) override {
@@ -973,10 +1007,16 @@ class SqliteStore final : public Store {
             },
             event_id));
         GATE_TRY_DB(rows(
-            *db, "SELECT id, tier, generation, status FROM tickets WHERE event_id = ? ORDER BY id",
+            *db,
+            "SELECT t.id, t.tier, t.generation, t.status, COALESCE(c.state, 'pending'), c.mint "
+            "FROM tickets t LEFT JOIN chain_tickets c ON c.ticket_id = t.id WHERE t.event_id = ? "
+            "ORDER BY t.id",
             [&](const db::Statement& s) {
+                std::optional<std::string> mint;
+                if (auto m = s.column_optional_text(5)) mint = std::string(*m);
                 snap.tickets.push_back({s.column_int64(0), static_cast<int>(s.column_int64(1)),
-                                        s.column_int64(2), std::string(s.column_text(3))});
+                                        s.column_int64(2), std::string(s.column_text(3)),
+                                        issued_mint(s.column_text(4), mint)});
             },
             event_id));
         GATE_TRY_DB(rows(
@@ -1119,6 +1159,151 @@ class SqliteStore final : public Store {
         }
         GATE_TRY_DB(tx->commit());
         return {};
+    }
+
+    // ---- Chain --------------------------------------------------------------------------
+
+    ApiResult<EventChainKeys> ensure_chain_keys(const EventChainKeys& candidate,
+                                                std::int64_t now) override {
+        Pool::Lease db(pool_, pool_.take());
+        auto tx = db->begin();
+        if (!tx.ok()) return fail(failure(tx.error()));
+        auto found = db->query_optional<std::int64_t>(
+            "SELECT event_id FROM chain_event_keys WHERE event_id = ?", candidate.event_id);
+        if (!found.ok()) return fail(failure(found.error()));
+        if (!found->has_value()) {
+            GATE_TRY_DB(db->execute(
+                "INSERT INTO chain_event_keys (event_id, authority, authority_sealed, validator, "
+                "validator_sealed, validator_funded, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
+                candidate.event_id, candidate.authority, ByteView(candidate.authority_sealed),
+                candidate.validator, ByteView(candidate.validator_sealed), now));
+        }
+        EventChainKeys keys;
+        GATE_TRY_DB(rows(
+            *db,
+            "SELECT event_id, authority, authority_sealed, validator, validator_sealed, "
+            "validator_funded FROM chain_event_keys WHERE event_id = ?",
+            [&](const db::Statement& s) {
+                keys.event_id = s.column_int64(0);
+                keys.authority = s.column_text(1);
+                const ByteView a = s.column_blob(2);
+                keys.authority_sealed.assign(a.begin(), a.end());
+                keys.validator = s.column_text(3);
+                const ByteView v = s.column_blob(4);
+                keys.validator_sealed.assign(v.begin(), v.end());
+                keys.validator_funded = s.column_int64(5) != 0;
+            },
+            candidate.event_id));
+        GATE_TRY_DB(tx->commit());
+        return keys;
+    }
+
+    ApiStatus mark_validator_funded(std::int64_t event_id) override {
+        Pool::Lease db(pool_, pool_.take());
+        GATE_TRY_DB(db->execute(
+            "UPDATE chain_event_keys SET validator_funded = 1 WHERE event_id = ?", event_id));
+        return {};
+    }
+
+    ApiResult<std::vector<ChainWork>> chain_work(std::int64_t now, std::int64_t limit) override {
+        Pool::Lease db(pool_, pool_.take());
+        auto tx = db->begin(db::TransactionKind::Deferred);
+        if (!tx.ok()) return fail(failure(tx.error()));
+        std::vector<ChainWork> out;
+        GATE_TRY_DB(rows(
+            *db,
+            "SELECT c.ticket_id, c.mint_sealed, c.target, c.dirty_seq, e.name, "
+            "COALESCE(et.name, '') FROM chain_tickets c JOIN tickets t ON t.id = c.ticket_id "
+            "JOIN events e ON e.id = t.event_id LEFT JOIN event_tiers et ON et.event_id = "
+            "t.event_id AND et.tier = t.tier WHERE c.dirty = 1 AND c.next_attempt_at <= ? "
+            "ORDER BY c.next_attempt_at, c.ticket_id LIMIT ?",
+            [&](const db::Statement& s) {
+                ChainWork w;
+                w.ticket.id = s.column_int64(0);
+                if (auto sealed = s.column_optional_blob(1))
+                    w.mint_sealed.assign(sealed->begin(), sealed->end());
+                if (auto target = s.column_optional_text(2)) w.target = std::string(*target);
+                w.dirty_seq = s.column_int64(3);
+                w.event_name = s.column_text(4);
+                w.tier_name = s.column_text(5);
+                out.push_back(std::move(w));
+            },
+            now, limit));
+        for (auto& w : out) {
+            auto t = load_ticket(*db, w.ticket.id);
+            if (!t.ok()) return fail(failure(t.error()));
+            if (t->has_value()) w.ticket = **t;
+        }
+        return out;
+    }
+
+    ApiResult<std::pair<std::string, Bytes>> put_chain_mint(std::int64_t ticket_id,
+                                                            const std::string& mint,
+                                                            const Bytes& sealed,
+                                                            std::int64_t now) override {
+        Pool::Lease db(pool_, pool_.take());
+        auto tx = db->begin();
+        if (!tx.ok()) return fail(failure(tx.error()));
+        GATE_TRY_DB(db->execute(
+            "UPDATE chain_tickets SET mint = ?, mint_sealed = ?, updated_at = ? WHERE ticket_id = "
+            "? AND mint IS NULL",
+            mint, ByteView(sealed), now, ticket_id));
+        std::pair<std::string, Bytes> stored;
+        GATE_TRY_DB(rows(
+            *db, "SELECT mint, mint_sealed FROM chain_tickets WHERE ticket_id = ?",
+            [&](const db::Statement& s) {
+                stored.first = s.column_text(0);
+                const ByteView b = s.column_blob(1);
+                stored.second.assign(b.begin(), b.end());
+            },
+            ticket_id));
+        GATE_TRY_DB(tx->commit());
+        if (stored.first.empty()) return fail(not_found("ticket"));
+        return stored;
+    }
+
+    ApiStatus put_chain_target(std::int64_t ticket_id, const std::string& wallet) override {
+        Pool::Lease db(pool_, pool_.take());
+        GATE_TRY_DB(db->execute("UPDATE chain_tickets SET target = ? WHERE ticket_id = ?", wallet,
+                                ticket_id));
+        return {};
+    }
+
+    ApiStatus record_chain(const ChainOutcome& o, std::int64_t now) override {
+        Pool::Lease db(pool_, pool_.take());
+        auto tx = db->begin();
+        if (!tx.ok()) return fail(failure(tx.error()));
+        auto before = db->query_optional<std::string, std::int64_t>(
+            "SELECT c.state, t.event_id FROM chain_tickets c JOIN tickets t ON t.id = c.ticket_id "
+            "WHERE c.ticket_id = ?",
+            o.ticket_id);
+        if (!before.ok()) return fail(failure(before.error()));
+        if (!before->has_value()) return {};
+        const auto& [old_state, event_id] = **before;
+        const bool failed = o.error.has_value();
+        GATE_TRY_DB(db->execute(
+            "UPDATE chain_tickets SET state = ?, holder = COALESCE(?, holder), last_error = ?, "
+            "attempts = CASE WHEN ? THEN attempts + 1 ELSE 0 END, next_attempt_at = ?, "
+            "dirty = CASE WHEN ? AND dirty_seq = ? THEN 0 ELSE dirty END, updated_at = ? "
+            "WHERE ticket_id = ?",
+            o.state, o.holder, o.error, failed, o.next_attempt_at, o.synced, o.dirty_seq, now,
+            o.ticket_id));
+        const auto issued = [](std::string_view s) { return s == "issued" || s == "frozen"; };
+        if (issued(o.state) && !issued(old_state))
+            GATE_TRY_DB(add_change(*db, event_id, "ticket", o.ticket_id, now));
+        GATE_TRY_DB(tx->commit());
+        return {};
+    }
+
+    ApiResult<ChainQueueStats> chain_queue() override {
+        Pool::Lease db(pool_, pool_.take());
+        auto row = db->query_one<std::int64_t, std::int64_t, std::int64_t>(
+            "SELECT COALESCE(SUM(dirty), 0), COALESCE(SUM(CASE WHEN dirty = 1 AND last_error IS "
+            "NOT NULL THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN state IN ('issued', "
+            "'frozen') THEN 1 ELSE 0 END), 0) FROM chain_tickets");
+        if (!row.ok()) return fail(failure(row.error()));
+        const auto& [dirty, failing, issued] = *row;
+        return ChainQueueStats{dirty, failing, issued};
     }
 
   private:

@@ -23,14 +23,15 @@ std::size_t funded_mint_size(const TicketSpec& spec, std::size_t check_in_reserv
     // The TLV header (type + length) is 4 bytes; the check-in adds two keys with values.
     const std::size_t check_in = 8 + std::char_traits<char>::length(kGateField) + 8 +
                                  std::char_traits<char>::length(kAtField) + check_in_reserve;
-    return token2022::kMintWithMetadataPointerSize + 4 + m.packed_size() + check_in;
+    return token2022::kTicketMintBaseSize + 4 + m.packed_size() + check_in;
 }
 
 std::vector<Instruction> create_mint(const TicketSpec& spec, std::uint64_t lamports) {
     return {
-        system::create_account(spec.payer, spec.mint, lamports,
-                               token2022::kMintWithMetadataPointerSize, program::token_2022()),
+        system::create_account(spec.payer, spec.mint, lamports, token2022::kTicketMintBaseSize,
+                               program::token_2022()),
         token2022::initialize_metadata_pointer(spec.mint, spec.authority, spec.mint),
+        token2022::initialize_permanent_delegate(spec.mint, spec.authority),
         token2022::initialize_mint2(spec.mint, 0, spec.authority, spec.authority),
         token_metadata::initialize(spec.mint, spec.authority, spec.mint, spec.authority, spec.name,
                                    spec.symbol, spec.uri),
@@ -68,6 +69,19 @@ std::vector<Instruction> check_in(const Pubkey& mint, const Pubkey& validator,
 
 Instruction freeze(const Pubkey& holder, const Pubkey& mint, const Pubkey& authority) {
     return token2022::freeze_account(associated_token_address(holder, mint), mint, authority);
+}
+
+Instruction thaw(const Pubkey& holder, const Pubkey& mint, const Pubkey& authority) {
+    return token2022::thaw_account(associated_token_address(holder, mint), mint, authority);
+}
+
+std::vector<Instruction> transfer(const Pubkey& payer, const Pubkey& mint, const Pubkey& authority,
+                                  const Pubkey& from, const Pubkey& to) {
+    return {
+        ata::create_idempotent(payer, to, mint),
+        token2022::transfer_checked(associated_token_address(from, mint), mint,
+                                    associated_token_address(to, mint), authority, 1, 0),
+    };
 }
 
 }  // namespace gate::solana::ticket_nft

@@ -15,6 +15,7 @@ enum : std::uint8_t {
     kThawAccount = 11,
     kTransferChecked = 12,
     kInitializeMint2 = 20,
+    kInitializePermanentDelegate = 35,
     kMetadataPointerExtension = 39,
 };
 constexpr std::uint8_t kMetadataPointerInitialize = 0;
@@ -46,6 +47,12 @@ Instruction initialize_metadata_pointer(const Pubkey& mint, const std::optional<
     Bytes data{kMetadataPointerExtension, kMetadataPointerInitialize};
     wire::put_key(data, authority.value_or(Pubkey{}));
     wire::put_key(data, metadata_address.value_or(Pubkey{}));
+    return make({AccountMeta::writable(mint)}, std::move(data));
+}
+
+Instruction initialize_permanent_delegate(const Pubkey& mint, const Pubkey& delegate) {
+    Bytes data{kInitializePermanentDelegate};
+    wire::put_key(data, delegate);
     return make({AccountMeta::writable(mint)}, std::move(data));
 }
 

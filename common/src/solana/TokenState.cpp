@@ -77,6 +77,10 @@ Result<Mint, Error> parse_mint(ByteView data) {
             pointer.authority = p.nonzero_key();
             pointer.metadata_address = p.nonzero_key();
             mint.metadata_pointer = pointer;
+        } else if (type == static_cast<std::uint16_t>(ExtensionType::PermanentDelegate)) {
+            if (value.size() != 32) return fail(bad("mint: permanent delegate is not 32 bytes"));
+            wire::Reader p(value);
+            mint.permanent_delegate = p.nonzero_key();
         } else if (type == static_cast<std::uint16_t>(ExtensionType::TokenMetadata)) {
             auto metadata = parse_token_metadata(value);
             if (!metadata) return fail(metadata.error());

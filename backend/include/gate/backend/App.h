@@ -1,10 +1,12 @@
 #pragma once
 // App: the whole service without its transport: settings, store, keys, mailer, limits,
-// metrics and the router, with handle() as the one entry point the Server (or a test) calls.
+// metrics, the router (handle() is the one entry point the Server or a test calls) and,
+// when chain.rpc_url is set, the chain reconciler.
 
 #include <memory>
 
 #include "gate/backend/Api.h"
+#include "gate/backend/ChainSync.h"
 
 namespace gate::backend {
 
@@ -24,6 +26,11 @@ class App {
     /// Housekeeping run now and then: drops change-log rows older than the retention.
     void maintain();
 
+    /// Starts the chain reconciler's worker thread (no-op without chain.rpc_url).
+    void start_chain_sync();
+    /// The chain reconciler; null without chain.rpc_url.
+    ChainSync* chain() { return chain_.get(); }
+
     const Router& router() const { return *router_; }
     Store& store() { return *store_; }
     const Settings& settings() const { return settings_; }
@@ -41,6 +48,7 @@ class App {
     Metrics metrics_;
     std::unique_ptr<Services> services_;
     std::unique_ptr<Router> router_;
+    std::unique_ptr<ChainSync> chain_;  // last: its worker stops before the rest goes
 };
 
 }  // namespace gate::backend

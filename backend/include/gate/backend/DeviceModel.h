@@ -44,6 +44,7 @@ struct SyncTicket {
     int tier = 0;
     std::int64_t generation = 0;
     std::string status;
+    std::optional<std::string> mint;  ///< base58, once the NFT is issued
 };
 
 struct SyncEntry {

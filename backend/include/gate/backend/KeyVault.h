@@ -1,7 +1,8 @@
 #pragma once
-// KeyVault: the events' issuer keys. New keys are generated here and their secret halves
-// sealed (XSalsa20-Poly1305) with the server's master key before they reach the database;
-// the master key lives in a 0600 file beside it, created on first start.
+// KeyVault: the events' issuer keys and chain keys (event authority, validator, ticket
+// mints). New keys are generated here and their secret halves sealed (XSalsa20-Poly1305)
+// with the server's master key before they reach the database; the master key lives in a
+// 0600 file beside it, created on first start.
 
 #include <filesystem>
 #include <string>
@@ -25,6 +26,11 @@ class KeyVault {
     IssuerKeyRecord generate(std::int64_t event_id, std::int64_t now) const;
     /// The key pair of a stored record; an error if the seal does not open (wrong master key).
     Result<crypto::KeyPair, std::string> unseal(const IssuerKeyRecord& record) const;
+
+    /// Any key pair's 64-byte secret, sealed for storage (chain keys).
+    Bytes seal_key(const crypto::KeyPair& pair) const;
+    /// The key pair of a sealed secret; an error if the seal does not open.
+    Result<crypto::KeyPair, std::string> open_key(ByteView sealed) const;
 
   private:
     crypto::SecretKey master_;

@@ -124,6 +124,16 @@ struct Payment {
     std::string status;  ///< completed | failed
 };
 
+/// A ticket's NFT as the chain reconciler last saw it (docs/solana.md, "Backend on chain").
+struct TicketChain {
+    std::optional<std::string> mint;    ///< base58, set before anything is sent
+    std::string state = "pending";      ///< pending | minted | issued | frozen
+    std::optional<std::string> holder;  ///< wallet whose token account holds it
+    bool dirty = true;                  ///< the chain has yet to follow a change
+    std::int64_t attempts = 0;          ///< failed rounds in a row
+    std::optional<std::string> last_error;
+};
+
 struct Ticket {
     std::int64_t id = 0;
     std::int64_t event_id = 0;
@@ -134,6 +144,45 @@ struct Ticket {
     std::int64_t price_cents = 0;
     std::int64_t created_at = 0;
     bool transfer_pending = false;
+    TicketChain chain;
+};
+
+/// An event's keys on chain; the secret halves sealed with the master key.
+struct EventChainKeys {
+    std::int64_t event_id = 0;
+    std::string authority;  ///< base58: mint and freeze authority, permanent delegate
+    Bytes authority_sealed;
+    std::string validator;  ///< base58: metadata update authority after issue
+    Bytes validator_sealed;
+    bool validator_funded = false;
+};
+
+/// A ticket the chain has to catch up with, as the reconciler reads it.
+struct ChainWork {
+    Ticket ticket;
+    std::string event_name;
+    std::string tier_name;
+    Bytes mint_sealed;                  ///< empty until the mint key is made
+    std::optional<std::string> target;  ///< destination of the last issue/transfer sent
+    std::int64_t dirty_seq = 0;
+};
+
+/// What one reconciler pass over a ticket found; dirty is cleared only when `synced`
+/// and no change arrived since `dirty_seq` was read.
+struct ChainOutcome {
+    std::int64_t ticket_id = 0;
+    std::int64_t dirty_seq = 0;
+    std::string state;
+    std::optional<std::string> holder;
+    bool synced = false;
+    std::optional<std::string> error;
+    std::int64_t next_attempt_at = 0;
+};
+
+struct ChainQueueStats {
+    std::int64_t dirty = 0;    ///< tickets waiting for the chain
+    std::int64_t failing = 0;  ///< of those, the ones whose last attempt failed
+    std::int64_t issued = 0;   ///< tickets whose NFT is issued (frozen ones included)
 };
 
 /// What a validation decided, with the ticket it concerned (if any).

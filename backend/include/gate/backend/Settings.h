@@ -47,7 +47,14 @@ struct Settings {
     std::string mail_from = "tickets@gate.localhost";
     std::chrono::milliseconds mail_timeout{10000};
     std::string public_base_url = "http://127.0.0.1:8080";
-    std::string chain_rpc_url;  ///< empty: chain not configured
+    // Chain (docs/solana.md, "Backend on chain"); empty rpc url: tickets stay off chain.
+    std::string chain_rpc_url;
+    std::string chain_device_rpc_url;  ///< what devices are told; empty: chain_rpc_url
+    std::filesystem::path chain_payer_key_file = "ticket-api.payer.json";
+    std::uint64_t chain_airdrop_lamports = 0;  ///< >0 (test clusters): top the payer up to this
+    std::uint64_t chain_validator_lamports = 50'000'000;  ///< each event validator's fee budget
+    std::chrono::milliseconds chain_sync_interval{1000};  ///< reconciler wait when idle
+    std::chrono::milliseconds chain_max_backoff{60000};   ///< longest wait after failures
     // Rate limits per user (sign-in: per wallet and per client address) and per device.
     RateRule sign_in_limit{20, 20};  ///< burst: a minute's worth at once
     RateRule mint_limit{60, 60};

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gate/backend/ApiError.h"
@@ -123,6 +124,25 @@ class Store {
                                            std::int64_t now) = 0;
     /// Drops change-log rows older than `before` (cursors behind them expire).
     virtual ApiStatus prune_changes(std::int64_t before) = 0;
+
+    // Chain (docs/solana.md, "Backend on chain"). Sales, transfers and status changes
+    // mark their tickets dirty in their own transaction; the reconciler reads and records.
+    /// The event's chain keys; `candidate` is stored first if the event has none yet.
+    virtual ApiResult<EventChainKeys> ensure_chain_keys(const EventChainKeys& candidate,
+                                                        std::int64_t now) = 0;
+    virtual ApiStatus mark_validator_funded(std::int64_t event_id) = 0;
+    /// Dirty tickets whose next attempt is due, oldest first.
+    virtual ApiResult<std::vector<ChainWork>> chain_work(std::int64_t now, std::int64_t limit) = 0;
+    /// Stores the ticket's mint key unless it has one; returns the one stored.
+    virtual ApiResult<std::pair<std::string, Bytes>> put_chain_mint(std::int64_t ticket_id,
+                                                                    const std::string& mint,
+                                                                    const Bytes& sealed,
+                                                                    std::int64_t now) = 0;
+    /// Records where an issue or transfer about to be sent puts the token.
+    virtual ApiStatus put_chain_target(std::int64_t ticket_id, const std::string& wallet) = 0;
+    /// Records a pass; logs a `ticket` change for devices when the NFT became issued.
+    virtual ApiStatus record_chain(const ChainOutcome& outcome, std::int64_t now) = 0;
+    virtual ApiResult<ChainQueueStats> chain_queue() = 0;
 };
 
 struct SqliteOptions {

@@ -4,8 +4,10 @@
 // and gate-syncd send these; the field names here are the on-chain contract.
 //
 // Keys: `authority` is the event authority (mint authority until revoked, freeze
-// authority, first metadata update authority); `validator` is the event's validator
-// key, which becomes the metadata update authority and signs check-ins.
+// authority, permanent delegate, first metadata update authority); `validator` is the
+// event's validator key, which becomes the metadata update authority and signs check-ins.
+// The permanent delegate lets the backend, which holds no holder keys, move a ticket
+// when it is transferred.
 
 #include <cstdint>
 #include <string>
@@ -43,9 +45,10 @@ struct TicketSpec {
 std::size_t funded_mint_size(const TicketSpec& spec, std::size_t check_in_reserve = 64);
 
 /// Transaction 1, signed by payer, mint and authority: create the mint account (space
-/// for the metadata pointer; `lamports` should cover funded_mint_size), point its
-/// metadata at itself, initialize it (decimals 0, freeze authority = authority) and
-/// write name, symbol and uri.
+/// for the metadata pointer and permanent delegate; `lamports` should cover
+/// funded_mint_size), point its metadata at itself, make the authority its permanent
+/// delegate, initialize it (decimals 0, freeze authority = authority) and write name,
+/// symbol and uri.
 std::vector<Instruction> create_mint(const TicketSpec& spec, std::uint64_t lamports);
 
 /// Transaction 2, signed by payer and authority: fields event, tier, status=valid; the
@@ -60,5 +63,13 @@ std::vector<Instruction> check_in(const Pubkey& mint, const Pubkey& validator,
 
 /// Freezes the holder's ticket account (revocation), signed by the authority.
 Instruction freeze(const Pubkey& holder, const Pubkey& mint, const Pubkey& authority);
+/// Thaws it again (a frozen ticket made valid), signed by the authority.
+Instruction thaw(const Pubkey& holder, const Pubkey& mint, const Pubkey& authority);
+
+/// Moves the ticket from `from`'s associated account to `to`'s (created idempotently,
+/// paid by `payer`), signed by payer and authority as the mint's permanent delegate: the
+/// holder does not sign. Fails on chain while the source account is frozen.
+std::vector<Instruction> transfer(const Pubkey& payer, const Pubkey& mint, const Pubkey& authority,
+                                  const Pubkey& from, const Pubkey& to);
 
 }  // namespace gate::solana::ticket_nft

@@ -16,6 +16,11 @@ inline constexpr std::size_t kAccountSize = 165;
 /// A mint with the MetadataPointer extension only (165 + 1 + 4 + 64), the size to
 /// create before InitializeMint2; TokenMetadata initialize grows it in place.
 inline constexpr std::size_t kMintWithMetadataPointerSize = 234;
+/// The PermanentDelegate extension's TLV entry (type + length + delegate 32).
+inline constexpr std::size_t kPermanentDelegateExtensionSize = 4 + 32;
+/// A ticket mint before its metadata: MetadataPointer and PermanentDelegate (270 bytes).
+inline constexpr std::size_t kTicketMintBaseSize =
+    kMintWithMetadataPointerSize + kPermanentDelegateExtensionSize;
 
 enum class AuthorityType : std::uint8_t {
     MintTokens = 0,
@@ -32,6 +37,11 @@ Instruction initialize_mint2(const Pubkey& mint, std::uint8_t decimals,
 /// MetadataPointer extension initialize; must come before initialize_mint2.
 Instruction initialize_metadata_pointer(const Pubkey& mint, const std::optional<Pubkey>& authority,
                                         const std::optional<Pubkey>& metadata_address);
+
+/// PermanentDelegate extension initialize: `delegate` may transfer or burn any amount
+/// from every token account of the mint, without the holder's signature. Must come
+/// before initialize_mint2, and the mint account must have room for the extension.
+Instruction initialize_permanent_delegate(const Pubkey& mint, const Pubkey& delegate);
 
 Instruction mint_to(const Pubkey& mint, const Pubkey& destination, const Pubkey& mint_authority,
                     std::uint64_t amount);

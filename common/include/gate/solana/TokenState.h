@@ -16,6 +16,7 @@ namespace gate::solana::token2022 {
 
 /// Extension type numbers in the TLV area (ExtensionType in Token-2022).
 enum class ExtensionType : std::uint16_t {
+    PermanentDelegate = 12,
     MetadataPointer = 18,
     TokenMetadata = 19,
 };
@@ -32,6 +33,8 @@ struct Mint {
     bool is_initialized = false;
     std::optional<Pubkey> freeze_authority;
     std::optional<MetadataPointer> metadata_pointer;
+    /// The PermanentDelegate extension's delegate (none when absent or set to zeros).
+    std::optional<Pubkey> permanent_delegate;
     std::optional<token_metadata::TokenMetadata> metadata;
 };
 

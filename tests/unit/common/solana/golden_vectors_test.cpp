@@ -87,6 +87,8 @@ std::map<std::string, std::function<Instruction()>> builders(const Parties& p) {
          [=] { return token2022::initialize_metadata_pointer(mint, auth, mint); }},
         {"token_initialize_metadata_pointer_none",
          [=] { return token2022::initialize_metadata_pointer(mint, std::nullopt, std::nullopt); }},
+        {"token_initialize_permanent_delegate",
+         [=] { return token2022::initialize_permanent_delegate(mint, auth); }},
         {"token_initialize_mint2",
          [=] { return token2022::initialize_mint2(mint, 0, auth, auth); }},
         {"token_initialize_mint2_no_freeze",

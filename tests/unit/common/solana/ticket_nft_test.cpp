@@ -2,6 +2,7 @@
 // realistic metadata lengths.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "TestKeys.h"
@@ -67,10 +68,42 @@ TEST_CASE("a check-in needs only the validator's signature") {
 TEST_CASE("the funded size covers the metadata and the check-in fields") {
     const Keys k;
     const auto s = spec(k, 60);
-    // 234 (mint + pointer) + 4 (TLV header) + the Borsh metadata + the reserve.
+    // 270 (mint + pointer + permanent delegate) + 4 (TLV header) + the Borsh metadata + the
+    // reserve.
     const std::size_t metadata =
         64 + 4 + 32 + 4 + 10 + 4 + 60 + 4 + (4 + 5 + 4 + 36) + (4 + 4 + 4 + 16) + (4 + 6 + 4 + 5);
     CHECK(ticket_nft::funded_mint_size(s, 0) ==
-          token2022::kMintWithMetadataPointerSize + 4 + metadata + (8 + 4) + (8 + 2));
+          token2022::kTicketMintBaseSize + 4 + metadata + (8 + 4) + (8 + 2));
+    CHECK(token2022::kTicketMintBaseSize == 270);
     CHECK(ticket_nft::funded_mint_size(s) == ticket_nft::funded_mint_size(s, 0) + 64);
+}
+
+TEST_CASE("the mint is created with the authority as permanent delegate before InitializeMint2") {
+    const Keys k;
+    const auto ixs = ticket_nft::create_mint(spec(k, 60), 1'000'000);
+    REQUIRE(ixs.size() == 5);
+    // Instruction 35, then the delegate's 32 bytes; the mint is its only (writable) account.
+    const Instruction& delegate = ixs[2];
+    REQUIRE(delegate.data.size() == 33);
+    CHECK(delegate.data[0] == 35);
+    CHECK(std::equal(delegate.data.begin() + 1, delegate.data.end(),
+                     k.authority.public_key().bytes.begin()));
+    REQUIRE(delegate.accounts.size() == 1);
+    CHECK(delegate.accounts[0].pubkey == k.mint.public_key());
+    CHECK(delegate.accounts[0].is_writable);
+    CHECK(ixs[3].data[0] == 20);  // InitializeMint2 comes after every mint extension
+}
+
+TEST_CASE("a transfer by the permanent delegate needs no holder signature") {
+    const Keys k;
+    const KeyPair to = test::key(7);
+    const auto ixs =
+        ticket_nft::transfer(k.payer.public_key(), k.mint.public_key(), k.authority.public_key(),
+                             k.holder.public_key(), to.public_key());
+    REQUIRE(ixs.size() == 2);
+    CHECK(ixs[1].data == Bytes{12, 1, 0, 0, 0, 0, 0, 0, 0, 0});  // TransferChecked 1, decimals 0
+    const KeyPair* signers[] = {&k.payer, &k.authority};
+    const auto tx = build_transaction(k.payer.public_key(), ixs, Blockhash{}, signers);
+    REQUIRE_MESSAGE(tx, (tx ? "" : tx.error().message));
+    CHECK(tx->message.signer_keys().size() == 2);
 }

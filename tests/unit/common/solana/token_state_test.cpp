@@ -90,6 +90,27 @@ TEST_CASE("a ticket mint parses with its metadata pointer and metadata") {
     CHECK(m.metadata->packed_size() == 32 + 32 + 13 + 8 + 28 + 4 + 9 + 10 + 10 + 8);
 }
 
+TEST_CASE("a ticket mint's permanent delegate is read from its TLV entry") {
+    const auto mint = test::key(10).public_key();
+    const auto authority = test::key(3).public_key();
+    Bytes d = ticket_mint(mint, authority, test::key(4).public_key());
+    CHECK_FALSE(token2022::parse_mint(d).value().permanent_delegate);
+    put_u16(d, 12);  // ExtensionType::PermanentDelegate
+    put_u16(d, 32);
+    put_key(d, authority);
+    CHECK(token2022::parse_mint(d).value().permanent_delegate == authority);
+
+    SUBCASE("a delegate of the wrong length is refused") {
+        Bytes bad = ticket_mint(mint, authority, test::key(4).public_key());
+        put_u16(bad, 12);
+        put_u16(bad, 31);
+        bad.insert(bad.end(), 31, 7);
+        const auto parsed = token2022::parse_mint(bad);
+        REQUIRE_FALSE(parsed);
+        CHECK(parsed.error().message.find("permanent delegate") != std::string::npos);
+    }
+}
+
 TEST_CASE("a plain 82-byte mint has no extensions") {
     Bytes d;
     put_coption(d, test::key(3).public_key());
