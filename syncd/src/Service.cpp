@@ -53,6 +53,10 @@ ExitCode run_service(const SyncSettings& settings, bool once, const log::Logger&
 
     http::ClientOptions http;
     http.timeout = settings.request_timeout;
+    // A whole event's snapshot: about 60 bytes a ticket, 115 with its mint once the NFT is
+    // issued, so 100,000 tickets come to ~11 MiB. Room for several times that; the reply
+    // is still parsed strictly.
+    http.max_response_bytes = std::size_t{64} * 1024 * 1024;
     BackendLink link(url, std::move(token), http, system_now_ms);
     SyncEngine engine(*store, link, system_now_ms,
                       {.batch_size = static_cast<std::size_t>(settings.batch_size)});

@@ -22,18 +22,21 @@ class BackendProcess {
   public:
     explicit BackendProcess(const TempDir& dir) : dir_(dir), port_(free_port()) {}
 
-    void start() {
+    /// `extra_env` (GATE_*=...) is added to the settings for this run only.
+    void start(const std::vector<std::string>& extra_env = {}) {
         REQUIRE(!process_);
         const std::string base = "http://127.0.0.1:" + std::to_string(port_);
-        process_ = std::make_unique<ChildProcess>(
-            std::vector<std::string>{GATE_TICKET_API},
-            std::vector<std::string>{"GATE_SERVER_PORT=" + std::to_string(port_),
-                                     "GATE_DATABASE_PATH=" + (dir_ / "api.db").string(),
+        std::vector<std::string> env{"GATE_SERVER_PORT=" + std::to_string(port_),
+                                     "GATE_DATABASE_PATH=" + db_path().string(),
                                      "GATE_KEYS_MASTER_KEY_FILE=" + (dir_ / "master.key").string(),
                                      "GATE_AUTH_ORGANIZERS=" + organizer.address(),
                                      "GATE_PUBLIC_BASE_URL=" + base,
-                                     "GATE_LIMITS_MINT_PER_MINUTE=0", "GATE_LOG_LEVEL=warn"},
-            dir_ / ("api-" + std::to_string(++starts_) + ".log"));
+                                     "GATE_LIMITS_MINT_PER_MINUTE=0",
+                                     "GATE_LOG_LEVEL=warn"};
+        env.insert(env.end(), extra_env.begin(), extra_env.end());
+        process_ =
+            std::make_unique<ChildProcess>(std::vector<std::string>{GATE_TICKET_API}, env,
+                                           dir_ / ("api-" + std::to_string(++starts_) + ".log"));
         REQUIRE_MESSAGE(process_->wait_for_output("listening on 127.0.0.1:" + std::to_string(port_),
                                                   std::chrono::seconds{20}),
                         process_->output());
@@ -44,6 +47,16 @@ class BackendProcess {
         CHECK(process_->wait(kProcessTimeout) == 0);
         process_.reset();
     }
+    /// SIGKILL: no graceful shutdown, requests in flight die with it.
+    void kill() {
+        REQUIRE(process_);
+        process_->signal(SIGKILL);
+        CHECK(process_->wait(kProcessTimeout) == 128 + SIGKILL);
+        process_.reset();
+    }
+    bool running() const { return process_ != nullptr; }
+    /// The backend's SQLite file (WAL): tests read it to check what was stored.
+    std::filesystem::path db_path() const { return dir_ / "api.db"; }
 
     std::string base() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
@@ -58,7 +71,9 @@ class BackendProcess {
         }
         if (!token.empty()) r.headers.set("Authorization", "Bearer " + token);
         auto answer = client_.send(r);
-        REQUIRE_MESSAGE(answer.ok(), http::to_string(answer.error()));
+        // Not REQUIRE_MESSAGE: doctest evaluates its message lazily, also for a passing
+        // check when run with -s, and error() of a success asserts.
+        if (!answer.ok()) FAIL(http::to_string(answer.error()));
         return std::move(answer).value();
     }
     json post(const std::string& path, const json& body, const std::string& token,
@@ -85,7 +100,7 @@ class BackendProcess {
     }
 
     /// An event starting within the hour, so its codes are valid now.
-    std::int64_t create_event(const std::string& organizer_token) {
+    std::int64_t create_event(const std::string& organizer_token, std::int64_t capacity = 1000) {
         const auto start = wall_now_ms() + kHour;
         auto event =
             post("/api/v1/events",
@@ -93,7 +108,7 @@ class BackendProcess {
                       {"venue", "Hall"},
                       {"starts_at", start},
                       {"ends_at", start + 4 * kHour},
-                      {"capacity", 1000},
+                      {"capacity", capacity},
                       {"tiers", json::array({{{"name", "general"}, {"price_cents", 100}}})}},
                  organizer_token, 201);
         return event["id"].get<std::int64_t>();
@@ -103,6 +118,20 @@ class BackendProcess {
                     json{{"event_id", event_id}, {"tier", 0}, {"payment_method", "test"}}, token,
                     201)["ticket"]["ticket_id"]
             .get<std::string>();
+    }
+    /// Buys `quantity` (1..100) tickets in one order; returns their ids.
+    std::vector<std::string> buy_many(const std::string& token, std::int64_t event_id,
+                                      int quantity) {
+        const auto bought = post("/api/v1/tickets/batch-mint",
+                                 json{{"event_id", event_id},
+                                      {"tier", 0},
+                                      {"quantity", quantity},
+                                      {"payment_method", "test"}},
+                                 token, 201);
+        std::vector<std::string> ids;
+        for (const auto& t : bought["tickets"])
+            ids.push_back(t["ticket_id"].get<std::string>());
+        return ids;
     }
     std::string code_of(const std::string& token, const std::string& ticket_id) {
         return get("/api/v1/tickets/" + ticket_id + "/code", token)["code"].get<std::string>();
@@ -141,6 +170,7 @@ class Device {
     explicit Device(std::string name) : name_(std::move(name)) {}
 
     std::filesystem::path db() const { return dir_ / "device.db"; }
+    const TempDir& dir() const { return dir_; }
 
     int run(const std::vector<std::string>& argv, const std::vector<std::string>& env,
             const std::string& log, std::string* output = nullptr) {
@@ -189,6 +219,11 @@ class Device {
     int sync_once(std::string* out = nullptr) {
         return run({GATE_SYNCD, "run", "--once"}, syncd_env(), "syncd-once.log", out);
     }
+    /// `gate-syncd run --once` as a child the test can kill.
+    std::unique_ptr<ChildProcess> start_sync_once(const std::string& log) {
+        return std::make_unique<ChildProcess>(std::vector<std::string>{GATE_SYNCD, "run", "--once"},
+                                              syncd_env(), dir_ / log);
+    }
 
     std::unique_ptr<ChildProcess> start_syncd(const std::vector<std::string>& extra_env,
                                               const std::string& log) {
@@ -211,6 +246,14 @@ class Device {
     std::string name_;
     TempDir dir_;
 };
+
+/// A read-only connection to a SQLite file another process writes (WAL): what the backend
+/// or the device really stored.
+inline db::Database read_only(const std::filesystem::path& path) {
+    auto opened = db::Database::open(path, {.read_only = true});
+    if (!opened.ok()) FAIL(db::to_string(opened.error()));
+    return std::move(opened).value();
+}
 
 /// Polls `done` every 50 ms for up to `timeout`.
 template <typename F>
