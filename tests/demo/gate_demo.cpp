@@ -19,6 +19,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "BackendApi.h"
@@ -29,6 +30,10 @@
 #include "gate/qr/Decode.h"
 #include "gate/qr/Png.h"
 #include "gate/qr/Render.h"
+#include "gate/solana/ProgramAddress.h"
+#include "gate/solana/RpcClient.h"
+#include "gate/solana/TicketNft.h"
+#include "gate/solana/TokenState.h"
 #include "gate/ticket/TicketCode.h"
 
 namespace gate::demo {
@@ -39,7 +44,7 @@ using namespace std::chrono_literals;
 
 constexpr std::int64_t kHourMs = 3'600'000;
 constexpr const char* kGate = "north-1";
-constexpr int kSteps = 8;
+int g_steps = 8;  // 9 with the local chain
 
 // ---------------------------------------------------------------------------------------
 // What the demo works with: where its files go, the programs, the people and what they own.
@@ -53,6 +58,7 @@ struct Files {
     fs::path device_db() const { return out / "device.db"; }
     fs::path device_key() const { return out / "device-key.json"; }
     fs::path device_token() const { return out / "device.token"; }
+    fs::path chain_payer() const { return out / "chain-payer.json"; }
     fs::path log(const std::string& name) const { return logs() / name; }
 };
 
@@ -76,8 +82,10 @@ struct Demo {
     std::string alice_ticket, bob_ticket, carol_ticket, alice_other_ticket;
     std::int64_t device_id = 0;
     std::vector<Sample> samples;
-    // The local Solana chain's JSON-RPC URL once a chain step starts one (see main);
-    // empty: the backend runs without a chain.
+    // The local Solana chain (tests/chain/server.mjs) when the demo runs one: its process
+    // and JSON-RPC URL. Empty: the backend runs without a chain.
+    bool chain_wanted = false;
+    std::unique_ptr<Process> chain;
     std::string chain_rpc_url;
     int run_count = 0;  // numbers the logs of the short-lived programs
 };
@@ -86,7 +94,7 @@ struct Demo {
 // Small helpers for the story's output.
 
 void step(int n, const std::string& title) {
-    std::cout << "\n[" << n << "/" << kSteps << "] " << title << "\n";
+    std::cout << "\n[" << n << "/" << g_steps << "] " << title << "\n";
 }
 
 void say(const std::string& line) {
@@ -174,7 +182,8 @@ int run_program(Demo& demo, std::vector<std::string> argv, const std::vector<std
 
 std::vector<std::string> syncd_env(const Demo& demo) {
     return {"GATE_DEVICE_DATABASE=" + demo.files.device_db().string(),
-            "GATE_DEVICE_TOKEN_FILE=" + demo.files.device_token().string(), "GATE_LOG_LEVEL=warn"};
+            "GATE_DEVICE_TOKEN_FILE=" + demo.files.device_token().string(),
+            "GATE_DEVICE_KEY_FILE=" + demo.files.device_key().string(), "GATE_LOG_LEVEL=warn"};
 }
 
 /// `gate-syncd run --once`: one sync cycle (push the queue, pull cache changes).
@@ -227,6 +236,147 @@ ticket::ParsedCode fetch_qr(Demo& demo, const Wallet& owner, const std::string& 
 }
 
 // ---------------------------------------------------------------------------------------
+// The local Solana chain (when the demo runs one): each ticket is a Token-2022 NFT.
+
+namespace token2022 = solana::token2022;
+namespace nft = solana::ticket_nft;
+
+/// True when the local chain can run here: Node found at build time and tests/chain's
+/// npm packages installed (scripts/demo.sh installs them; LiteSVM ships for x86-64).
+bool chain_installed() {
+    const std::string node = GATE_DEMO_NODE;
+    return !node.empty() && fs::exists(fs::path(GATE_DEMO_CHAIN_DIR) / "node_modules" / "litesvm");
+}
+
+void start_chain(Demo& demo) {
+    demo.chain = std::make_unique<Process>(
+        std::vector<std::string>{GATE_DEMO_NODE, std::string(GATE_DEMO_CHAIN_DIR) + "/server.mjs",
+                                 "0"},
+        std::vector<std::string>{}, demo.files.log("local-chain.out"),
+        demo.files.log("local-chain.err"));
+    check(demo.chain->wait_for_stdout("PORT ", 60s),
+          "the local chain did not start: " + demo.chain->stderr_text());
+    const auto text = demo.chain->stdout_text();
+    demo.chain_rpc_url =
+        "http://127.0.0.1:" + std::to_string(std::stoi(text.substr(text.find("PORT ") + 5)));
+    say("local Solana chain on " + demo.chain_rpc_url +
+        " (tests/chain/server.mjs: JSON-RPC over LiteSVM, the real runtime with Token-2022)");
+}
+
+/// The ticket's `chain` block from its owner's ticket list, once the backend's chain
+/// reconciler has brought the chain to `state` (pending -> issued; frozen on revocation).
+json wait_chain_state(Demo& demo, const Wallet& owner, const std::string& ticket,
+                      const std::string& state) {
+    json last, list;
+    const auto until = std::chrono::steady_clock::now() + 90s;
+    while (std::chrono::steady_clock::now() < until) {
+        list = demo.api->get("/api/v1/tickets/my", owner.token);
+        for (const auto& t : list["tickets"])
+            if (t["ticket_id"] == ticket) last = t.value("chain", json());
+        if (last.is_object() && last["state"] == state && last["in_sync"] == true) return last;
+        std::this_thread::sleep_for(100ms);
+    }
+    throw DemoFailure("ticket " + ticket + " did not reach chain state '" + state +
+                      "' in time; the backend says " + (last.is_null() ? list : last).dump());
+}
+
+/// What the chain itself holds for a ticket NFT: the mint with its metadata, and the
+/// holder's token account.
+struct NftState {
+    token2022::Mint mint;
+    token2022::TokenAccount account;
+};
+
+NftState read_nft(const Demo& demo, const std::string& mint_address, const Wallet& holder) {
+    solana::RpcClient rpc(solana::RpcOptions{demo.chain_rpc_url, "confirmed", {}});
+    const auto mint = solana::pubkey(mint_address);
+    NftState out;
+    auto info = rpc.get_account_info(mint);
+    check(info.ok() && info->has_value(), "mint " + mint_address + " is not on the chain");
+    auto parsed = token2022::parse_mint((*info)->data);
+    check(parsed.ok() && parsed->metadata.has_value(), "mint " + mint_address + " has no metadata");
+    out.mint = std::move(parsed).value();
+    auto account =
+        rpc.get_account_info(solana::associated_token_address(holder.key.public_key(), mint));
+    check(account.ok() && account->has_value(),
+          holder.name + " has no account for " + mint_address);
+    auto token = token2022::parse_token_account((*account)->data);
+    check(token.ok(), "unreadable token account of " + holder.name);
+    out.account = std::move(token).value();
+    return out;
+}
+
+std::string field(const NftState& nft_state, const char* key) {
+    return nft_state.mint.metadata->get(key).value_or("-");
+}
+
+/// One line per NFT: mint, holder account, and the metadata a check-in changes.
+void say_nft(const std::string& ticket, const std::string& mint, const Wallet& holder,
+             const NftState& n) {
+    std::string line = "ticket " + pad(ticket, 3) + " mint " + shorten(mint, 6) + "  " +
+                       pad(holder.name, 6) + "holds " + std::to_string(n.account.amount) +
+                       (n.account.state == token2022::AccountState::Frozen ? " (FROZEN)" : "") +
+                       "  status=" + field(n, nft::kStatusField);
+    if (field(n, nft::kGateField) != "-")
+        line += " gate=" + field(n, nft::kGateField) + " at=" + field(n, nft::kAtField);
+    say(line);
+}
+
+/// After the sale: each ticket of the gate's event is an NFT held by its buyer.
+void show_minted(Demo& demo) {
+    say("the backend's chain reconciler mints each ticket as a Token-2022 NFT (supply 1,");
+    say("  metadata event/tier/status, mint authority revoked) in the buyer's token account:");
+    for (auto [owner, ticket] :
+         {std::pair{&demo.alice, demo.alice_ticket}, std::pair{&demo.bob, demo.bob_ticket},
+          std::pair{&demo.carol, demo.carol_ticket}}) {
+        const auto chain = wait_chain_state(demo, *owner, ticket, "issued");
+        const auto mint = chain["mint"].get<std::string>();
+        const auto n = read_nft(demo, mint, *owner);
+        check(n.mint.supply == 1 && !n.mint.mint_authority && n.account.amount == 1 &&
+                  field(n, nft::kStatusField) == nft::kStatusValid,
+              "ticket " + ticket + "'s NFT is not as minted");
+        say_nft(ticket, mint, *owner, n);
+    }
+}
+
+/// The tickets admitted at the gate, as the chain shows them now.
+void show_admitted_on_chain(Demo& demo, const std::string& when, const std::string& expected) {
+    say("on chain " + when + ":");
+    for (auto [holder, ticket] :
+         {std::pair{&demo.alice, demo.alice_ticket}, std::pair{&demo.dave, demo.carol_ticket}}) {
+        const auto chain = wait_chain_state(demo, *holder, ticket, "issued");
+        const auto mint = chain["mint"].get<std::string>();
+        const auto n = read_nft(demo, mint, *holder);
+        say_nft(ticket, mint, *holder, n);
+        check(field(n, nft::kStatusField) == expected,
+              "ticket " + ticket + "'s on-chain status should be " + expected);
+    }
+}
+
+void show_chain_after(Demo& demo) {
+    step(7, "The tickets on chain after gate-syncd recorded the check-ins");
+    say("gate-syncd signed one transaction with the event's validator key (delivered to the");
+    say("  device sealed to its own key) holding a metadata update per admitted ticket:");
+    show_admitted_on_chain(demo, "after the sync", nft::kStatusUsed);
+    for (auto [holder, ticket] :
+         {std::pair{&demo.alice, demo.alice_ticket}, std::pair{&demo.dave, demo.carol_ticket}}) {
+        const auto chain = wait_chain_state(demo, *holder, ticket, "issued");
+        const auto n = read_nft(demo, chain["mint"].get<std::string>(), *holder);
+        check(field(n, nft::kGateField) == kGate,
+              "the check-in should name gate " + std::string(kGate));
+    }
+    const auto revoked = wait_chain_state(demo, demo.bob, demo.bob_ticket, "frozen");
+    const auto n = read_nft(demo, revoked["mint"].get<std::string>(), demo.bob);
+    say_nft(demo.bob_ticket, revoked["mint"].get<std::string>(), demo.bob, n);
+    check(n.account.state == token2022::AccountState::Frozen,
+          "the revoked ticket's token account should be frozen");
+    say("bob's revoked ticket: his token account is frozen (the event authority froze it)");
+    const auto moved = wait_chain_state(demo, demo.dave, demo.carol_ticket, "issued");
+    check(moved["holder"] == demo.dave.address(), "the transferred NFT should be dave's");
+    say("carol's ticket " + demo.carol_ticket + " moved to dave's token account with the transfer");
+}
+
+// ---------------------------------------------------------------------------------------
 // The steps.
 
 /// A fresh output directory: only what an earlier run of this demo made is removed.
@@ -238,7 +388,7 @@ void prepare(Demo& demo) {
     for (const fs::path& p : {f.api_db(), f.device_db()})
         for (const char* suffix : {"", "-wal", "-shm"})
             fs::remove(p.string() + suffix, ec);
-    for (const fs::path& p : {f.master_key(), f.device_key(), f.device_token()})
+    for (const fs::path& p : {f.master_key(), f.device_key(), f.device_token(), f.chain_payer()})
         fs::remove(p, ec);
     fs::create_directories(f.qr());
     fs::create_directories(f.logs());
@@ -248,7 +398,9 @@ void prepare(Demo& demo) {
 }
 
 void start_backend(Demo& demo) {
-    step(1, "Start the backend: ticket-api on SQLite, on a free loopback port");
+    step(1, demo.chain_wanted ? "Start a local Solana chain and the backend (ticket-api on SQLite)"
+                              : "Start the backend: ticket-api on SQLite, on a free loopback port");
+    if (demo.chain_wanted) start_chain(demo);
     // Another program may take the free port before ticket-api binds it: then try another.
     for (int attempt = 1; !demo.api; ++attempt) {
         demo.port = free_port();
@@ -263,8 +415,14 @@ void start_backend(Demo& demo) {
             "GATE_AUTH_ORGANIZERS=" + demo.organizer.address(),
             "GATE_PUBLIC_BASE_URL=" + base,
             "GATE_LIMITS_MINT_PER_MINUTE=0"};
-        if (!demo.chain_rpc_url.empty())
+        if (!demo.chain_rpc_url.empty()) {
+            // The fee payer's key file is made on first start; a local chain funds it by
+            // airdrop. The reconciler looks for work every 200 ms.
             settings.push_back("GATE_CHAIN_RPC_URL=" + demo.chain_rpc_url);
+            settings.push_back("GATE_CHAIN_PAYER_KEY_FILE=" + demo.files.chain_payer().string());
+            settings.push_back("GATE_CHAIN_AIRDROP_LAMPORTS=100000000000");
+            settings.push_back("GATE_CHAIN_SYNC_INTERVAL=200ms");
+        }
         demo.backend = std::make_unique<Process>(std::vector<std::string>{GATE_DEMO_TICKET_API},
                                                  settings, demo.files.log("ticket-api.out"),
                                                  demo.files.log("ticket-api.log"));
@@ -341,6 +499,7 @@ void sell_tickets(Demo& demo) {
     demo.bob_ticket = buy(demo.bob, demo.event, "vip");
     demo.carol_ticket = buy(demo.carol, demo.event, "general");
     demo.alice_other_ticket = buy(demo.alice, demo.other_event, "general");
+    if (demo.chain) show_minted(demo);
 }
 
 void provision_scanner(Demo& demo) {
@@ -495,6 +654,7 @@ void scan_codes(Demo& demo) {
 
 void push_entries(Demo& demo) {
     step(6, "gate-syncd pushes the scans to the backend");
+    if (demo.chain) show_admitted_on_chain(demo, "before the sync", nft::kStatusValid);
     print_queue(demo, "before");
     sync_once(demo);
     print_queue(demo, "after");
@@ -503,7 +663,7 @@ void push_entries(Demo& demo) {
 }
 
 void show_stats(Demo& demo) {
-    step(7, "The organizer's statistics for event " + std::to_string(demo.event));
+    step(g_steps - 1, "The organizer's statistics for event " + std::to_string(demo.event));
     const auto s = demo.api->get("/api/v1/events/" + std::to_string(demo.event) + "/stats",
                                  demo.organizer.token);
     std::string tiers;
@@ -530,11 +690,12 @@ void show_stats(Demo& demo) {
 }
 
 void stop_backend(Demo& demo) {
-    step(8, "Stop everything");
+    step(g_steps, "Stop everything");
     const int code = demo.backend->stop(15s);
     check(code == 0,
           "ticket-api did not stop cleanly on SIGTERM (exit " + std::to_string(code) + ")");
     say("ticket-api stopped on SIGTERM (exit 0); gate-scanner and gate-syncd ran once each time");
+    if (demo.chain) say("local chain stopped (exit " + std::to_string(demo.chain->stop(5s)) + ")");
     const Files& f = demo.files;
     say("QR images        " + f.qr().string() + "/");
     say("logs             " + f.logs().string() + "/ (every program's stdout and stderr)");
@@ -554,6 +715,11 @@ int main(int argc, char** argv) {
     std::string out = "build/demo";
     app.add_option("--out", out, "Output directory (files of an earlier run are replaced)")
         ->capture_default_str();
+    std::string chain = "auto";
+    app.add_option("--chain", chain,
+                   "Run a local Solana chain: auto (when tests/chain is installed), on, off")
+        ->check(CLI::IsMember({"auto", "on", "off"}))
+        ->capture_default_str();
     CLI11_PARSE(app, argc, argv);
 
     Demo demo;
@@ -561,16 +727,24 @@ int main(int argc, char** argv) {
     if (!demo.files.out.has_filename()) demo.files.out = demo.files.out.parent_path();  // "dir/"
     try {
         prepare(demo);
-        // The local Solana chain joins here (a `--chain` stage): start
-        // `node tests/chain/server.mjs`, set demo.chain_rpc_url (start_backend passes it
-        // as chain.rpc_url), and after push_entries show a ticket's on-chain metadata
-        // before and after its check-in.
+        demo.chain_wanted = chain == "on" || (chain == "auto" && chain_installed());
+        if (chain == "on" && !chain_installed())
+            throw DemoFailure(
+                "--chain on: the local chain is not installed (needs Node and "
+                "`npm ci` in tests/chain; scripts/demo.sh does both)");
+        if (!demo.chain_wanted)
+            std::cout << "  (no local Solana chain: " +
+                             std::string(chain == "off" ? "--chain off"
+                                                        : "tests/chain is not installed") +
+                             "; the tickets stay off chain)\n";
+        g_steps = demo.chain_wanted ? 9 : 8;
         start_backend(demo);
         sell_tickets(demo);
         provision_scanner(demo);
         prepare_codes(demo);
         scan_codes(demo);
         push_entries(demo);
+        if (demo.chain) show_chain_after(demo);
         show_stats(demo);
         stop_backend(demo);
     } catch (const std::exception& e) {

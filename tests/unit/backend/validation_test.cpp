@@ -64,7 +64,7 @@ TEST_CASE("the decision follows the scanner's order and codes") {
     CHECK(decide(late, both, std::nullopt).reason == "ticket.revoked");
 }
 
-TEST_CASE("a validator admits a ticket once; the second scan is already inside") {
+TEST_CASE("a validator admits a ticket once, and the second scan is already inside") {
     Backend b;
     const auto owner = b.sign_in(b.organizer);
     auto body = b.event_body();
