@@ -293,7 +293,8 @@ ChainReport ChainRecorder::run_round(const std::atomic<bool>& stop) {
                 error = db_problem(now_status.error());
                 break;
             }
-            auto in_flight = static_cast<std::size_t>(now_status->in_flight);
+            // max_in_flight counts transactions (each carries several check-ins).
+            auto in_flight = static_cast<std::size_t>(now_status->transactions_in_flight);
             auto pending = now_status->pending;
             while (!stop && in_flight < options_.max_in_flight && pending > 0 && !error) {
                 const auto before = report.transactions_sent;
@@ -303,7 +304,7 @@ ChainReport ChainRecorder::run_round(const std::atomic<bool>& stop) {
                     error = db_problem(after.error());
                     break;
                 }
-                in_flight = static_cast<std::size_t>(after->in_flight);
+                in_flight = static_cast<std::size_t>(after->transactions_in_flight);
                 pending = after->pending;
                 if (report.transactions_sent == before) break;  // set one aside: look again
             }

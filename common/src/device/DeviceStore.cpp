@@ -666,6 +666,10 @@ Result<ChainStatus, db::Error> DeviceStore::chain_status() {
         "FROM chain_checkin");
     if (!counts) return fail(counts.error());
     std::tie(status.pending, status.in_flight, status.confirmed, status.failed) = *counts;
+    auto transactions =
+        db_.query_one<std::int64_t>("SELECT count(*) FROM chain_tx WHERE state = 'in_flight'");
+    if (!transactions) return fail(transactions.error());
+    status.transactions_in_flight = *transactions;
     auto row = db_.query_one<std::optional<std::int64_t>, std::optional<std::int64_t>, std::string>(
         "SELECT last_success_at, last_attempt_at, last_error FROM chain_state WHERE id = 1");
     if (!row) return fail(row.error());

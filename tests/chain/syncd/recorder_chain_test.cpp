@@ -298,6 +298,30 @@ TEST_CASE("an in-flight transaction whose blockhash expired unseen is rebuilt an
     CHECK(balance - rig.validator_balance() == test::kFeePerTransaction);
 }
 
+TEST_CASE("max_in_flight counts transactions: several batches go out before the first wait") {
+    test::RecorderRig rig(28);
+    rig.mint_all();
+    for (std::uint64_t t = 1; t <= 28; ++t)
+        rig.admit(t, kT0 + static_cast<std::int64_t>(t));
+    auto options = rig.options();
+    options.pack.max_checkins = 7;
+    options.max_in_flight = 4;
+    options.confirm_timeout = 0ms;  // send what the cap allows, then leave the rest
+    syncd::ChainRecorder recorder(rig.store, options, test::wall_ms);
+    const std::atomic<bool> stop{false};
+    const auto report = recorder.run_round(stop);
+    REQUIRE_MESSAGE(report.ok(), report_text(report));
+    // 4 transactions of 7 check-ins each, not one transaction of 7 (>= 4 check-ins).
+    CHECK(report.transactions_sent == 4);
+    CHECK(rig.count("SELECT count(*) FROM chain_tx") == 4);
+    // The next round settles them.
+    options.confirm_timeout = 30s;
+    syncd::ChainRecorder again(rig.store, options, test::wall_ms);
+    const auto settled = again.run_round(stop);
+    REQUIRE_MESSAGE(settled.ok(), report_text(settled));
+    CHECK(rig.store.chain_status()->confirmed == 28);
+}
+
 TEST_CASE("SIGKILL at random points over many rounds: every check-in lands exactly once") {
     constexpr std::size_t kTickets = 90;
     test::RecorderRig rig(kTickets);

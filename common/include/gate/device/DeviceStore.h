@@ -73,6 +73,7 @@ struct ChainTransaction {
 struct ChainStatus {
     std::int64_t pending = 0;    ///< queued, not sent
     std::int64_t in_flight = 0;  ///< sent, not yet known to have landed
+    std::int64_t transactions_in_flight = 0;  ///< the transactions carrying those
     std::int64_t confirmed = 0;
     std::int64_t failed = 0;
     std::optional<std::int64_t> last_success_at;  ///< Unix ms of the last good chain round

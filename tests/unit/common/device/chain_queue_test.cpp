@@ -130,6 +130,7 @@ TEST_CASE("check-ins move pending -> in_flight -> confirmed, never into two tran
     auto status = rig.store.chain_status().value();
     CHECK(status.pending == 1);
     CHECK(status.in_flight == 2);
+    CHECK(status.transactions_in_flight == 1);  // both check-ins ride in sigA
     CHECK(status.queue_depth() == 3);
 
     SUBCASE("landed: confirmed") {
@@ -137,6 +138,7 @@ TEST_CASE("check-ins move pending -> in_flight -> confirmed, never into two tran
         CHECK(rig.state(42) == CheckinState::Confirmed);
         CHECK(rig.state(43) == CheckinState::Confirmed);
         CHECK(rig.store.chain_status()->confirmed == 2);
+        CHECK(rig.store.chain_status()->transactions_in_flight == 0);
         CHECK(rig.store.in_flight_transactions()->empty());
         // Settling again changes nothing.
         STORE_OK(rig.store.settle_dropped("sigA", 6000));
