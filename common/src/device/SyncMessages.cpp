@@ -326,13 +326,17 @@ EventInfo read_event(const json& j, const std::string& path, std::optional<Messa
     return out;
 }
 
+bool is_http_url(std::string_view url) {
+    return (url.starts_with("http://") && url.size() > 7) ||
+           (url.starts_with("https://") && url.size() > 8);
+}
+
 ChainAssignment read_chain(const json& j, const std::string& path,
                            std::optional<MessageError>& error) {
     Reader r(j, path, error);
     ChainAssignment out;
     out.rpc_url = r.text("rpc_url");
-    if (!r.failed() && out.rpc_url.rfind("http://", 0) != 0 &&
-        out.rpc_url.rfind("https://", 0) != 0)
+    if (!r.failed() && !is_http_url(out.rpc_url))
         r.problem(join(path, "rpc_url"), "must be an http:// or https:// URL");
     out.validator = r.public_key("validator");
     out.validator_key_sealed = r.text("validator_key_sealed");
@@ -524,11 +528,6 @@ IngestResult read_ingest_result(const json& j, std::optional<MessageError>& erro
         out.conflicts.push_back(std::move(conflict));
     });
     return out;
-}
-
-bool is_http_url(std::string_view url) {
-    return (url.starts_with("http://") && url.size() > 7) ||
-           (url.starts_with("https://") && url.size() > 8);
 }
 
 SetupCode read_setup_code(const json& j, std::optional<MessageError>& error) {
