@@ -8,11 +8,11 @@
 #include <iostream>
 
 #include "gate/device/DeviceStore.h"
+#include "gate/domain/Reason.h"
 #include "gate/scanner/Demo.h"
 #include "gate/scanner/Display.h"
 #include "gate/scanner/Gate.h"
 #include "gate/scanner/Provision.h"
-#include "gate/scanner/Reasons.h"
 #include "gate/scanner/ScanLoop.h"
 
 namespace {
@@ -49,7 +49,7 @@ std::optional<device::DeviceStore> open_store(const std::string& path, bool must
     return std::move(store).value();
 }
 
-scanner::ScreenState screen_for(scanner::Gate& gate, device::Direction direction, bool bell) {
+scanner::ScreenState screen_for(scanner::Gate& gate, domain::Direction direction, bool bell) {
     scanner::ScreenState s;
     if (const auto& a = gate.assignment()) {
         s.gate = a->gate;
@@ -67,7 +67,7 @@ scanner::ScreenState screen_for(scanner::Gate& gate, device::Direction direction
 
 void print_line(const scanner::ScanOutcome& o, std::string_view label) {
     std::cout << (o.accepted() ? "ACCEPT " : "REJECT ") << o.decision.reason << "  "
-              << scanner::reason::plain_words(o.decision.reason);
+              << domain::reason::plain_words(o.decision.reason);
     if (o.record.ticket_id) std::cout << "  ticket " << *o.record.ticket_id;
     if (o.decision.tier) std::cout << "  tier " << unsigned{*o.decision.tier};
     if (!label.empty()) std::cout << "  [" << label << "]";
@@ -95,7 +95,7 @@ int scan_command(const std::string& db_path, const ScanArgs& args) {
         std::cerr << "error: " << source.error().message << "\n";
         return kUsage;
     }
-    const auto direction = args.exit_lane ? device::Direction::Out : device::Direction::In;
+    const auto direction = args.exit_lane ? domain::Direction::Out : domain::Direction::In;
     scanner::Gate gate(*store, {direction, std::int64_t{args.tolerance_s} * 1000});
     if (!gate.assignment()) {
         std::cerr << "error: this device has no assignment (run `gate-scanner provision "
@@ -165,7 +165,7 @@ int check_command(const std::string& db_path, std::string code, bool exit_lane, 
         code.pop_back();
     auto store = open_store(db_path, true);
     if (!store) return kUsage;
-    const auto direction = exit_lane ? device::Direction::Out : device::Direction::In;
+    const auto direction = exit_lane ? domain::Direction::Out : domain::Direction::In;
     scanner::Gate gate(*store, {direction, std::int64_t{tolerance_s} * 1000});
     const auto outcome = gate.scan(code);
     if (json) {
@@ -173,7 +173,7 @@ int check_command(const std::string& db_path, std::string code, bool exit_lane, 
     } else {
         print_line(outcome, "");
     }
-    if (outcome.decision.reason == scanner::reason::kNotProvisioned) return kUsage;
+    if (outcome.decision.reason == domain::reason::kNotProvisioned) return kUsage;
     return outcome.accepted() ? kOk : kRefused;
 }
 
@@ -192,7 +192,7 @@ int status_command(const std::string& db_path) {
         std::cout << "event        " << a.event_id << " " << a.event.name << "\n"
                   << "gate         " << a.gate << "\n"
                   << "check-in     " << a.checkin_list.name << " (re-entry "
-                  << device::to_string(a.checkin_list.reentry) << ", unknown tickets "
+                  << domain::to_string(a.checkin_list.reentry) << ", unknown tickets "
                   << (a.checkin_list.accept_unknown_tickets ? "accepted" : "refused") << ")\n";
     } else {
         std::cout << "assignment   none (run `gate-scanner provision SETUP_CODE`)\n";
@@ -247,7 +247,7 @@ int stats_command(const std::string& db_path, bool json) {
               << "not synced   " << stats->pending << "\n";
     for (const auto& [reason, n] : stats->by_reason)
         std::cout << "  " << std::left << std::setw(26) << reason << std::right << std::setw(7) << n
-                  << "  " << scanner::reason::plain_words(reason) << "\n";
+                  << "  " << domain::reason::plain_words(reason) << "\n";
     return kOk;
 }
 

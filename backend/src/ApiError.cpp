@@ -2,6 +2,37 @@
 
 namespace gate::backend {
 
+namespace {
+int status_of(domain::ErrorKind kind) {
+    switch (kind) {
+        case domain::ErrorKind::NotFound:
+            return 404;
+        case domain::ErrorKind::Unauthenticated:
+            return 401;
+        case domain::ErrorKind::Forbidden:
+            return 403;
+        case domain::ErrorKind::Conflict:
+            return 409;
+        case domain::ErrorKind::Gone:
+            return 410;
+        case domain::ErrorKind::Invalid:
+            return 400;
+        case domain::ErrorKind::Busy:
+            return 503;
+        case domain::ErrorKind::Internal:
+            return 500;
+    }
+    return 500;
+}
+}  // namespace
+
+ApiError::ApiError(const domain::DomainError& error)
+    : status(status_of(error.kind)), code(error.code), message(error.message) {
+    if (error.kind == domain::ErrorKind::Invalid && !error.field.empty())
+        fields.push_back({error.field, "invalid", error.message});
+    if (error.kind == domain::ErrorKind::Busy) retry_after_s = 1;
+}
+
 Response error_response(const ApiError& error) {
     nlohmann::json body{{"code", error.code}, {"message", error.message}};
     if (!error.fields.empty()) {

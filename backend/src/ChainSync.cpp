@@ -412,7 +412,7 @@ std::optional<ChainOutcome> ChainSync::sync_ticket(const ChainWork& w, ChainRoun
         if (!found) return failed("the ticket's token is in none of the accounts it was sent to");
         const Pubkey holder = found->first;
         const bool frozen = found->second.state == solana::token2022::AccountState::Frozen;
-        const bool want_frozen = t.status != "valid";
+        const bool want_frozen = t.status != domain::TicketStatus::Valid;
         const bool moved = found_wallet != t.owner_wallet;
         out.holder = found_wallet;
         out.state = frozen ? "frozen" : "issued";

@@ -2,9 +2,10 @@
 // registration with proof of key possession, assignment, snapshot, deltas by cursor and
 // idempotent entry ingest. Bodies are the shared gate::device message types.
 #include "ApiSupport.h"
+#include "GateRules.h"
 #include "gate/codec/Base64Url.h"
 #include "gate/crypto/SealedBox.h"
-#include "gate/device/SyncMessages.h"
+#include "gate/domain/SyncMessages.h"
 
 namespace gate::backend {
 
@@ -19,7 +20,7 @@ ApiResult<Event> organizer_event(Services& s, const Principal& who, std::int64_t
     return std::move(**event);
 }
 
-ApiError message_error(const device::MessageError& e) {
+ApiError message_error(const domain::MessageError& e) {
     return {400, "validation_failed", e.message, {{e.field, "invalid", e.message}}, {}};
 }
 
@@ -37,7 +38,7 @@ ApiResult<DeviceRecord> authenticate_device(Services& s, const Request& r) {
 
 // The event's validator key, sealed to this device's registered key: only the device
 // opens it, and it signs check-ins on chain with it (docs/sync-protocol.md, "Chain").
-ApiResult<device::ChainAssignment> chain_assignment(Services& s, const DeviceRecord& d) {
+ApiResult<domain::ChainAssignment> chain_assignment(Services& s, const DeviceRecord& d) {
     const auto authority = crypto::KeyPair::generate();
     const auto validator = crypto::KeyPair::generate();
     auto keys = s.store.ensure_chain_keys(
@@ -52,7 +53,7 @@ ApiResult<device::ChainAssignment> chain_assignment(Services& s, const DeviceRec
                        {{"device_id", d.id}, {"why", pair.ok() ? "device key" : pair.error()}});
         return fail(internal_error());
     }
-    device::ChainAssignment chain;
+    domain::ChainAssignment chain;
     chain.rpc_url = s.settings.chain_device_rpc_url.empty() ? s.settings.chain_rpc_url
                                                             : s.settings.chain_device_rpc_url;
     chain.validator = pair->public_key();
@@ -61,58 +62,16 @@ ApiResult<device::ChainAssignment> chain_assignment(Services& s, const DeviceRec
     return chain;
 }
 
-ApiResult<device::Assignment> assignment_of(Services& s, const DeviceRecord& d) {
-    auto event = s.store.get_event(d.event_id);
-    if (!event.ok()) return fail(event.error());
-    if (!event->has_value()) return fail(not_found("event"));
-    auto list = s.store.get_checkin_list(d.checkin_list_id);
-    if (!list.ok()) return fail(list.error());
-    if (!list->has_value()) return fail(not_found("check-in list"));
-    device::Assignment a;
-    a.device_id = d.id;
-    a.event_id = static_cast<std::uint32_t>(d.event_id);
-    a.gate = d.gate;
-    a.checkin_list.id = (*list)->id;
-    a.checkin_list.name = (*list)->name;
-    for (int t : (*list)->tiers)
-        a.checkin_list.tiers.push_back(static_cast<std::uint8_t>(t));
-    a.checkin_list.reentry =
-        device::reentry_from_string((*list)->reentry).value_or(device::Reentry::Single);
-    a.checkin_list.accept_unknown_tickets = (*list)->accept_unknown_tickets;
-    a.event = {a.event_id, (*event)->name, (*event)->starts_at, (*event)->ends_at};
-    a.server_time = s.clock.now_ms();
+ApiResult<domain::Assignment> assignment_of(Services& s, const DeviceRecord& d) {
+    auto a = gate_rules(s, d.event_id, d.checkin_list_id, d.gate);
+    if (!a.ok()) return a;
+    a->device_id = d.id;
     if (!s.settings.chain_rpc_url.empty()) {
         auto chain = chain_assignment(s, d);
         if (!chain.ok()) return fail(chain.error());
-        a.chain = std::move(*chain);
+        a->chain = std::move(*chain);
     }
     return a;
-}
-
-std::optional<crypto::PublicKey> mint_of(const SyncTicket& t) {
-    if (!t.mint) return std::nullopt;
-    auto key = crypto::PublicKey::from_base58(*t.mint);
-    if (!key.ok()) return std::nullopt;
-    return *key;
-}
-
-device::TicketRecord ticket_record(const SyncTicket& t) {
-    return {static_cast<std::uint64_t>(t.ticket_id), static_cast<std::uint8_t>(t.tier),
-            static_cast<std::uint32_t>(t.generation),
-            device::ticket_status_from_string(t.status).value_or(device::TicketStatus::Valid),
-            mint_of(t)};
-}
-
-device::InsideRecord inside_record(const SyncEntry& e) {
-    return {static_cast<std::uint64_t>(e.ticket_id),
-            device::direction_from_string(e.direction).value_or(device::Direction::In), e.at,
-            e.gate};
-}
-
-std::optional<device::IssuerKeyRecord> key_record(const SyncIssuerKey& k) {
-    auto pk = crypto::PublicKey::from_base58(k.public_key);
-    if (!pk.ok()) return std::nullopt;
-    return device::IssuerKeyRecord{*pk, static_cast<std::uint32_t>(k.event_id), k.retired};
 }
 
 }  // namespace
@@ -128,8 +87,9 @@ void add_device_routes(Router& router, Services& s) {
                    if (!event.ok()) return fail(event.error());
                    auto body = JsonBody::parse(r.body);
                    if (!body.ok()) return fail(body.error());
-                   CheckinList list;
-                   list.event_id = event->id;
+                   StoredCheckinList stored;
+                   stored.event_id = event->id;
+                   domain::CheckinList& list = stored.list;
                    auto name = body->text("name", Need::Required, 100);
                    auto tiers = body->array("tiers", Need::Optional, 0, 256);
                    if (tiers)
@@ -138,26 +98,24 @@ void add_device_routes(Router& router, Services& s) {
                                t.get<std::int64_t>() > 255)
                                body->add_error("tiers", "invalid", "must hold tier numbers 0..255");
                            else
-                               list.tiers.push_back(t.get<int>());
+                               list.tiers.push_back(t.get<std::uint8_t>());
                        }
-                   auto reentry = body->text("reentry", Need::Optional, 20);
-                   if (reentry && !device::reentry_from_string(*reentry))
-                       body->add_error("reentry", "invalid",
-                                       "must be single, multi or entry_after_exit");
+                   if (auto reentry = body->text("reentry", Need::Optional, 20)) {
+                       auto rule = domain::reentry_from_string(*reentry);
+                       if (!rule)
+                           body->add_error("reentry", "invalid",
+                                           "must be single, multi or entry_after_exit");
+                       list.reentry = rule.value_or(domain::Reentry::Single);
+                   }
                    auto accept = body->boolean("accept_unknown_tickets", Need::Optional);
                    if (auto done = body->finish(); !done.ok()) return fail(done.error());
                    list.name = *name;
-                   list.reentry = reentry.value_or("single");
-                   list.accept_unknown_tickets = accept.value_or(true);
-                   auto created = s.store.create_checkin_list(list);
+                   if (accept) list.accept_unknown_tickets = *accept;
+                   auto created = s.store.create_checkin_list(stored);
                    if (!created.ok()) return fail(created.error());
-                   return json_response(
-                       201, {{"id", created->id},
-                             {"event_id", created->event_id},
-                             {"name", created->name},
-                             {"tiers", created->tiers},
-                             {"reentry", created->reentry},
-                             {"accept_unknown_tickets", created->accept_unknown_tickets}});
+                   auto out = domain::to_json(created->list);
+                   out["event_id"] = created->event_id;
+                   return json_response(201, out);
                }));
 
     router.add(Method::Post, "/api/v1/devices/setup-codes",
@@ -189,7 +147,7 @@ void add_device_routes(Router& router, Services& s) {
                        auto list = s.store.default_checkin_list(event->id);
                        if (!list.ok()) return fail(list.error());
                        if (!list->has_value()) return fail(not_found("check-in list"));
-                       checkin_list_id = (*list)->id;
+                       checkin_list_id = (*list)->list.id;
                    }
                    const std::string token = s.random.token(32);
                    const auto expires_at = s.clock.now_ms() + expires_in.value_or(86400) * 1000;
@@ -199,7 +157,7 @@ void add_device_routes(Router& router, Services& s) {
                        return fail(put.error());
                    return json_response(
                        201, {{"setup_code",
-                              device::format_setup_code({s.settings.public_base_url, token})},
+                              domain::format_setup_code({s.settings.public_base_url, token})},
                              {"expires_at", expires_at}});
                }));
 
@@ -208,7 +166,7 @@ void add_device_routes(Router& router, Services& s) {
             if (auto limited = check_rate(s, "sign-in:ip:" + r.remote, s.settings.sign_in_limit);
                 !limited.ok())
                 return fail(limited.error());
-            auto request = device::parse_message<device::RegisterRequest>(r.body);
+            auto request = domain::parse_message<domain::RegisterRequest>(r.body);
             if (!request.ok()) return fail(message_error(request.error()));
             if (request->name.empty() || request->name.size() > 100)
                 return fail(ApiError{400,
@@ -216,7 +174,7 @@ void add_device_routes(Router& router, Services& s) {
                                      "name must be 1..100 characters",
                                      {{"name", "invalid", "must be 1..100 characters"}},
                                      {}});
-            const std::string signed_text = device::register_signing_input(request->setup_token);
+            const std::string signed_text = domain::register_signing_input(request->setup_token);
             if (!crypto::verify(request->public_key, as_bytes(signed_text), request->signature))
                 return fail(bad_request("signature_invalid",
                                         "the signature does not prove the device key"));
@@ -230,7 +188,7 @@ void add_device_routes(Router& router, Services& s) {
             s.logger.info("device registered",
                           {{"device_id", device->id}, {"event_id", device->event_id}});
             return json_response(
-                201, device::to_json(device::RegisterResponse{device->id, token, *assignment}));
+                201, domain::to_json(domain::RegisterResponse{device->id, token, *assignment}));
         }));
 
     router.add(Method::Post, "/api/v1/devices/{id}/revoke",
@@ -255,7 +213,7 @@ void add_device_routes(Router& router, Services& s) {
                    if (!device.ok()) return fail(device.error());
                    auto assignment = assignment_of(s, *device);
                    if (!assignment.ok()) return fail(assignment.error());
-                   return json_response(200, device::to_json(*assignment));
+                   return json_response(200, domain::to_json(*assignment));
                }));
 
     router.add(Method::Get, "/api/v1/devices/me/snapshot",
@@ -264,19 +222,15 @@ void add_device_routes(Router& router, Services& s) {
                    if (!device.ok()) return fail(device.error());
                    auto assignment = assignment_of(s, *device);
                    if (!assignment.ok()) return fail(assignment.error());
-                   auto snap = s.store.snapshot(device->event_id);
-                   if (!snap.ok()) return fail(snap.error());
-                   device::Snapshot out;
-                   out.cursor = snap->cursor;
-                   out.server_time = s.clock.now_ms();
-                   out.assignment = *assignment;
-                   for (const auto& k : snap->issuer_keys)
-                       if (auto rec = key_record(k)) out.issuer_keys.push_back(*rec);
-                   for (const auto& t : snap->tickets)
-                       out.tickets.push_back(ticket_record(t));
-                   for (const auto& e : snap->inside)
-                       out.inside.push_back(inside_record(e));
-                   return json_response(200, device::to_json(out));
+                   auto cache = s.store.snapshot(device->event_id);
+                   if (!cache.ok()) return fail(cache.error());
+                   domain::Snapshot out{cache->cursor,
+                                        s.clock.now_ms(),
+                                        std::move(*assignment),
+                                        std::move(cache->issuer_keys),
+                                        std::move(cache->tickets),
+                                        std::move(cache->inside)};
+                   return json_response(200, domain::to_json(out));
                }));
 
     router.add(
@@ -297,7 +251,7 @@ void add_device_routes(Router& router, Services& s) {
             }
             if (auto text = r.query_value("limit")) {
                 auto v = parse_int(*text);
-                if (!v || *v < 1 || *v > static_cast<std::int64_t>(device::kMaxChangesPerPage))
+                if (!v || *v < 1 || *v > static_cast<std::int64_t>(domain::kMaxChangesPerPage))
                     return fail(ApiError{400,
                                          "validation_failed",
                                          "limit must be 1..5000",
@@ -313,24 +267,15 @@ void add_device_routes(Router& router, Services& s) {
                                      "the cursor is older than the change log; take a new snapshot",
                                      {},
                                      {}});
-            device::ChangesPage out;
-            out.cursor = (*page)->cursor;
-            out.more = (*page)->more;
+            domain::ChangesPage& out = **page;
             out.server_time = s.clock.now_ms();
-            for (const auto& c : (*page)->changes) {
-                if (c.ticket)
-                    out.changes.push_back({c.seq, ticket_record(*c.ticket)});
-                else if (c.entry)
-                    out.changes.push_back({c.seq, inside_record(*c.entry)});
-                else if (c.issuer_key) {
-                    if (auto rec = key_record(*c.issuer_key)) out.changes.push_back({c.seq, *rec});
-                } else if (c.kind == "assignment") {
-                    auto assignment = assignment_of(s, *device);
-                    if (!assignment.ok()) return fail(assignment.error());
-                    out.changes.push_back({c.seq, *assignment});
-                }
+            for (auto& change : out.changes) {
+                if (change.kind() != domain::ChangeKind::Assignment) continue;
+                auto assignment = assignment_of(s, *device);
+                if (!assignment.ok()) return fail(assignment.error());
+                change.payload = std::move(*assignment);
             }
-            return json_response(200, device::to_json(out));
+            return json_response(200, domain::to_json(out));
         }));
 
     router.add(
@@ -342,9 +287,8 @@ void add_device_routes(Router& router, Services& s) {
                                           s.settings.validate_limit);
                 !limited.ok())
                 return fail(limited.error());
-            auto batch = device::parse_message<device::EntryBatch>(r.body);
+            auto batch = domain::parse_message<domain::EntryBatch>(r.body);
             if (!batch.ok()) return fail(message_error(batch.error()));
-            std::vector<IngestEntry> entries;
             for (std::size_t i = 0; i < batch->entries.size(); ++i) {
                 const auto& e = batch->entries[i];
                 const std::string at = "entries[" + std::to_string(i) + "]";
@@ -361,7 +305,7 @@ void add_device_routes(Router& router, Services& s) {
                                  at + ".reason is too long",
                                  {{at + ".reason", "too_long", "must be at most 64 characters"}},
                                  {}});
-                if (e.verdict == device::Verdict::Accepted &&
+                if (e.verdict == domain::Verdict::Accepted &&
                     (!e.ticket_id || static_cast<std::int64_t>(e.event_id) != device->event_id))
                     return fail(
                         ApiError{400,
@@ -369,32 +313,15 @@ void add_device_routes(Router& router, Services& s) {
                                  at + ": an accepted entry needs a ticket of the device's event",
                                  {{at + ".event_id", "invalid", "is not the device's event"}},
                                  {}});
-                IngestEntry in;
-                in.nonce = e.nonce;
-                if (e.ticket_id) in.ticket_id = static_cast<std::int64_t>(*e.ticket_id);
-                in.event_id = e.event_id;
-                in.generation = e.generation;
-                in.gate = e.gate;
-                in.direction = std::string(device::to_string(e.direction));
-                in.verdict = std::string(device::to_string(e.verdict));
-                in.reason = e.reason;
-                in.scanned_at = e.scanned_at;
-                in.clock_offset_ms = e.clock_offset_ms;
-                entries.push_back(std::move(in));
             }
-            auto result = s.store.ingest(*device, entries, s.clock.now_ms());
+            auto result = s.store.ingest(*device, batch->entries, s.clock.now_ms());
             if (!result.ok()) return fail(result.error());
-            device::IngestResult out;
-            out.stored = result->stored;
-            out.duplicates = result->duplicates;
-            for (const auto& c : result->conflicts)
-                out.conflicts.push_back(
-                    {c.nonce, static_cast<std::uint64_t>(c.ticket_id), c.other_gate});
+            const domain::IngestResult& out = *result;
             s.metrics.count("gate_entries_ingested_total", "result", "stored",
                             static_cast<std::int64_t>(out.stored.size()));
             s.metrics.count("gate_entries_ingested_total", "result", "duplicate",
                             static_cast<std::int64_t>(out.duplicates.size()));
-            return json_response(200, device::to_json(out));
+            return json_response(200, domain::to_json(out));
         }));
 }
 

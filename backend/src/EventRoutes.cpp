@@ -77,9 +77,10 @@ ApiResult<EventPatch> read_patch(Services& s, const std::string& text) {
     p.starts_at = body.integer("starts_at", Need::Optional, 0, kMaxTime);
     p.ends_at = body.integer("ends_at", Need::Optional, 0, kMaxTime);
     p.capacity = body.integer("capacity", Need::Optional, 1, 100000);
-    p.status = body.text("status", Need::Optional, 20);
-    if (p.status && *p.status != "active" && *p.status != "cancelled")
-        body.add_error("status", "invalid", "must be active or cancelled");
+    if (auto status = body.text("status", Need::Optional, 20)) {
+        p.status = domain::event_status_from_string(*status);
+        if (!p.status) body.add_error("status", "invalid", "must be active or cancelled");
+    }
     if (p.starts_at && *p.starts_at <= s.clock.now_ms())
         body.add_error("starts_at", "invalid", "must be in the future");
     if (body.has("tiers")) body.add_error("tiers", "invalid", "tiers cannot change after creation");

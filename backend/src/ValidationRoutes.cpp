@@ -1,83 +1,115 @@
-// Online validation by gate staff (validator or organizer role): parse, verify against the
-// event's issuer keys, decide against the stored ticket, record the verdict atomically.
+// Online validation by gate staff (validator or organizer role): the scanned code is checked
+// and decided by the same domain::check_code and domain::decide() a gate device runs
+// offline, on the event's check-in list, and the verdict recorded atomically.
 #include "ApiSupport.h"
-#include "gate/backend/Decision.h"
-#include "gate/ticket/IssuerKeyring.h"
+#include "GateRules.h"
+#include "gate/domain/Decide.h"
 
 namespace gate::backend {
 
+namespace {
+
+// The event's issuer keys as a keyring (retired ones stay in it and verify as retired).
+ApiResult<ticket::IssuerKeyring> keyring_of(Services& s, std::int64_t event_id) {
+    auto keys = s.store.issuer_keys(event_id);
+    if (!keys.ok()) return fail(keys.error());
+    ticket::IssuerKeyring keyring;
+    for (const auto& k : *keys) {
+        auto pk = crypto::PublicKey::from_base58(k.public_key);
+        if (pk.ok()) keyring.add({*pk, static_cast<std::uint32_t>(k.event_id), k.retired});
+    }
+    return keyring;
+}
+
+struct ValidateBody {
+    std::string code;
+    std::string gate;
+    std::optional<std::int64_t> event_id;
+    std::optional<std::int64_t> checkin_list_id;
+    domain::Direction direction = domain::Direction::In;
+};
+
+ApiResult<ValidateBody> read_validate_body(const Request& r) {
+    auto body = JsonBody::parse(r.body);
+    if (!body.ok()) return fail(body.error());
+    ValidateBody out;
+    auto code = body->text("code", Need::Required, 1000, 0);
+    auto gate = body->text("gate", Need::Required, 64);
+    out.event_id = body->integer("event_id", Need::Optional, 1, UINT32_MAX);
+    out.checkin_list_id = body->integer("checkin_list_id", Need::Optional, 1, INT64_MAX);
+    if (auto direction = body->text("direction", Need::Optional, 3)) {
+        auto parsed = domain::direction_from_string(*direction);
+        if (!parsed) body->add_error("direction", "invalid", "must be in or out");
+        out.direction = parsed.value_or(domain::Direction::In);
+    }
+    if (auto done = body->finish(); !done.ok()) return fail(done.error());
+    out.code = std::move(*code);
+    out.gate = std::move(*gate);
+    return out;
+}
+
+ApiResult<Response> validate(Services& s, Request& r) {
+    auto who = require_role(s, r, {Role::Validator, Role::Organizer});
+    if (!who.ok()) return fail(who.error());
+    if (auto limited = check_rate(s, "validate:user:" + std::to_string(who->user_id),
+                                  s.settings.validate_limit);
+        !limited.ok())
+        return fail(limited.error());
+    auto body = read_validate_body(r);
+    if (!body.ok()) return fail(body.error());
+
+    const auto now = s.clock.now_ms();
+    ScanRecord scan;
+    scan.gate = body->gate;
+    scan.direction = body->direction;
+    scan.at = now;
+    scan.validator_user_id = who->user_id;
+    scan.event_id = body->event_id.value_or(0);
+
+    // The code's own event names the keys that must have signed it.
+    auto parsed = ticket::parse(body->code);
+    domain::CodeCheck check{std::nullopt, "ok"};
+    std::optional<std::int64_t> ticket_id;
+    if (!parsed.ok()) {
+        check.reason = ticket::to_string(parsed.error());
+    } else {
+        const auto& claims = parsed->claims;
+        if (scan.event_id == 0) scan.event_id = claims.event_id;
+        scan.generation = claims.generation;
+        auto keyring = keyring_of(s, claims.event_id);
+        if (!keyring.ok()) return fail(keyring.error());
+        check = domain::check_code(body->code, *keyring);
+        if (check.genuine()) ticket_id = static_cast<std::int64_t>(claims.ticket_id);
+    }
+
+    // The gate's rules: the event the staff scan for (or the code's) and its check-in list.
+    domain::Assignment rules;
+    if (scan.event_id != 0) {
+        // An event that does not exist has no rules: a genuine code is then event.wrong.
+        auto found = gate_rules(s, scan.event_id, body->checkin_list_id, scan.gate);
+        if (found.ok())
+            rules = std::move(*found);
+        else if (found.error().status != 404)
+            return fail(found.error());
+    }
+    const domain::DecisionContext context{now, domain::kDefaultClockToleranceMs, scan.direction};
+    auto decision = s.store.validate(ticket_id, scan, [&](const domain::TicketState& known) {
+        return domain::decide(check, known, rules, context);
+    });
+    if (!decision.ok()) return fail(decision.error());
+    s.metrics.count("gate_validations_total", "reason", std::string(decision->reason));
+    nlohmann::json out{{"verdict", decision->accepted ? "accepted" : "rejected"},
+                       {"reason", decision->reason},
+                       {"server_time", now}};
+    if (ticket_id) out["ticket_id"] = std::to_string(*ticket_id);
+    return json_response(200, out);
+}
+
+}  // namespace
+
 void add_validation_routes(Router& router, Services& s) {
-    router.add(
-        Method::Post, "/api/v1/validate", handler([&s](Request& r) -> ApiResult<Response> {
-            auto who = require_role(s, r, {Role::Validator, Role::Organizer});
-            if (!who.ok()) return fail(who.error());
-            if (auto limited = check_rate(s, "validate:user:" + std::to_string(who->user_id),
-                                          s.settings.validate_limit);
-                !limited.ok())
-                return fail(limited.error());
-            auto body = JsonBody::parse(r.body);
-            if (!body.ok()) return fail(body.error());
-            auto code = body->text("code", Need::Required, 1000, 0);
-            auto gate = body->text("gate", Need::Required, 64);
-            auto event_id = body->integer("event_id", Need::Optional, 1, UINT32_MAX);
-            auto direction = body->text("direction", Need::Optional, 3);
-            if (direction && *direction != "in" && *direction != "out")
-                body->add_error("direction", "invalid", "must be in or out");
-            if (auto done = body->finish(); !done.ok()) return fail(done.error());
-
-            const auto now = s.clock.now_ms();
-            ScanRecord scan;
-            scan.gate = *gate;
-            scan.direction = direction.value_or("in");
-            scan.at = now;
-            scan.validator_user_id = who->user_id;
-            scan.event_id = event_id.value_or(0);
-            auto respond = [&](ApiResult<Verdict> verdict,
-                               std::optional<std::int64_t> ticket_id) -> ApiResult<Response> {
-                if (!verdict.ok()) return fail(verdict.error());
-                s.metrics.count("gate_validations_total", "reason", verdict->reason);
-                nlohmann::json out{{"verdict", verdict->accepted ? "accepted" : "rejected"},
-                                   {"reason", verdict->reason},
-                                   {"server_time", now}};
-                if (ticket_id) out["ticket_id"] = std::to_string(*ticket_id);
-                return json_response(200, out);
-            };
-            auto fixed = [](std::string reason) {
-                return [reason](const std::optional<Ticket>&, const std::optional<std::string>&) {
-                    return Verdict{false, reason};
-                };
-            };
-
-            auto parsed = ticket::parse(*code);
-            if (!parsed.ok())
-                return respond(
-                    s.store.validate(std::nullopt, scan,
-                                     fixed(std::string(ticket::to_string(parsed.error())))),
-                    std::nullopt);
-            const auto& claims = parsed->claims;
-            if (scan.event_id == 0) scan.event_id = claims.event_id;
-            scan.generation = claims.generation;
-            ticket::IssuerKeyring keyring;
-            auto keys = s.store.issuer_keys(claims.event_id);
-            if (!keys.ok()) return fail(keys.error());
-            for (const auto& k : *keys) {
-                auto pk = crypto::PublicKey::from_base58(k.public_key);
-                if (pk.ok()) keyring.add({*pk, static_cast<std::uint32_t>(k.event_id), k.retired});
-            }
-            if (auto verified = keyring.verify(*parsed); !verified.ok())
-                return respond(
-                    s.store.validate(std::nullopt, scan,
-                                     fixed(std::string(ticket::to_string(verified.error())))),
-                    std::nullopt);
-            const auto ticket_id = static_cast<std::int64_t>(claims.ticket_id);
-            ScanContext context{claims, event_id, scan.direction, "single", now};
-            return respond(s.store.validate(ticket_id, scan,
-                                            [&](const std::optional<Ticket>& t,
-                                                const std::optional<std::string>& last) {
-                                                return decide(context, t, last);
-                                            }),
-                           ticket_id);
-        }));
+    router.add(Method::Post, "/api/v1/validate",
+               handler([&s](Request& r) { return validate(s, r); }));
 }
 
 }  // namespace gate::backend

@@ -10,11 +10,11 @@
 #include "gate/codec/Base45.h"
 #include "gate/crypto/KeyFile.h"
 #include "gate/device/DeviceStore.h"
+#include "gate/domain/Reason.h"
 #include "gate/qr/Png.h"
 #include "gate/qr/Render.h"
 #include "gate/scanner/Display.h"
 #include "gate/scanner/Gate.h"
-#include "gate/scanner/Reasons.h"
 #include "gate/scanner/ScanLoop.h"
 
 namespace gate::scanner {
@@ -39,22 +39,22 @@ std::string tampered(const std::string& code) {
 }
 
 // What the backend would have sent in the first snapshot: one event, one gate, a few tickets.
-device::Snapshot seed(const crypto::PublicKey& issuer, std::int64_t now_ms) {
-    device::Snapshot s;
+domain::Snapshot seed(const crypto::PublicKey& issuer, std::int64_t now_ms) {
+    domain::Snapshot s;
     s.cursor = 1;
     s.server_time = now_ms;
     s.assignment.device_id = 1;
     s.assignment.event_id = kEvent;
     s.assignment.gate = "north-1";
     s.assignment.checkin_list = {
-        1, "North entrance", {0, 1, 2}, device::Reentry::EntryAfterExit, true};
+        1, "North entrance", {0, 1, 2}, domain::Reentry::EntryAfterExit, true};
     s.assignment.event = {kEvent, "Summer Night", now_ms - 3'600'000, now_ms + 6 * 3'600'000};
     s.assignment.server_time = now_ms;
     s.issuer_keys = {{issuer, kEvent, false}};
     s.tickets = {
-        {42, 2, 0, device::TicketStatus::Valid},
-        {43, 1, 0, device::TicketStatus::Revoked},  // refunded
-        {44, 1, 1, device::TicketStatus::Valid},    // resold: generation 0 -> 1
+        {42, 2, 0, domain::TicketStatus::Valid},
+        {43, 1, 0, domain::TicketStatus::Revoked},  // refunded
+        {44, 1, 1, domain::TicketStatus::Valid},    // resold: generation 0 -> 1
     };
     return s;
 }
@@ -228,7 +228,7 @@ bool run_demo(const DemoOptions& options, std::ostream& out) {
         << stats->inside_now << ", waiting for gate-syncd " << stats->pending << "\n";
     for (const auto& [reason, n] : stats->by_reason)
         out << "    " << std::left << std::setw(28) << reason << n << "  "
-            << reason::plain_words(reason) << "\n";
+            << domain::reason::plain_words(reason) << "\n";
     const bool counts_right = stats->accepted == 3 && stats->rejected == 7 && stats->pending == 10;
     all_as_expected = all_as_expected && counts_right;
     out << (all_as_expected ? "\ndemo passed: every verdict as expected, every scan on disk\n"

@@ -3,7 +3,7 @@
 #include <array>
 #include <sstream>
 
-#include "gate/scanner/Reasons.h"
+#include "gate/domain/Reason.h"
 
 namespace gate::scanner {
 namespace {
@@ -54,7 +54,7 @@ std::string render_screen(const ScreenState& s, const ScreenStyle& style) {
     std::ostringstream out;
     if (style.color) out << "\x1b[2J\x1b[H";  // clear, cursor home
 
-    const std::string lane = s.direction == device::Direction::Out ? "EXIT" : "ENTRY";
+    const std::string lane = s.direction == domain::Direction::Out ? "EXIT" : "ENTRY";
     const std::string link = s.online ? "ONLINE" : "OFFLINE";
     std::string head =
         " " + s.gate + " | " + lane + (s.event_name.empty() ? "" : " | " + s.event_name);
@@ -83,7 +83,7 @@ std::string render_screen(const ScreenState& s, const ScreenStyle& style) {
     out << colour << std::string(width, ' ') << reset << "\n\n";
 
     if (s.last) {
-        out << "  " << (style.color ? "\x1b[1m" : "") << reason::plain_words(s.last->reason)
+        out << "  " << (style.color ? "\x1b[1m" : "") << domain::reason::plain_words(s.last->reason)
             << reset << "\n";
         std::string detail = "  ";
         if (s.last->tier) detail += "tier " + std::to_string(*s.last->tier) + "   ";

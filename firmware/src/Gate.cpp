@@ -1,7 +1,7 @@
 #include "gate/scanner/Gate.h"
 
 #include "gate/crypto/Random.h"
-#include "gate/scanner/Reasons.h"
+#include "gate/domain/Reason.h"
 
 namespace gate::scanner {
 namespace {
@@ -45,7 +45,7 @@ Status<db::Error> Gate::refresh() {
     return {};
 }
 
-const std::optional<device::Assignment>& Gate::assignment() {
+const std::optional<domain::Assignment>& Gate::assignment() {
     static_cast<void>(refresh());
     return assignment_;
 }
@@ -67,24 +67,24 @@ ScanOutcome Gate::scan(std::string_view text) {
     };
 
     if (auto refreshed = refresh(); !refreshed)
-        return refused(reason::kRecordFailed, db::to_string(refreshed.error()));
+        return refused(domain::reason::kRecordFailed, db::to_string(refreshed.error()));
     if (!assignment_)
-        return refused(reason::kNotProvisioned,
+        return refused(domain::reason::kNotProvisioned,
                        "no assignment in the device database: run gate-scanner provision");
 
-    const CodeCheck check = check_code(text, keyring_);
-    device::TicketState cached;
+    const domain::CodeCheck check = domain::check_code(text, keyring_);
+    domain::TicketState cached;
     auto parsed = ticket::parse(text);  // claims of a forged code still go into the audit
     if (parsed) out.claims = parsed->claims;
     if (check.genuine()) {
         auto state = store_.ticket_state(check.code->claims.ticket_id);
-        if (!state) return refused(reason::kRecordFailed, db::to_string(state.error()));
+        if (!state) return refused(domain::reason::kRecordFailed, db::to_string(state.error()));
         cached = std::move(state).value();
     }
 
     const std::int64_t now = clock_();
-    const DecisionContext context{now + status_.clock_offset_ms, options_.clock_tolerance_ms,
-                                  options_.direction};
+    const domain::DecisionContext context{now + status_.clock_offset_ms,
+                                          options_.clock_tolerance_ms, options_.direction};
     out.decision = decide(check, cached, *assignment_, context);
     out.decide_time = since(started);
 
@@ -97,7 +97,7 @@ ScanOutcome Gate::scan(std::string_view text) {
     r.event_id = assignment_->event_id;
     r.gate = assignment_->gate;
     r.direction = options_.direction;
-    r.verdict = out.decision.accepted ? device::Verdict::Accepted : device::Verdict::Rejected;
+    r.verdict = out.decision.accepted ? domain::Verdict::Accepted : domain::Verdict::Rejected;
     r.reason = std::string(out.decision.reason);
     r.scanned_at = now;
     r.clock_offset_ms = status_.clock_offset_ms;
@@ -107,7 +107,7 @@ ScanOutcome Gate::scan(std::string_view text) {
     out.commit_time = since(committing);
     if (!committed) {
         // Not on disk, so not green: the holder scans again.
-        out.decision = {false, reason::kRecordFailed, out.decision.tier};
+        out.decision = {false, domain::reason::kRecordFailed, out.decision.tier};
         out.error = db::to_string(committed.error());
         ++counters_.rejected;
         return out;

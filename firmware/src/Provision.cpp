@@ -54,7 +54,7 @@ std::string trimmed_url(std::string url) {
 
 // The backend's error body in words, with what to do for the cases staff can act on.
 std::string explain(const http::Response& response) {
-    auto error = device::parse_message<device::ApiError>(response.body);
+    auto error = domain::parse_message<domain::ApiError>(response.body);
     std::string what = "HTTP " + std::to_string(response.status);
     if (error) {
         what += " " + error->code + (error->message.empty() ? "" : ": " + error->message);
@@ -68,7 +68,7 @@ std::string explain(const http::Response& response) {
 }  // namespace
 
 Result<Provisioned, ProvisionError> provision(const ProvisionOptions& options) {
-    auto setup = device::parse_setup_code(options.setup_code);
+    auto setup = domain::parse_setup_code(options.setup_code);
     if (!setup) return problem(setup.error().message + " (copy the whole setup code again)");
     const std::string base = trimmed_url(setup->url);
 
@@ -85,9 +85,9 @@ Result<Provisioned, ProvisionError> provision(const ProvisionOptions& options) {
     if (!key) return problem(key.error().message);
 
     // 2. Register the public key with the one-time token.
-    const device::RegisterRequest request{
+    const domain::RegisterRequest request{
         setup->token, key->public_key(), options.device_name,
-        key->sign(as_bytes(device::register_signing_input(setup->token)))};
+        key->sign(as_bytes(domain::register_signing_input(setup->token)))};
     http::Client client(options.http);
     auto registered = client.post_json(base + "/api/v1/devices/register", to_json(request));
     if (!registered)
@@ -96,7 +96,7 @@ Result<Provisioned, ProvisionError> provision(const ProvisionOptions& options) {
                        " (check the network, then run provision again)");
     if (!registered->success())
         return problem("the backend refused registration: " + explain(*registered));
-    auto answer = device::parse_message<device::RegisterResponse>(registered->body);
+    auto answer = domain::parse_message<domain::RegisterResponse>(registered->body);
     if (!answer)
         return problem("the backend's registration answer is not valid: " + answer.error().message);
     out.device_id = answer->device_id;
@@ -129,7 +129,7 @@ Result<Provisioned, ProvisionError> provision(const ProvisionOptions& options) {
                        " (gate-syncd will fetch it; or run provision again with a new code)");
     if (!response->success())
         return problem("registered, but the snapshot was refused: " + explain(*response));
-    auto snapshot = device::parse_message<device::Snapshot>(response->body);
+    auto snapshot = domain::parse_message<domain::Snapshot>(response->body);
     if (!snapshot) return problem("the snapshot is not valid: " + snapshot.error().message);
     if (auto s = store->apply_snapshot(*snapshot); !s) return problem(db::to_string(s.error()));
     // Server time was taken about half-way through the round trip.

@@ -34,7 +34,7 @@ nlohmann::ordered_json verdict_json(const ScanOutcome& outcome, std::string_view
     ordered_json out = {
         {"verdict", outcome.accepted() ? "accepted" : "rejected"},
         {"reason", outcome.decision.reason},
-        {"ticket_id", r.ticket_id ? ordered_json(device::ticket_id_to_string(*r.ticket_id))
+        {"ticket_id", r.ticket_id ? ordered_json(domain::ticket_id_to_string(*r.ticket_id))
                                   : ordered_json(nullptr)},
         {"tier",
          outcome.decision.tier ? ordered_json(*outcome.decision.tier) : ordered_json(nullptr)},
@@ -42,7 +42,7 @@ nlohmann::ordered_json verdict_json(const ScanOutcome& outcome, std::string_view
          outcome.claims ? ordered_json(outcome.claims->generation) : ordered_json(nullptr)},
         {"event_id", r.event_id},
         {"gate", r.gate},
-        {"direction", device::to_string(r.direction)},
+        {"direction", domain::to_string(r.direction)},
         {"nonce", outcome.recorded ? ordered_json(r.nonce) : ordered_json(nullptr)},
         {"recorded", outcome.recorded},
         {"scanned_at", r.scanned_at},

@@ -40,7 +40,7 @@ std::string trim_slash(std::string url) {
 
 // The backend's {"error": {...}} code, if the body has one.
 std::string api_error_code(const http::Response& response) {
-    auto error = device::parse_message<device::ApiError>(response.body);
+    auto error = domain::parse_message<domain::ApiError>(response.body);
     return error ? error->code : std::string();
 }
 
@@ -97,19 +97,19 @@ Result<http::Response, LinkError> BackendLink::exchange(const http::Request& req
                                          (code.empty() ? "" : " (" + code + ")"));
 }
 
-Result<Timed<device::Snapshot>, LinkError> BackendLink::snapshot() {
+Result<Timed<domain::Snapshot>, LinkError> BackendLink::snapshot() {
     const auto sent = clock_();
     auto response = exchange(get_request(base_url_ + "/api/v1/devices/me/snapshot"));
     if (!response) return fail(response.error());
     const auto received = clock_();
-    auto snapshot = device::parse_message<device::Snapshot>(response->body);
+    auto snapshot = domain::parse_message<domain::Snapshot>(response->body);
     if (!snapshot) {
         return link_error(Kind::BadAnswer, "snapshot rejected: " + snapshot.error().message);
     }
-    return Timed<device::Snapshot>{std::move(snapshot).value(), sent, received};
+    return Timed<domain::Snapshot>{std::move(snapshot).value(), sent, received};
 }
 
-Result<Timed<device::ChangesPage>, LinkError> BackendLink::changes(std::int64_t after,
+Result<Timed<domain::ChangesPage>, LinkError> BackendLink::changes(std::int64_t after,
                                                                    std::size_t limit) {
     const auto sent = clock_();
     auto response = exchange(
@@ -117,7 +117,7 @@ Result<Timed<device::ChangesPage>, LinkError> BackendLink::changes(std::int64_t 
                     "&limit=" + std::to_string(limit)));
     if (!response) return fail(response.error());
     const auto received = clock_();
-    auto page = device::parse_message<device::ChangesPage>(response->body);
+    auto page = domain::parse_message<domain::ChangesPage>(response->body);
     if (!page) return link_error(Kind::BadAnswer, "changes rejected: " + page.error().message);
     // A page must move forward from where we asked, or applying it means nothing.
     if (page->cursor < after) {
@@ -130,18 +130,18 @@ Result<Timed<device::ChangesPage>, LinkError> BackendLink::changes(std::int64_t 
                                                    " outside the page's range");
         }
     }
-    return Timed<device::ChangesPage>{std::move(page).value(), sent, received};
+    return Timed<domain::ChangesPage>{std::move(page).value(), sent, received};
 }
 
-Result<device::IngestResult, LinkError> BackendLink::push(const device::EntryBatch& batch) {
+Result<domain::IngestResult, LinkError> BackendLink::push(const domain::EntryBatch& batch) {
     http::Request request;
     request.method = http::Method::Post;
     request.url = base_url_ + "/api/v1/devices/me/entries";
-    request.body = device::to_json(batch).dump();
+    request.body = domain::to_json(batch).dump();
     request.headers.set("Content-Type", "application/json");
     auto response = exchange(request);
     if (!response) return fail(response.error());
-    auto result = device::parse_message<device::IngestResult>(response->body);
+    auto result = domain::parse_message<domain::IngestResult>(response->body);
     if (!result)
         return link_error(Kind::BadAnswer, "entry answer rejected: " + result.error().message);
     // Only nonces we sent may be acknowledged: anything else means the answer is not ours.

@@ -31,7 +31,7 @@ std::string db_problem(const db::Error& e) {
 
 }  // namespace
 
-Result<solana::KeyPair, std::string> open_validator_key(const device::ChainAssignment& chain,
+Result<solana::KeyPair, std::string> open_validator_key(const domain::ChainAssignment& chain,
                                                         const crypto::KeyPair& device_key) {
     auto sealed = codec::base64url_decode(chain.validator_key_sealed);
     if (!sealed) {

@@ -41,7 +41,7 @@ CycleReport SyncEngine::run_cycle(const std::atomic<bool>& stop) {
     return report;
 }
 
-std::optional<LinkError> SyncEngine::confirm(const device::IngestResult& answer,
+std::optional<LinkError> SyncEngine::confirm(const domain::IngestResult& answer,
                                              CycleReport& report, std::int64_t& marked) {
     std::vector<std::string> confirmed = answer.stored;
     confirmed.insert(confirmed.end(), answer.duplicates.begin(), answer.duplicates.end());
@@ -60,7 +60,7 @@ std::optional<LinkError> SyncEngine::push(CycleReport& report, const std::atomic
         if (!pending) return store_error(pending.error());
         if (pending->empty()) return std::nullopt;
 
-        device::EntryBatch batch{std::move(pending).value()};
+        domain::EntryBatch batch{std::move(pending).value()};
         auto answer = link_.push(batch);
         if (!answer) {
             // The backend refuses a whole batch when one record in it is unacceptable.
@@ -82,10 +82,10 @@ std::optional<LinkError> SyncEngine::push(CycleReport& report, const std::atomic
     return std::nullopt;
 }
 
-std::optional<LinkError> SyncEngine::push_one_by_one(const device::EntryBatch& batch,
+std::optional<LinkError> SyncEngine::push_one_by_one(const domain::EntryBatch& batch,
                                                      CycleReport& report) {
     for (const auto& entry : batch.entries) {
-        auto answer = link_.push(device::EntryBatch{{entry}});
+        auto answer = link_.push(domain::EntryBatch{{entry}});
         if (!answer) {
             if (answer.error().kind != LinkError::Kind::Refused) return answer.error();
             // Kept on the device with the reason; only its place in the queue goes.

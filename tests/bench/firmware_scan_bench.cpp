@@ -68,18 +68,18 @@ int main(int argc, char** argv) {
 
     // A provisioned device with a big cache.
     auto store = device::DeviceStore::open(dir / "scanner.db").value();
-    device::Snapshot snapshot;
+    domain::Snapshot snapshot;
     snapshot.cursor = 1;
     snapshot.assignment.device_id = 1;
     snapshot.assignment.event_id = kEvent;
     snapshot.assignment.gate = "north-1";
-    snapshot.assignment.checkin_list = {1, "North", {0, 1, 2}, device::Reentry::Multi, true};
+    snapshot.assignment.checkin_list = {1, "North", {0, 1, 2}, domain::Reentry::Multi, true};
     snapshot.assignment.event = {kEvent, "Bench", 0, 0};
     snapshot.issuer_keys = {{issuer.public_key(), kEvent, false}};
     for (std::uint64_t id = 1; id <= cache_size; ++id)
         snapshot.tickets.push_back(
             {id, static_cast<std::uint8_t>(id % 3), 0,
-             id % 50 == 0 ? device::TicketStatus::Revoked : device::TicketStatus::Valid});
+             id % 50 == 0 ? domain::TicketStatus::Revoked : domain::TicketStatus::Valid});
     const auto t0 = std::chrono::steady_clock::now();
     if (!store.apply_snapshot(snapshot)) {
         std::fprintf(stderr, "cannot load the cache\n");
@@ -116,10 +116,10 @@ int main(int argc, char** argv) {
         // Frame to decision: what the device computes before it commits.
         bench::measure(("frame->decision " + size).c_str(), rounds, 1, [&] {
             auto text = decoder.decode(with_view);
-            const auto check = scanner::check_code(**text, keyring);
+            const auto check = domain::check_code(**text, keyring);
             auto state = store.ticket_state(check.code->claims.ticket_id);
             static_cast<void>(
-                scanner::decide(check, *state, assignment, {scanner::system_now_ms()}));
+                domain::decide(check, *state, assignment, {scanner::system_now_ms()}));
         });
         // Frame to verdict: decode, check, decide, commit (synchronous=FULL) - what a holder
         // waits for. Multi-entry, so every scan is an admission and a commit.
@@ -145,9 +145,9 @@ int main(int argc, char** argv) {
     int accepted = 0;
     bench::measure("decide (verify + cache read)", rounds * 10, 1, [&] {
         const auto& text = codes[next++ % codes.size()];
-        const auto check = scanner::check_code(text, keyring);
+        const auto check = domain::check_code(text, keyring);
         auto state = store.ticket_state(check.code->claims.ticket_id);
-        const auto d = scanner::decide(check, *state, assignment, {scanner::system_now_ms()});
+        const auto d = domain::decide(check, *state, assignment, {scanner::system_now_ms()});
         accepted += d.accepted ? 1 : 0;
     });
     bench::measure("cache read only", rounds * 10, 1,

@@ -91,7 +91,7 @@ struct Api {
                                      201);
             for (const auto& t : bought["tickets"])
                 ids.push_back(
-                    device::ticket_id_from_string(t["ticket_id"].get<std::string>()).value());
+                    domain::ticket_id_from_string(t["ticket_id"].get<std::string>()).value());
             count -= n;
         }
         return ids;
@@ -104,9 +104,9 @@ device::DeviceStore open_store(const std::filesystem::path& path) {
     return std::move(store).value();
 }
 
-device::TicketRecord ticket(std::uint64_t id, std::uint32_t generation = 0,
-                            device::TicketStatus status = device::TicketStatus::Valid) {
-    device::TicketRecord t;
+domain::TicketRecord ticket_row(std::uint64_t id, std::uint32_t generation = 0,
+                                domain::TicketStatus status = domain::TicketStatus::Valid) {
+    domain::TicketRecord t;
     t.ticket_id = id;
     t.tier = static_cast<std::uint8_t>(id % 3);
     t.generation = generation;
@@ -117,19 +117,19 @@ device::TicketRecord ticket(std::uint64_t id, std::uint32_t generation = 0,
 /// (a) N accepted scans queued, then one engine cycle until the queue is empty.
 void bench_push(device::DeviceStore& store, syncd::BackendLink& link,
                 const std::filesystem::path& db_path, const std::vector<std::uint64_t>& tickets,
-                const device::Assignment& assignment, int scans, std::size_t batch_size) {
+                const domain::Assignment& assignment, int scans, std::size_t batch_size) {
     // The scanner's records: admissions, each ticket alternating in and out so the
     // backend sees no conflicts. Each is its own durable commit, as at the gate.
     const auto now = syncd::system_now_ms();
     for (int i = 0; i < scans; ++i) {
         const auto n = static_cast<std::size_t>(i);
-        device::EntryRecord e;
+        domain::EntryRecord e;
         e.nonce = codec::base64url_encode(crypto::random_array<16>());
         e.ticket_id = tickets[n % tickets.size()];
         e.event_id = assignment.event_id;
         e.gate = assignment.gate;
         e.direction =
-            (n / tickets.size()) % 2 == 0 ? device::Direction::In : device::Direction::Out;
+            (n / tickets.size()) % 2 == 0 ? domain::Direction::In : domain::Direction::Out;
         e.reason = "ok";
         e.scanned_at = now + i;
         if (!store.record_scan(e)) die("cannot queue a scan");
@@ -220,16 +220,16 @@ int main(int argc, char** argv) {
         auto tickets = api.mint(holder, event_id, quick ? 100 : 1000);
 
         // A registered device, as gate-scanner provision leaves it.
-        const auto setup = device::parse_setup_code(
+        const auto setup = domain::parse_setup_code(
             api.call(http::Method::Post, "/api/v1/devices/setup-codes", org,
                      json{{"event_id", event_id}, {"gate", "north-1"}}, 201)["setup_code"]
                 .get<std::string>());
         if (!setup) die("setup code: " + setup.error().message);
         const auto device_key = crypto::KeyPair::generate();
-        const device::RegisterRequest registration{
+        const domain::RegisterRequest registration{
             setup->token, device_key.public_key(), "bench-1",
-            device_key.sign(as_bytes(device::register_signing_input(setup->token)))};
-        const auto registered = device::from_json<device::RegisterResponse>(api.call(
+            device_key.sign(as_bytes(domain::register_signing_input(setup->token)))};
+        const auto registered = domain::from_json<domain::RegisterResponse>(api.call(
             http::Method::Post, "/api/v1/devices/register", "", to_json(registration), 201));
         if (!registered) die("register: " + registered.error().message);
         syncd::BackendLink link(api.base, registered->device_token, {}, syncd::system_now_ms);
@@ -257,11 +257,11 @@ int main(int argc, char** argv) {
         // (b) Snapshot: the apply alone, from a snapshot built in memory.
         std::printf("\nsnapshot of %d tickets\n", snapshot_tickets);
         {
-            device::Snapshot snapshot;
+            domain::Snapshot snapshot;
             snapshot.cursor = 1;
             snapshot.assignment = assignment;
             for (int i = 1; i <= snapshot_tickets; ++i)
-                snapshot.tickets.push_back(ticket(static_cast<std::uint64_t>(i)));
+                snapshot.tickets.push_back(ticket_row(static_cast<std::uint64_t>(i)));
             auto store = open_store(dir / "device-snapshot.db");
             std::vector<double> times;
             for (int run = 0; run < runs; ++run) {
@@ -321,23 +321,23 @@ int main(int argc, char** argv) {
             std::int64_t seq = store.sync_status().value().cursor;
             std::uint64_t next_new = 1ULL << 40;
             auto make_page = [&](int run) {
-                device::ChangesPage page;
+                domain::ChangesPage page;
                 page.server_time = syncd::system_now_ms();
                 for (int i = 0; i < 1000; ++i) {
-                    device::Change c;
+                    domain::Change c;
                     c.seq = ++seq;
                     const auto pick =
                         tickets[static_cast<std::size_t>(run * 1000 + i * 97) % tickets.size()];
                     if (i % 5 < 2) {
-                        c.payload = ticket(pick, static_cast<std::uint32_t>(run + 1),
-                                           i % 10 == 0 ? device::TicketStatus::Revoked
-                                                       : device::TicketStatus::Valid);
+                        c.payload = ticket_row(pick, static_cast<std::uint32_t>(run + 1),
+                                               i % 10 == 0 ? domain::TicketStatus::Revoked
+                                                           : domain::TicketStatus::Valid);
                     } else if (i % 5 == 2) {
-                        c.payload = ticket(next_new++);
+                        c.payload = ticket_row(next_new++);
                     } else {
-                        device::InsideRecord in;
+                        domain::InsideRecord in;
                         in.ticket_id = pick;
-                        in.direction = i % 2 == 0 ? device::Direction::In : device::Direction::Out;
+                        in.direction = i % 2 == 0 ? domain::Direction::In : domain::Direction::Out;
                         in.at = page.server_time + i;
                         in.gate = "south-2";
                         c.payload = in;
@@ -354,9 +354,9 @@ int main(int argc, char** argv) {
                 apply.push_back(ms_since(t0));
             }
             for (int run = 0; run < page_runs; ++run) {
-                const auto text = device::to_json(make_page(page_runs + run)).dump();
+                const auto text = domain::to_json(make_page(page_runs + run)).dump();
                 const auto t0 = Clock::now();
-                auto page = device::parse_message<device::ChangesPage>(text);
+                auto page = domain::parse_message<domain::ChangesPage>(text);
                 if (!page) die("page: " + page.error().message);
                 if (!store.apply_changes(*page)) die("apply_changes failed");
                 parse_apply.push_back(ms_since(t0));

@@ -112,31 +112,31 @@ struct Device {
     Device(const Chain& c, const std::vector<solana::KeyPair>& mints)
         : store(open(dir / "device.db")) {
         if (!crypto::save_keypair(key_file, device_key)) die("cannot save the device key");
-        device::Snapshot snapshot;
+        domain::Snapshot snapshot;
         snapshot.cursor = 1;
         auto& a = snapshot.assignment;
         a.device_id = 17;
         a.event_id = kEventId;
         a.gate = kGate;
-        a.checkin_list = {1, "North", {}, device::Reentry::EntryAfterExit, false};
+        a.checkin_list = {1, "North", {}, domain::Reentry::EntryAfterExit, false};
         a.event = {kEventId, "Summer Night", 0, 0};
-        a.chain = device::ChainAssignment{c.chain.url(), c.validator.public_key(),
+        a.chain = domain::ChainAssignment{c.chain.url(), c.validator.public_key(),
                                           codec::base64url_encode(crypto::seal_for(
                                               device_key.public_key(), c.validator.secret()))};
         for (std::size_t i = 0; i < mints.size(); ++i) {
             snapshot.tickets.push_back(
-                {i + 1, 0, 0, device::TicketStatus::Valid, mints[i].public_key()});
+                {i + 1, 0, 0, domain::TicketStatus::Valid, mints[i].public_key()});
         }
         if (!store.apply_snapshot(snapshot)) die("cannot apply the snapshot");
         const auto t0 = wall_ms();
         for (std::size_t i = 0; i < mints.size(); ++i) {
-            device::EntryRecord r;
+            domain::EntryRecord r;
             r.nonce = crypto::random_token(16);
             r.ticket_id = i + 1;
             r.event_id = kEventId;
             r.gate = kGate;
-            r.direction = device::Direction::In;
-            r.verdict = device::Verdict::Accepted;
+            r.direction = domain::Direction::In;
+            r.verdict = domain::Verdict::Accepted;
             r.reason = "ok";
             r.scanned_at = t0 + static_cast<std::int64_t>(i);
             if (!store.record_scan(r)) die("cannot record a scan");

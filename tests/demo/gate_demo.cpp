@@ -206,8 +206,8 @@ void print_queue(const Demo& demo, const std::string& when) {
     say("queue " + when + ": " + std::to_string(pending->size()) + " scans waiting to sync");
     for (const auto& s : *pending)
         say("    nonce " + shorten(s.nonce, 6) + "  ticket " +
-            pad(s.ticket_id ? device::ticket_id_to_string(*s.ticket_id) : std::string("-"), 6) +
-            pad(std::string(device::to_string(s.verdict)), 10) + s.reason);
+            pad(s.ticket_id ? domain::ticket_id_to_string(*s.ticket_id) : std::string("-"), 6) +
+            pad(std::string(domain::to_string(s.verdict)), 10) + s.reason);
 }
 
 /// Writes a QR image and reads it back as the scanner will, returning the code it holds.
@@ -595,10 +595,10 @@ void prepare_codes(Demo& demo) {
     // The device learns both changes only through gate-syncd, before anyone reaches the gate.
     sync_once(demo);
     auto store = open_device(demo);
-    const auto revoked = store.ticket_state(device::ticket_id_from_string(b).value());
-    const auto resold = store.ticket_state(device::ticket_id_from_string(c).value());
+    const auto revoked = store.ticket_state(domain::ticket_id_from_string(b).value());
+    const auto resold = store.ticket_state(domain::ticket_id_from_string(c).value());
     check(
-        revoked.ok() && revoked->ticket && revoked->ticket->status == device::TicketStatus::Revoked,
+        revoked.ok() && revoked->ticket && revoked->ticket->status == domain::TicketStatus::Revoked,
         "the device did not learn that ticket " + b + " was revoked");
     check(resold.ok() && resold->ticket && resold->ticket->generation == 1,
           "the device did not learn that ticket " + c + " was transferred");

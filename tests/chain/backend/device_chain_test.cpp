@@ -6,7 +6,7 @@
 #include "ChainBackend.h"
 #include "gate/codec/Base64Url.h"
 #include "gate/crypto/SealedBox.h"
-#include "gate/device/SyncMessages.h"
+#include "gate/domain/SyncMessages.h"
 
 using namespace gate;
 using namespace gate::test;
@@ -16,7 +16,7 @@ namespace {
 struct RegisteredDevice {
     crypto::KeyPair key = crypto::KeyPair::generate();
     std::string token;
-    device::Assignment assignment;
+    domain::Assignment assignment;
 };
 
 RegisteredDevice register_device(ChainApi& f) {
@@ -24,14 +24,14 @@ RegisteredDevice register_device(ChainApi& f) {
     auto setup = f.api.post("/api/v1/devices/setup-codes",
                             json{{"event_id", f.event_id}, {"gate", "north-1"}}, f.organizer);
     REQUIRE(setup.status == 201);
-    auto code = device::parse_setup_code(setup.json().value()["setup_code"].get<std::string>());
+    auto code = domain::parse_setup_code(setup.json().value()["setup_code"].get<std::string>());
     REQUIRE(code.ok());
-    device::RegisterRequest request{
+    domain::RegisterRequest request{
         code->token, d.key.public_key(), "north-1-a",
-        d.key.sign(as_bytes(device::register_signing_input(code->token)))};
-    auto r = f.api.post("/api/v1/devices/register", device::to_json(request));
+        d.key.sign(as_bytes(domain::register_signing_input(code->token)))};
+    auto r = f.api.post("/api/v1/devices/register", domain::to_json(request));
     REQUIRE_MESSAGE(r.status == 201, r.body);
-    auto registered = device::parse_message<device::RegisterResponse>(r.body);
+    auto registered = domain::parse_message<domain::RegisterResponse>(r.body);
     REQUIRE(registered.ok());
     d.token = registered->device_token;
     d.assignment = registered->assignment;
@@ -60,7 +60,7 @@ TEST_CASE("a device's assignment carries the validator key sealed to the device"
     CHECK_FALSE(crypto::open_sealed(crypto::KeyPair::generate(), *sealed).ok());
 
     // GET /devices/me/assignment says the same.
-    auto again = device::parse_message<device::Assignment>(
+    auto again = domain::parse_message<domain::Assignment>(
         f.api.get("/api/v1/devices/me/assignment", d.token).body);
     REQUIRE(again.ok());
     REQUIRE(again->chain);
@@ -77,14 +77,14 @@ TEST_CASE("a device's assignment carries the validator key sealed to the device"
         auto setup =
             other.post("/api/v1/devices/setup-codes",
                        json{{"event_id", event.json().value()["id"]}, {"gate", "g"}}, organizer);
-        auto code = device::parse_setup_code(setup.json().value()["setup_code"].get<std::string>());
+        auto code = domain::parse_setup_code(setup.json().value()["setup_code"].get<std::string>());
         REQUIRE(code.ok());
         const auto key = crypto::KeyPair::generate();
-        device::RegisterRequest request{
+        domain::RegisterRequest request{
             code->token, key.public_key(), "g-1",
-            key.sign(as_bytes(device::register_signing_input(code->token)))};
-        auto registered = device::parse_message<device::RegisterResponse>(
-            other.post("/api/v1/devices/register", device::to_json(request)).body);
+            key.sign(as_bytes(domain::register_signing_input(code->token)))};
+        auto registered = domain::parse_message<domain::RegisterResponse>(
+            other.post("/api/v1/devices/register", domain::to_json(request)).body);
         REQUIRE(registered.ok());
         REQUIRE(registered->assignment.chain);
         CHECK(registered->assignment.chain->rpc_url == "http://gate-rpc.example:8899");
@@ -96,7 +96,7 @@ TEST_CASE("the snapshot and the changes carry a ticket's mint once its NFT is is
     const auto d = register_device(f);
     const auto id = f.buy(f.alice)["ticket_id"].get<std::string>();
 
-    auto before = device::parse_message<device::Snapshot>(
+    auto before = domain::parse_message<domain::Snapshot>(
         f.api.get("/api/v1/devices/me/snapshot", d.token).body);
     REQUIRE(before.ok());
     REQUIRE(before->tickets.size() == 1);
@@ -107,17 +107,17 @@ TEST_CASE("the snapshot and the changes carry a ticket's mint once its NFT is is
     const auto mint = f.mine(f.alice, id)["chain"]["mint"].get<std::string>();
 
     // A ticket change announces the issue, so a device in sync learns the mint.
-    auto delta = device::parse_message<device::ChangesPage>(
+    auto delta = domain::parse_message<domain::ChangesPage>(
         f.api.get("/api/v1/devices/me/changes?after=" + std::to_string(before->cursor), d.token)
             .body);
     REQUIRE(delta.ok());
     REQUIRE(delta->changes.size() == 1);
-    const auto& record = std::get<device::TicketRecord>(delta->changes[0].payload);
-    CHECK(device::ticket_id_to_string(record.ticket_id) == id);
+    const auto& record = std::get<domain::TicketRecord>(delta->changes[0].payload);
+    CHECK(domain::ticket_id_to_string(record.ticket_id) == id);
     REQUIRE(record.mint);
     CHECK(record.mint->to_base58() == mint);
 
-    auto after = device::parse_message<device::Snapshot>(
+    auto after = domain::parse_message<domain::Snapshot>(
         f.api.get("/api/v1/devices/me/snapshot", d.token).body);
     REQUIRE(after.ok());
     REQUIRE(after->tickets.size() == 1);

@@ -44,25 +44,25 @@ struct RecorderRig : ChainFixture {
     /// `tickets` tickets (ids 1..n) in the cache, each with a mint; none minted yet.
     explicit RecorderRig(std::size_t tickets) {
         REQUIRE(crypto::save_keypair(key_file, device_key));
-        device::Snapshot snapshot;
+        domain::Snapshot snapshot;
         snapshot.cursor = 1;
         snapshot.assignment = assignment(chain.url());
         for (std::size_t i = 0; i < tickets; ++i) {
             mints.push_back(crypto::KeyPair::generate());
             snapshot.tickets.push_back(
-                {i + 1, 0, 0, device::TicketStatus::Valid, mints.back().public_key()});
+                {i + 1, 0, 0, domain::TicketStatus::Valid, mints.back().public_key()});
         }
         REQUIRE(store.apply_snapshot(snapshot));
     }
 
-    device::Assignment assignment(const std::string& rpc_url) const {
-        device::Assignment a;
+    domain::Assignment assignment(const std::string& rpc_url) const {
+        domain::Assignment a;
         a.device_id = 17;
         a.event_id = 1001;
         a.gate = "north-1";
-        a.checkin_list = {1, "North", {}, device::Reentry::EntryAfterExit, false};
+        a.checkin_list = {1, "North", {}, domain::Reentry::EntryAfterExit, false};
         a.event = {1001, "Summer Night", 0, 0};
-        a.chain = device::ChainAssignment{rpc_url, validator.public_key(),
+        a.chain = domain::ChainAssignment{rpc_url, validator.public_key(),
                                           sealed_validator(validator, device_key.public_key())};
         return a;
     }
@@ -75,15 +75,15 @@ struct RecorderRig : ChainFixture {
     void mint_all() { mint_tickets(0, mints.size()); }
 
     /// What the scanner does when it admits a ticket.
-    device::EntryRecord admit(std::uint64_t ticket, std::int64_t at,
-                              device::Direction direction = device::Direction::In) {
-        device::EntryRecord r;
+    domain::EntryRecord admit(std::uint64_t ticket, std::int64_t at,
+                              domain::Direction direction = domain::Direction::In) {
+        domain::EntryRecord r;
         r.nonce = crypto::random_token(16);
         r.ticket_id = ticket;
         r.event_id = 1001;
         r.gate = "north-1";
         r.direction = direction;
-        r.verdict = device::Verdict::Accepted;
+        r.verdict = domain::Verdict::Accepted;
         r.reason = "ok";
         r.scanned_at = at;
         REQUIRE(store.record_scan(r));

@@ -86,7 +86,7 @@ TEST_CASE("40 accepted scans are all recorded on chain, several check-ins per tr
           static_cast<std::uint64_t>(landed) * test::kFeePerTransaction);
 
     SUBCASE("a re-entry adds no second check-in") {
-        rig.admit(7, kT0 + 100, device::Direction::Out);
+        rig.admit(7, kT0 + 100, domain::Direction::Out);
         rig.admit(7, kT0 + 200);  // back in
         CHECK(rig.store.chain_status()->queue_depth() == 0);
         const auto again = recorder.run_round(stop);
@@ -112,7 +112,7 @@ TEST_CASE("chain down: the backend sync goes on, check-ins wait and drain when i
     backend.publish_assignment(rig.assignment(closed_port_url()));
     for (std::uint64_t t = 1; t <= 10; ++t) {
         backend.publish_ticket(
-            {t, 0, 0, device::TicketStatus::Valid, rig.mints[t - 1].public_key()});
+            {t, 0, 0, domain::TicketStatus::Valid, rig.mints[t - 1].public_key()});
     }
     syncd::BackendLink link{backend.url(), "device-token-1", {}, test::wall_ms};
     syncd::SyncEngine engine{store, link, test::wall_ms};
@@ -133,7 +133,7 @@ TEST_CASE("chain down: the backend sync goes on, check-ins wait and drain when i
         while (scanner.ticket_count().value_or(0) < 10)
             std::this_thread::sleep_for(5ms);
         for (std::uint64_t t = 1; t <= 10; ++t) {
-            device::EntryRecord r;
+            domain::EntryRecord r;
             r.nonce = crypto::random_token(16);
             r.ticket_id = t;
             r.event_id = 1001;

@@ -43,7 +43,7 @@ TEST_CASE("gate-syncd run --once pushes the scans, then records their check-ins 
     backend.publish_assignment(rig.assignment(rig.chain.url()));
     for (std::uint64_t t = 1; t <= 5; ++t) {
         backend.publish_ticket(
-            {t, 0, 0, device::TicketStatus::Valid, rig.mints[t - 1].public_key()});
+            {t, 0, 0, domain::TicketStatus::Valid, rig.mints[t - 1].public_key()});
     }
     REQUIRE(crypto::save_keypair(device / "device-key.json", rig.device_key));
     {
@@ -73,7 +73,7 @@ TEST_CASE("gate-syncd run --once pushes the scans, then records their check-ins 
         auto scanner = device::DeviceStore::open(db).value();
         CHECK(scanner.ticket_count().value() == 5);
         for (std::uint64_t t = 1; t <= 5; ++t) {
-            device::EntryRecord r;
+            domain::EntryRecord r;
             r.nonce = crypto::random_token(16);
             r.ticket_id = t;
             r.event_id = 1001;
@@ -102,7 +102,7 @@ TEST_CASE("gate-syncd run --once pushes the scans, then records their check-ins 
     SUBCASE("a chain that cannot be reached makes --once exit 1 and says why") {
         {
             auto scanner = device::DeviceStore::open(db).value();
-            device::EntryRecord r;
+            domain::EntryRecord r;
             r.nonce = crypto::random_token(16);
             r.ticket_id = 6;
             r.event_id = 1001;
@@ -112,7 +112,7 @@ TEST_CASE("gate-syncd run --once pushes the scans, then records their check-ins 
             REQUIRE(scanner.record_scan(r));
         }
         backend.publish_ticket(
-            {6, 0, 0, device::TicketStatus::Valid, crypto::KeyPair::generate().public_key()});
+            {6, 0, 0, domain::TicketStatus::Valid, crypto::KeyPair::generate().public_key()});
         const auto down = run("GATE_CHAIN_RPC_URL=http://127.0.0.1:9 " + syncd + " run --once");
         CHECK(down.exit_code == 1);
         CHECK(backend.stored() == 6);  // the backend side did its part

@@ -5,10 +5,10 @@
 #include "LoopbackServer.h"
 #include "gate/codec/Base64Url.h"
 #include "gate/crypto/Random.h"
-#include "gate/device/SyncMessages.h"
+#include "gate/domain/SyncMessages.h"
 
 using namespace gate::test;
-namespace device = gate::device;
+namespace domain = gate::domain;
 
 TEST_CASE("provision a device, sync snapshot and delta, ingest a batch twice") {
     LoopbackServer api;
@@ -32,60 +32,60 @@ TEST_CASE("provision a device, sync snapshot and delta, ingest a batch twice") {
     auto setup = api.post("/api/v1/devices/setup-codes",
                           json{{"event_id", event_id}, {"gate", "north-1"}}, organizer);
     REQUIRE(setup.status == 201);
-    auto code = device::parse_setup_code(setup.json().value()["setup_code"].get<std::string>());
+    auto code = domain::parse_setup_code(setup.json().value()["setup_code"].get<std::string>());
     REQUIRE(code.ok());
     const auto key = gate::crypto::KeyPair::generate();
-    device::RegisterRequest request{
+    domain::RegisterRequest request{
         code->token, key.public_key(), "north-1-a",
-        key.sign(gate::as_bytes(device::register_signing_input(code->token)))};
-    auto registered_r = api.post("/api/v1/devices/register", device::to_json(request));
+        key.sign(gate::as_bytes(domain::register_signing_input(code->token)))};
+    auto registered_r = api.post("/api/v1/devices/register", domain::to_json(request));
     REQUIRE(registered_r.status == 201);
-    auto registered = device::parse_message<device::RegisterResponse>(registered_r.body);
+    auto registered = domain::parse_message<domain::RegisterResponse>(registered_r.body);
     REQUIRE(registered.ok());
     const auto token = registered->device_token;
-    CHECK(api.post("/api/v1/devices/register", device::to_json(request)).status == 401);
+    CHECK(api.post("/api/v1/devices/register", domain::to_json(request)).status == 401);
 
-    auto assignment = device::parse_message<device::Assignment>(
+    auto assignment = domain::parse_message<domain::Assignment>(
         api.get("/api/v1/devices/me/assignment", token).body);
     REQUIRE(assignment.ok());
     CHECK(assignment->gate == "north-1");
     CHECK(assignment->event.name == "Gate Test");
 
     auto snapshot =
-        device::parse_message<device::Snapshot>(api.get("/api/v1/devices/me/snapshot", token).body);
+        domain::parse_message<domain::Snapshot>(api.get("/api/v1/devices/me/snapshot", token).body);
     REQUIRE(snapshot.ok());
     REQUIRE(snapshot->tickets.size() == 1);
-    CHECK(device::ticket_id_to_string(snapshot->tickets[0].ticket_id) == first);
+    CHECK(domain::ticket_id_to_string(snapshot->tickets[0].ticket_id) == first);
     REQUIRE(snapshot->issuer_keys.size() == 1);
 
     const auto second = buy();
-    auto delta = device::parse_message<device::ChangesPage>(
+    auto delta = domain::parse_message<domain::ChangesPage>(
         api.get("/api/v1/devices/me/changes?after=" + std::to_string(snapshot->cursor), token)
             .body);
     REQUIRE(delta.ok());
     REQUIRE(delta->changes.size() == 1);
-    CHECK(device::ticket_id_to_string(
-              std::get<device::TicketRecord>(delta->changes[0].payload).ticket_id) == second);
+    CHECK(domain::ticket_id_to_string(
+              std::get<domain::TicketRecord>(delta->changes[0].payload).ticket_id) == second);
     CHECK(delta->cursor > snapshot->cursor);
 
-    device::EntryBatch batch;
+    domain::EntryBatch batch;
     for (const auto& id : {first, second}) {
-        device::EntryRecord e;
+        domain::EntryRecord e;
         e.nonce = gate::codec::base64url_encode(gate::crypto::random_array<16>());
-        e.ticket_id = device::ticket_id_from_string(id);
+        e.ticket_id = domain::ticket_id_from_string(id);
         e.event_id = static_cast<std::uint32_t>(event_id);
         e.gate = "north-1";
         e.reason = "ok";
         e.scanned_at = b.clock->now_ms();
         batch.entries.push_back(e);
     }
-    auto once = device::parse_message<device::IngestResult>(
-        api.post("/api/v1/devices/me/entries", device::to_json(batch), token).body);
+    auto once = domain::parse_message<domain::IngestResult>(
+        api.post("/api/v1/devices/me/entries", domain::to_json(batch), token).body);
     REQUIRE(once.ok());
     CHECK(once->stored.size() == 2);
     CHECK(once->duplicates.empty());
-    auto twice = device::parse_message<device::IngestResult>(
-        api.post("/api/v1/devices/me/entries", device::to_json(batch), token).body);
+    auto twice = domain::parse_message<domain::IngestResult>(
+        api.post("/api/v1/devices/me/entries", domain::to_json(batch), token).body);
     REQUIRE(twice.ok());
     CHECK(twice->stored.empty());
     CHECK(twice->duplicates.size() == 2);
@@ -95,9 +95,9 @@ TEST_CASE("provision a device, sync snapshot and delta, ingest a batch twice") {
     CHECK(stats["inside_now"] == 2);
     CHECK(stats["gates"][0]["entries"] == 2);
     // The entries reach other devices as deltas.
-    auto entries = device::parse_message<device::ChangesPage>(
+    auto entries = domain::parse_message<domain::ChangesPage>(
         api.get("/api/v1/devices/me/changes?after=" + std::to_string(delta->cursor), token).body);
     REQUIRE(entries.ok());
     CHECK(entries->changes.size() == 2);
-    CHECK(entries->changes[0].kind() == device::ChangeKind::Entry);
+    CHECK(entries->changes[0].kind() == domain::ChangeKind::Entry);
 }

@@ -16,7 +16,7 @@
 #include "gate/crypto/Random.h"
 
 using namespace gate::test;
-namespace device = gate::device;
+namespace domain = gate::domain;
 using namespace std::chrono_literals;
 
 namespace {
@@ -83,14 +83,14 @@ std::vector<std::string> queue_scans(Device& gate, const std::vector<std::string
     auto store = gate.store();
     const auto now = wall_now_ms();
     for (int i = 0; i < count; ++i) {
-        device::EntryRecord e;
+        domain::EntryRecord e;
         e.nonce = gate::codec::base64url_encode(gate::crypto::random_array<16>());
         e.ticket_id =
-            device::ticket_id_from_string(tickets[static_cast<std::size_t>(i) % tickets.size()]);
+            domain::ticket_id_from_string(tickets[static_cast<std::size_t>(i) % tickets.size()]);
         e.event_id = event_id;
         e.gate = "north-1";
         const bool first = i < static_cast<int>(tickets.size());
-        e.verdict = first ? device::Verdict::Accepted : device::Verdict::Rejected;
+        e.verdict = first ? domain::Verdict::Accepted : domain::Verdict::Rejected;
         e.reason = first ? "ok" : "entry.already_inside";
         e.scanned_at = now + i;
         REQUIRE(store.record_scan(e).ok());

@@ -9,7 +9,7 @@
 #include "gate/crypto/Random.h"
 
 using namespace gate::test;
-namespace device = gate::device;
+namespace domain = gate::domain;
 
 namespace {
 
@@ -143,7 +143,7 @@ TEST_CASE("SIGKILL of gate-syncd mid-push loses and duplicates nothing") {
     World w;
     std::vector<std::uint64_t> tickets;
     for (int i = 0; i < 5; ++i)
-        tickets.push_back(device::ticket_id_from_string(w.buy()).value());
+        tickets.push_back(domain::ticket_id_from_string(w.buy()).value());
     Device gate("north-1-a");
     gate.provision(w.api.setup_code(w.organizer_token, w.event_id, "north-1"));
 
@@ -154,13 +154,13 @@ TEST_CASE("SIGKILL of gate-syncd mid-push loses and duplicates nothing") {
         auto store = gate.store();
         const auto now = wall_now_ms();
         for (int i = 0; i < kScans; ++i) {
-            device::EntryRecord e;
+            domain::EntryRecord e;
             e.nonce = gate::codec::base64url_encode(gate::crypto::random_array<16>());
             e.ticket_id = tickets[static_cast<std::size_t>(i) % tickets.size()];
             e.event_id = static_cast<std::uint32_t>(w.event_id);
             e.gate = "north-1";
             const bool first = i < static_cast<int>(tickets.size());
-            e.verdict = first ? device::Verdict::Accepted : device::Verdict::Rejected;
+            e.verdict = first ? domain::Verdict::Accepted : domain::Verdict::Rejected;
             e.reason = first ? "ok" : "entry.already_inside";
             e.scanned_at = now + i;
             REQUIRE(store.record_scan(e).ok());

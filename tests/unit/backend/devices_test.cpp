@@ -4,11 +4,11 @@
 #include "BackendFixture.h"
 #include "gate/codec/Base64Url.h"
 #include "gate/crypto/Random.h"
-#include "gate/device/SyncMessages.h"
+#include "gate/domain/SyncMessages.h"
 
 using namespace gate::test;
 using gate::backend::Method;
-namespace device = gate::device;
+namespace domain = gate::domain;
 
 namespace {
 
@@ -24,7 +24,7 @@ std::string setup_token(Backend& b, const std::string& owner, std::int64_t event
     auto r = b.call(Method::Post, "/api/v1/devices/setup-codes",
                     json{{"event_id", event_id}, {"gate", gate}}, owner);
     REQUIRE_MESSAGE(r.status == 201, r.body);
-    auto code = device::parse_setup_code(r.json()["setup_code"].get<std::string>());
+    auto code = domain::parse_setup_code(r.json()["setup_code"].get<std::string>());
     REQUIRE(code.ok());
     CHECK(code->url == "https://tickets.example");
     return code->token;
@@ -32,10 +32,10 @@ std::string setup_token(Backend& b, const std::string& owner, std::int64_t event
 
 json register_body(const gate::crypto::KeyPair& key, const std::string& token,
                    const std::string& name = "north-1-a") {
-    device::RegisterRequest request{
+    domain::RegisterRequest request{
         token, key.public_key(), name,
-        key.sign(gate::as_bytes(device::register_signing_input(token)))};
-    return device::to_json(request);
+        key.sign(gate::as_bytes(domain::register_signing_input(token)))};
+    return domain::to_json(request);
 }
 
 Provisioned provision(Backend& b, const std::string& gate = "north-1") {
@@ -46,7 +46,7 @@ Provisioned provision(Backend& b, const std::string& gate = "north-1") {
     const auto key = gate::crypto::KeyPair::generate();
     auto r = b.call(Method::Post, "/api/v1/devices/register", register_body(key, token));
     REQUIRE_MESSAGE(r.status == 201, r.body);
-    auto registered = device::from_json<device::RegisterResponse>(r.json());
+    auto registered = domain::from_json<domain::RegisterResponse>(r.json());
     REQUIRE(registered.ok());
     CHECK(registered->assignment.event_id == p.event_id);
     CHECK(registered->assignment.gate == gate);
@@ -55,9 +55,9 @@ Provisioned provision(Backend& b, const std::string& gate = "north-1") {
     return p;
 }
 
-device::EntryRecord entry(std::uint64_t ticket_id, std::uint32_t event_id, std::string gate,
+domain::EntryRecord entry(std::uint64_t ticket_id, std::uint32_t event_id, std::string gate,
                           std::int64_t at) {
-    device::EntryRecord e;
+    domain::EntryRecord e;
     e.nonce = gate::codec::base64url_encode(gate::crypto::random_array<16>());
     e.ticket_id = ticket_id;
     e.event_id = event_id;
@@ -113,10 +113,10 @@ TEST_CASE("snapshot, then deltas by cursor, then idempotent ingest") {
     const auto first = b.buy(alice, p.event_id);
     auto snap_r = b.call(Method::Get, "/api/v1/devices/me/snapshot", std::string{}, p.device_token);
     REQUIRE(snap_r.status == 200);
-    auto snap = device::from_json<device::Snapshot>(snap_r.json());
+    auto snap = domain::from_json<domain::Snapshot>(snap_r.json());
     REQUIRE(snap.ok());
     REQUIRE(snap->tickets.size() == 1);
-    CHECK(device::ticket_id_to_string(snap->tickets[0].ticket_id) == first["ticket_id"]);
+    CHECK(domain::ticket_id_to_string(snap->tickets[0].ticket_id) == first["ticket_id"]);
     REQUIRE(snap->issuer_keys.size() == 1);
     CHECK(snap->assignment.checkin_list.name == "All tickets");
 
@@ -127,12 +127,12 @@ TEST_CASE("snapshot, then deltas by cursor, then idempotent ingest") {
         b.call(Method::Get, "/api/v1/devices/me/changes?after=" + std::to_string(snap->cursor),
                std::string{}, p.device_token);
     REQUIRE(changes_r.status == 200);
-    auto changes = device::from_json<device::ChangesPage>(changes_r.json());
+    auto changes = domain::from_json<domain::ChangesPage>(changes_r.json());
     REQUIRE(changes.ok());
     REQUIRE(changes->changes.size() == 2);
-    const auto& added = std::get<device::TicketRecord>(changes->changes[0].payload);
-    CHECK(device::ticket_id_to_string(added.ticket_id) == second["ticket_id"]);
-    const auto& bumped = std::get<device::TicketRecord>(changes->changes[1].payload);
+    const auto& added = std::get<domain::TicketRecord>(changes->changes[0].payload);
+    CHECK(domain::ticket_id_to_string(added.ticket_id) == second["ticket_id"]);
+    const auto& bumped = std::get<domain::TicketRecord>(changes->changes[1].payload);
     CHECK(bumped.generation == 1);
     CHECK_FALSE(changes->more);
     auto none =
@@ -140,21 +140,21 @@ TEST_CASE("snapshot, then deltas by cursor, then idempotent ingest") {
                std::string{}, p.device_token);
     CHECK(none.json()["changes"].empty());
 
-    device::EntryBatch batch;
-    const auto tid = *device::ticket_id_from_string(second["ticket_id"].get<std::string>());
+    domain::EntryBatch batch;
+    const auto tid = *domain::ticket_id_from_string(second["ticket_id"].get<std::string>());
     batch.entries.push_back(
         entry(tid, static_cast<std::uint32_t>(p.event_id), "north-1", b.clock->now_ms()));
     auto rejected =
         entry(tid, static_cast<std::uint32_t>(p.event_id), "north-1", b.clock->now_ms());
-    rejected.verdict = device::Verdict::Rejected;
+    rejected.verdict = domain::Verdict::Rejected;
     rejected.reason = "entry.already_inside";
     batch.entries.push_back(rejected);
     auto stored =
-        b.call(Method::Post, "/api/v1/devices/me/entries", device::to_json(batch), p.device_token);
+        b.call(Method::Post, "/api/v1/devices/me/entries", domain::to_json(batch), p.device_token);
     REQUIRE_MESSAGE(stored.status == 200, stored.body);
     CHECK(stored.json()["stored"].size() == 2);
     auto twice =
-        b.call(Method::Post, "/api/v1/devices/me/entries", device::to_json(batch), p.device_token);
+        b.call(Method::Post, "/api/v1/devices/me/entries", domain::to_json(batch), p.device_token);
     CHECK(twice.json()["stored"].empty());
     CHECK(twice.json()["duplicates"].size() == 2);
     auto stats = b.call(Method::Get, "/api/v1/events/" + std::to_string(p.event_id) + "/stats",
@@ -169,16 +169,16 @@ TEST_CASE("a late entry from another gate is stored and flagged as a conflict") 
     auto p = provision(b);
     const auto alice = b.sign_in(b.alice);
     const auto tid =
-        *device::ticket_id_from_string(b.buy(alice, p.event_id)["ticket_id"].get<std::string>());
+        *domain::ticket_id_from_string(b.buy(alice, p.event_id)["ticket_id"].get<std::string>());
     const auto ev = static_cast<std::uint32_t>(p.event_id);
-    device::EntryBatch south;
+    domain::EntryBatch south;
     south.entries.push_back(entry(tid, ev, "south-2", b.clock->now_ms()));
-    device::EntryBatch north;
+    domain::EntryBatch north;
     north.entries.push_back(entry(tid, ev, "north-1", b.clock->now_ms() + 1000));
-    CHECK(b.call(Method::Post, "/api/v1/devices/me/entries", device::to_json(south), p.device_token)
+    CHECK(b.call(Method::Post, "/api/v1/devices/me/entries", domain::to_json(south), p.device_token)
               .status == 200);
     auto r =
-        b.call(Method::Post, "/api/v1/devices/me/entries", device::to_json(north), p.device_token);
+        b.call(Method::Post, "/api/v1/devices/me/entries", domain::to_json(north), p.device_token);
     REQUIRE(r.status == 200);
     CHECK(r.json()["stored"].size() == 1);
     REQUIRE(r.json()["conflicts"].size() == 1);
@@ -192,9 +192,9 @@ TEST_CASE("a late entry from another gate is stored and flagged as a conflict") 
 TEST_CASE("a malformed batch stores nothing and names the field") {
     Backend b;
     auto p = provision(b);
-    device::EntryBatch batch;
+    domain::EntryBatch batch;
     batch.entries.push_back(entry(1, static_cast<std::uint32_t>(p.event_id), "north-1", 1));
-    auto body = device::to_json(batch);
+    auto body = domain::to_json(batch);
     body["entries"].push_back(body["entries"][0]);
     body["entries"][1]["nonce"] = "short";
     auto r = b.call(Method::Post, "/api/v1/devices/me/entries", body, p.device_token);
@@ -215,7 +215,7 @@ TEST_CASE("an old cursor expires with 410 and a revoked device is shut out") {
         b.call(Method::Get, "/api/v1/devices/me/changes?after=0", std::string{}, p.device_token);
     CHECK(expired.status == 410);
     CHECK(expired.json()["error"]["code"] == "cursor_expired");
-    auto snap = device::from_json<device::Snapshot>(
+    auto snap = domain::from_json<domain::Snapshot>(
         b.call(Method::Get, "/api/v1/devices/me/snapshot", std::string{}, p.device_token).json());
     REQUIRE(snap.ok());
     CHECK(b.call(Method::Get, "/api/v1/devices/me/changes?after=" + std::to_string(snap->cursor),

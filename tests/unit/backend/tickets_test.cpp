@@ -156,7 +156,8 @@ TEST_CASE("a reservation that outlives its time returns its seats") {
     gate::backend::Payment payment{"test_x", 0, "USD", "test", "completed"};
     auto late = store.complete_purchase(*held, payment, b.alice.address(), b.clock->now_ms());
     REQUIRE_FALSE(late.ok());
-    CHECK(late.error().status == 410);
+    CHECK(late.error().kind == gate::domain::ErrorKind::Gone);
+    CHECK(late.error().code == "reservation_expired");
 }
 
 TEST_CASE("mint is rate limited per user") {

@@ -1,68 +1,14 @@
-// Online validation: the decision order and reason codes, recorded atomically.
+// Online validation through the API: domain::decide() on the stored ticket, recorded
+// atomically (the rules themselves: tests/unit/domain and the decision table).
 #include <doctest/doctest.h>
 
 #include <atomic>
 #include <thread>
 
 #include "BackendFixture.h"
-#include "gate/backend/Decision.h"
 
 using namespace gate::test;
 using gate::backend::Method;
-using gate::backend::ScanContext;
-using gate::backend::Ticket;
-
-TEST_CASE("the decision follows the scanner's order and codes") {
-    ScanContext scan;
-    scan.claims.event_id = 7;
-    scan.claims.ticket_id = 1;
-    scan.claims.generation = 1;
-    scan.claims.valid_from = 1000;
-    scan.claims.valid_until = 2000;
-    scan.now_ms = 1500 * 1000;
-    Ticket t;
-    t.id = 1;
-    t.event_id = 7;
-    t.generation = 1;
-    using gate::backend::decide;
-    CHECK(decide(scan, t, std::nullopt).reason == "ok");
-    CHECK(decide(scan, t, std::nullopt).accepted);
-    CHECK(decide(scan, std::nullopt, std::nullopt).reason == "ticket.unknown");
-    auto wrong = scan;
-    wrong.expected_event = 8;
-    CHECK(decide(wrong, t, std::nullopt).reason == "event.wrong");
-    auto revoked = t;
-    revoked.status = "revoked";
-    CHECK(decide(scan, revoked, std::nullopt).reason == "ticket.revoked");
-    auto frozen = t;
-    frozen.status = "frozen";
-    CHECK(decide(scan, frozen, std::nullopt).reason == "ticket.frozen");
-    auto newer = t;
-    newer.generation = 2;
-    CHECK(decide(scan, newer, std::nullopt).reason == "ticket.superseded");
-    auto early = scan;
-    early.now_ms = 999 * 1000;
-    CHECK(decide(early, t, std::nullopt).reason == "time.not_yet_valid");
-    auto late = scan;
-    late.now_ms = 2001 * 1000;
-    CHECK(decide(late, t, std::nullopt).reason == "time.expired");
-    CHECK(decide(scan, t, std::string("in")).reason == "entry.already_inside");
-    CHECK(decide(scan, t, std::string("out")).reason == "entry.already_used");
-    auto after_exit = scan;
-    after_exit.reentry = "entry_after_exit";
-    CHECK(decide(after_exit, t, std::string("out")).accepted);
-    auto multi = scan;
-    multi.reentry = "multi";
-    CHECK(decide(multi, t, std::string("in")).accepted);
-    auto out = scan;
-    out.direction = "out";
-    CHECK(decide(out, t, std::nullopt).reason == "entry.not_inside");
-    CHECK(decide(out, t, std::string("in")).accepted);
-    // Order: revoked is reported before superseded, superseded before time.
-    auto both = newer;
-    both.status = "revoked";
-    CHECK(decide(late, both, std::nullopt).reason == "ticket.revoked");
-}
 
 TEST_CASE("a validator admits a ticket once, and the second scan is already inside") {
     Backend b;

@@ -25,11 +25,11 @@ struct ScannerFixture {
     crypto::KeyPair issuer = crypto::KeyPair::generate();
     device::DeviceStore store = open();
 
-    explicit ScannerFixture(device::Reentry reentry = device::Reentry::Single,
-                            std::vector<device::TicketRecord> tickets = {
-                                {42, 2, 0, device::TicketStatus::Valid},
-                                {43, 1, 0, device::TicketStatus::Revoked}}) {
-        device::Snapshot s;
+    explicit ScannerFixture(domain::Reentry reentry = domain::Reentry::Single,
+                            std::vector<domain::TicketRecord> tickets = {
+                                {42, 2, 0, domain::TicketStatus::Valid},
+                                {43, 1, 0, domain::TicketStatus::Revoked}}) {
+        domain::Snapshot s;
         s.cursor = 1;
         s.server_time = kNowMs;
         s.assignment.device_id = 17;
@@ -62,7 +62,7 @@ struct ScannerFixture {
                              issuer);
     }
 
-    scanner::Gate gate(device::Direction direction = device::Direction::In) {
+    scanner::Gate gate(domain::Direction direction = domain::Direction::In) {
         return scanner::Gate(store, {direction, 60'000}, [] { return kNowMs; });
     }
 };

@@ -18,7 +18,7 @@ using namespace gate;
 
 TEST_CASE("SIGKILL mid-stream loses no admission that was shown and duplicates none") {
     // No cache rows for these tickets: the assignment's policy admits signed unknown tickets.
-    test::ScannerFixture f(device::Reentry::Single, {});
+    test::ScannerFixture f(domain::Reentry::Single, {});
     constexpr int kFrames = 400, kSide = 240, kKillAfter = 40;
     const auto frames_path = f.dir / "frames.y8";
     {

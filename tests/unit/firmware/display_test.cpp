@@ -57,7 +57,7 @@ TEST_CASE("a refusal gives the reason in plain words, and the colours differ") {
 
 TEST_CASE("before the first scan the screen says ready, and an exit lane says so") {
     auto s = sample();
-    s.direction = gate::device::Direction::Out;
+    s.direction = gate::domain::Direction::Out;
     const auto text = render_screen(s, {.color = false});
     CHECK(has(text, "Show the ticket QR to the camera"));
     CHECK(has(text, "| EXIT |"));

@@ -5,11 +5,11 @@
 #include <doctest/doctest.h>
 
 #include "ScannerFixture.h"
-#include "gate/scanner/Reasons.h"
+#include "gate/domain/Reason.h"
 
 using namespace gate;
-using device::Direction;
-using device::Verdict;
+using domain::Direction;
+using domain::Verdict;
 using test::kNowMs;
 
 TEST_CASE("an admission is on disk, with every field, when scan returns") {
@@ -71,7 +71,7 @@ TEST_CASE("refused scans are recorded with their reason, unparsable codes withou
 }
 
 TEST_CASE("an exit lane records 'out', and re-entry rules then see the holder outside") {
-    test::ScannerFixture f(device::Reentry::EntryAfterExit);
+    test::ScannerFixture f(domain::Reentry::EntryAfterExit);
     auto entry = f.gate(Direction::In);
     auto exit = f.gate(Direction::Out);
     CHECK(exit.scan(f.code(42)).decision.reason == "entry.not_inside");
@@ -87,17 +87,17 @@ TEST_CASE("changes written by the sync daemon's connection apply to the very nex
     test::ScannerFixture f;
     auto gate = f.gate();
     auto daemon = f.open();
-    device::ChangesPage page;
+    domain::ChangesPage page;
     page.cursor = 5;
-    page.changes = {{2, device::TicketRecord{42, 2, 0, device::TicketStatus::Revoked}}};
+    page.changes = {{2, domain::TicketRecord{42, 2, 0, domain::TicketStatus::Revoked}}};
     REQUIRE(daemon.apply_changes(page).ok());
     CHECK(gate.scan(f.code(42)).decision.reason == "ticket.revoked");
 
     // Key rotation: a new key arrives, the old one is retired.
     auto next_key = crypto::KeyPair::generate();
     page.cursor = 7;
-    page.changes = {{6, device::IssuerKeyRecord{next_key.public_key(), test::kEvent, false}},
-                    {7, device::IssuerKeyRecord{f.issuer.public_key(), test::kEvent, true}}};
+    page.changes = {{6, domain::IssuerKeyRecord{next_key.public_key(), test::kEvent, false}},
+                    {7, domain::IssuerKeyRecord{f.issuer.public_key(), test::kEvent, true}}};
     REQUIRE(daemon.apply_changes(page).ok());
     CHECK(gate.scan(f.code(50)).decision.reason == "signature.key_retired");
     f.issuer = std::move(next_key);

@@ -23,7 +23,7 @@ class FakeBackend {
     FakeBackend() : server_([this](const test::TestHttpServer::Request& r) { return handle(r); }) {}
 
     std::string setup_code(const std::string& token) const {
-        return device::format_setup_code({server_.url(""), token});
+        return domain::format_setup_code({server_.url(""), token});
     }
     void add_token(const std::string& token) {
         std::lock_guard lock(mutex_);
@@ -38,19 +38,19 @@ class FakeBackend {
     test::TestHttpServer::Response handle(const test::TestHttpServer::Request& r) {
         auto error = [&](unsigned status, std::string code) {
             return test::TestHttpServer::make_response(
-                r, status, to_json(device::ApiError{code, code + " (fake backend)"}).dump());
+                r, status, to_json(domain::ApiError{code, code + " (fake backend)"}).dump());
         };
         std::lock_guard lock(mutex_);
         if (r.method() == http_::verb::post && r.target() == "/api/v1/devices/register") {
-            auto request = device::parse_message<device::RegisterRequest>(r.body());
+            auto request = domain::parse_message<domain::RegisterRequest>(r.body());
             if (!request) return error(400, "invalid_body");
             if (tokens_.erase(request->setup_token) == 0) return error(401, "setup_token_invalid");
             if (!crypto::verify(request->public_key,
-                                as_bytes(device::register_signing_input(request->setup_token)),
+                                as_bytes(domain::register_signing_input(request->setup_token)),
                                 request->signature))
                 return error(400, "signature_invalid");
             keys_.push_back(request->public_key.to_base58());
-            const device::RegisterResponse answer{17, "device-token-17", snapshot().assignment};
+            const domain::RegisterResponse answer{17, "device-token-17", snapshot().assignment};
             return test::TestHttpServer::make_response(r, 201, to_json(answer).dump());
         }
         if (r.method() == http_::verb::get && r.target() == "/api/v1/devices/me/snapshot") {
@@ -61,8 +61,8 @@ class FakeBackend {
         return error(404, "not_found");
     }
 
-    static device::Snapshot snapshot() {
-        device::Snapshot s;
+    static domain::Snapshot snapshot() {
+        domain::Snapshot s;
         s.cursor = 9;
         s.server_time = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch())
@@ -71,11 +71,11 @@ class FakeBackend {
         s.assignment.device_id = 17;
         s.assignment.event_id = 1001;
         s.assignment.gate = "north-1";
-        s.assignment.checkin_list = {1, "North", {0, 1}, device::Reentry::Single, false};
+        s.assignment.checkin_list = {1, "North", {0, 1}, domain::Reentry::Single, false};
         s.assignment.event = {1001, "Summer Night", 0, 0};
         s.issuer_keys = {{issuer_key(), 1001, false}};
-        s.tickets = {{42, 1, 0, device::TicketStatus::Valid},
-                     {43, 0, 0, device::TicketStatus::Frozen}};
+        s.tickets = {{42, 1, 0, domain::TicketStatus::Valid},
+                     {43, 0, 0, domain::TicketStatus::Frozen}};
         return s;
     }
     static crypto::PublicKey issuer_key() {
@@ -125,7 +125,7 @@ TEST_CASE("provisioning makes the key, registers, keeps the token and loads the 
 
     auto store = device::DeviceStore::open(dir / "gate-device.db").value();
     CHECK(store.assignment().value()->gate == "north-1");
-    CHECK(store.ticket_state(43)->ticket->status == device::TicketStatus::Frozen);
+    CHECK(store.ticket_state(43)->ticket->status == domain::TicketStatus::Frozen);
     const auto status = store.sync_status().value();
     CHECK(status.device_id == 17);
     CHECK(status.cursor == 9);
@@ -160,7 +160,7 @@ TEST_CASE("a bad setup code or an unreachable backend fails early and clearly") 
     CHECK_FALSE(std::filesystem::exists(dir / "gate-device.db"));
 
     const auto url = "http://127.0.0.1:" + std::to_string(test::TestHttpServer::closed_port());
-    auto down = scanner::provision(options_in(dir, device::format_setup_code({url, "t"})));
+    auto down = scanner::provision(options_in(dir, domain::format_setup_code({url, "t"})));
     REQUIRE_FALSE(down.ok());
     CHECK(down.error().message.find("cannot reach the backend") != std::string::npos);
     CHECK_FALSE(std::filesystem::exists(dir / "device.token"));

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "TestHttpServer.h"
-#include "gate/device/SyncMessages.h"
+#include "gate/domain/SyncMessages.h"
 
 namespace gate::test {
 
@@ -37,9 +37,9 @@ class FakeBackend {
         server_time_ = t;
     }
     /// Adds a ticket to the snapshot and as a change after the current cursor.
-    void publish_ticket(const device::TicketRecord& ticket) {
+    void publish_ticket(const domain::TicketRecord& ticket) {
         std::lock_guard lock(mutex_);
-        device::Change change;
+        domain::Change change;
         change.seq = ++cursor_;
         change.payload = ticket;
         changes_.push_back(change);
@@ -48,15 +48,15 @@ class FakeBackend {
         snapshot_.tickets.push_back(ticket);
     }
     /// Replaces the assignment in the snapshot and as a change after the current cursor.
-    void publish_assignment(const device::Assignment& assignment) {
+    void publish_assignment(const domain::Assignment& assignment) {
         std::lock_guard lock(mutex_);
-        device::Change change;
+        domain::Change change;
         change.seq = ++cursor_;
         change.payload = assignment;
         changes_.push_back(change);
         snapshot_.assignment = assignment;
     }
-    device::Assignment assignment() const {
+    domain::Assignment assignment() const {
         std::lock_guard lock(mutex_);
         return snapshot_.assignment;
     }
@@ -87,7 +87,7 @@ class FakeBackend {
         return TestHttpServer::make_response(r, status, body.dump(), "application/json");
     }
     Response error(const Request& r, unsigned status, const std::string& code) {
-        return json(r, status, device::to_json(device::ApiError{code, code}));
+        return json(r, status, domain::to_json(domain::ApiError{code, code}));
     }
 
     Response handle(const Request& r) {
@@ -111,24 +111,24 @@ class FakeBackend {
             auto snap = snapshot_;
             snap.cursor = cursor_;
             snap.server_time = server_time_;
-            return json(r, 200, device::to_json(snap));
+            return json(r, 200, domain::to_json(snap));
         }
         if (target.starts_with("/api/v1/devices/me/changes?after=")) {
             if (mode_ == Mode::CursorExpired) return error(r, 410, "cursor_expired");
             const auto after = std::stoll(target.substr(target.find('=') + 1));
-            device::ChangesPage page;
+            domain::ChangesPage page;
             page.cursor = cursor_;
             page.server_time = server_time_;
             for (const auto& c : changes_) {
                 if (c.seq > after) page.changes.push_back(c);
             }
-            return json(r, 200, device::to_json(page));
+            return json(r, 200, domain::to_json(page));
         }
         if (target == "/api/v1/devices/me/entries") {
-            auto batch = device::parse_message<device::EntryBatch>(r.body());
+            auto batch = domain::parse_message<domain::EntryBatch>(r.body());
             if (!batch) return error(r, 400, "bad_request");
-            device::IngestResult result;
-            if (mode_ == Mode::AckNothing) return json(r, 200, device::to_json(result));
+            domain::IngestResult result;
+            if (mode_ == Mode::AckNothing) return json(r, 200, domain::to_json(result));
             for (const auto& e : batch->entries) {
                 if (refused_.contains(e.nonce)) return error(r, 400, "invalid_entry");
             }
@@ -137,7 +137,7 @@ class FakeBackend {
                 (stored_.insert(e.nonce).second ? result.stored : result.duplicates)
                     .push_back(e.nonce);
             }
-            return json(r, 200, device::to_json(result));
+            return json(r, 200, domain::to_json(result));
         }
         return error(r, 404, "not_found");
     }
@@ -146,8 +146,8 @@ class FakeBackend {
     Mode mode_ = Mode::Normal;
     std::int64_t server_time_ = 1'767'225'600'000;
     std::int64_t cursor_ = 0;
-    device::Snapshot snapshot_;
-    std::vector<device::Change> changes_;
+    domain::Snapshot snapshot_;
+    std::vector<domain::Change> changes_;
     std::set<std::string> stored_;
     std::set<std::string> refused_;
     std::map<std::string, int> pushes_;

@@ -37,13 +37,13 @@ struct Rig {
         options.request_timeout = 2s;
     }
 
-    device::Assignment assignment(std::optional<std::string> rpc_url) {
-        device::Assignment a;
+    domain::Assignment assignment(std::optional<std::string> rpc_url) {
+        domain::Assignment a;
         a.event_id = 1001;
         a.gate = "north-1";
         a.event.id = 1001;
         if (rpc_url) {
-            a.chain = device::ChainAssignment{*rpc_url, validator.public_key(),
+            a.chain = domain::ChainAssignment{*rpc_url, validator.public_key(),
                                               codec::base64url_encode(crypto::seal_for(
                                                   device_key.public_key(), validator.secret()))};
         }
@@ -51,13 +51,13 @@ struct Rig {
     }
 
     void queue_checkin(std::uint64_t ticket) {
-        device::Snapshot s;
+        domain::Snapshot s;
         s.cursor = 1;
         s.assignment = *store.assignment().value();
         s.tickets = {
-            {ticket, 0, 0, device::TicketStatus::Valid, crypto::KeyPair::generate().public_key()}};
+            {ticket, 0, 0, domain::TicketStatus::Valid, crypto::KeyPair::generate().public_key()}};
         REQUIRE(store.apply_snapshot(s));
-        device::EntryRecord e;
+        domain::EntryRecord e;
         e.nonce = crypto::random_token(16);
         e.ticket_id = ticket;
         e.event_id = 1001;
@@ -115,7 +115,7 @@ TEST_CASE("--once runs one chain round after the backend round and its failure i
     test::FakeBackend backend;
     backend.publish_assignment(rig.assignment("http://127.0.0.1:9"));
     backend.publish_ticket(
-        {42, 0, 0, device::TicketStatus::Valid, crypto::KeyPair::generate().public_key()});
+        {42, 0, 0, domain::TicketStatus::Valid, crypto::KeyPair::generate().public_key()});
     device::DeviceStore chain_store = device::DeviceStore::open(rig.dir / "device.db").value();
     syncd::BackendLink link{backend.url(), "device-token-1", {}, wall_ms};
     syncd::SyncEngine engine{rig.store, link, wall_ms};
@@ -131,7 +131,7 @@ TEST_CASE("--once runs one chain round after the backend round and its failure i
     CHECK(rig.store.ticket_state(42)->ticket->mint.has_value());
 
     // A queued check-in and no chain: the backend round is fine, the chain round is not.
-    device::EntryRecord e;
+    domain::EntryRecord e;
     e.nonce = crypto::random_token(16);
     e.ticket_id = 42;
     e.event_id = 1001;

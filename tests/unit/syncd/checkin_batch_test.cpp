@@ -115,7 +115,7 @@ TEST_CASE("a failed instruction names the mint of its check-in") {
 TEST_CASE("the validator key opens only with the device key it was sealed for") {
     const auto device_key = crypto::KeyPair::generate();
     const auto validator = crypto::KeyPair::generate();
-    device::ChainAssignment chain{
+    domain::ChainAssignment chain{
         "http://127.0.0.1:8899", validator.public_key(),
         codec::base64url_encode(crypto::seal_for(device_key.public_key(), validator.secret()))};
     const auto opened = open_validator_key(chain, device_key);

@@ -130,7 +130,7 @@ TEST_CASE("a failing backend is retried with backoff, not hammered") {
 
 TEST_CASE("when the backend recovers the queue drains without intervention") {
     DaemonRig rig;
-    device::EntryRecord e;
+    domain::EntryRecord e;
     e.nonce = crypto::random_token(16);
     e.ticket_id = 9;
     e.event_id = 1001;

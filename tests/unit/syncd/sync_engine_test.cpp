@@ -30,7 +30,7 @@ struct Rig {
     }
 
     std::string scan(std::uint64_t ticket) {
-        device::EntryRecord e;
+        domain::EntryRecord e;
         e.nonce = crypto::random_token(16);
         e.ticket_id = ticket;
         e.event_id = 1001;
@@ -72,14 +72,14 @@ TEST_CASE("the first cycle takes a snapshot, later ones pull changes by cursor")
     rig.backend.publish_ticket({.ticket_id = 42, .tier = 1, .generation = 1, .mint = std::nullopt});
     rig.backend.publish_ticket({.ticket_id = 43,
                                 .tier = 2,
-                                .status = device::TicketStatus::Revoked,
+                                .status = domain::TicketStatus::Revoked,
                                 .mint = std::nullopt});
     auto second = rig.engine.run_cycle(rig.stop);
     REQUIRE(second.ok());
     CHECK_FALSE(second.snapshot);
     CHECK(second.changes == 2);
     CHECK(rig.store.ticket_state(42)->ticket->generation == 1);
-    CHECK(rig.store.ticket_state(43)->ticket->status == device::TicketStatus::Revoked);
+    CHECK(rig.store.ticket_state(43)->ticket->status == domain::TicketStatus::Revoked);
     CHECK(rig.store.sync_status()->cursor == 3);
     CHECK(rig.backend.snapshots_served() == 1);
 }
@@ -115,7 +115,7 @@ TEST_CASE("a dead backend keeps every scan queued and says so in plain words") {
         "http://127.0.0.1:" + std::to_string(test::TestHttpServer::closed_port());
     syncd::BackendLink link(url, "device-token-1", {}, [&] { return now; });
     syncd::SyncEngine engine(store, link, [&] { return now; });
-    device::EntryRecord e;
+    domain::EntryRecord e;
     e.nonce = "n-1";
     e.ticket_id = 5;
     e.event_id = 1001;

@@ -9,6 +9,7 @@
 
 #include "gate/Result.h"
 #include "gate/backend/Http.h"
+#include "gate/domain/DomainError.h"
 
 namespace gate::backend {
 
@@ -19,6 +20,17 @@ struct FieldError {
 };
 
 struct ApiError {
+    ApiError() = default;
+    ApiError(int status_, std::string code_, std::string message_,
+             std::vector<FieldError> fields_ = {}, std::optional<int> retry_after_s_ = {})
+        : status(status_),
+          code(std::move(code_)),
+          message(std::move(message_)),
+          fields(std::move(fields_)),
+          retry_after_s(retry_after_s_) {}
+    /// The HTTP face of a domain refusal: the one place that maps its kind to a status.
+    explicit ApiError(const domain::DomainError& error);
+
     int status = 500;
     std::string code = "internal";
     std::string message;

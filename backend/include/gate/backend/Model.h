@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "gate/Bytes.h"
+#include "gate/domain/Event.h"
+#include "gate/domain/Ticket.h"
 
 namespace gate::backend {
 
@@ -43,7 +45,7 @@ struct Event {
     std::int64_t ends_at = 0;
     std::int64_t capacity = 0;
     std::int64_t sold = 0;
-    std::string status = "active";  ///< active | cancelled
+    domain::EventStatus status = domain::EventStatus::Active;
     std::int64_t created_at = 0;
     std::int64_t updated_at = 0;
     std::vector<Tier> tiers;
@@ -71,7 +73,8 @@ struct EventPage {
 
 /// An update: unset fields stay as they are.
 struct EventPatch {
-    std::optional<std::string> name, venue, description, image_url, status;
+    std::optional<std::string> name, venue, description, image_url;
+    std::optional<domain::EventStatus> status;
     std::optional<std::int64_t> starts_at, ends_at, capacity;
 };
 
@@ -140,7 +143,7 @@ struct Ticket {
     std::string owner_wallet;
     int tier = 0;
     std::int64_t generation = 0;
-    std::string status = "valid";  ///< valid | revoked | frozen
+    domain::TicketStatus status = domain::TicketStatus::Valid;
     std::int64_t price_cents = 0;
     std::int64_t created_at = 0;
     bool transfer_pending = false;
@@ -185,10 +188,25 @@ struct ChainQueueStats {
     std::int64_t issued = 0;   ///< tickets whose NFT is issued (frozen ones included)
 };
 
-/// What a validation decided, with the ticket it concerned (if any).
-struct Verdict {
-    bool accepted = false;
-    std::string reason;  ///< the scanner's reason codes (docs/api.md, "Validation")
+/// A one-time code that registers a gate device for an event's gate and check-in list.
+struct SetupCodeRecord {
+    std::string token_hash;
+    std::int64_t event_id = 0;
+    std::string gate;
+    std::int64_t checkin_list_id = 0;
+    std::int64_t created_by = 0;
+    std::int64_t expires_at = 0;
+};
+
+/// A registered gate device.
+struct DeviceRecord {
+    std::int64_t id = 0;
+    std::string name;
+    std::string public_key;
+    std::int64_t event_id = 0;
+    std::string gate;
+    std::int64_t checkin_list_id = 0;
+    bool revoked = false;
 };
 
 struct PendingTransfer {

@@ -8,14 +8,14 @@
 #include <ostream>
 #include <string>
 
-#include "gate/device/SyncMessages.h"
+#include "gate/domain/SyncMessages.h"
 
 namespace gate::scanner {
 
 struct ScreenState {
     std::string gate;
     std::string event_name;
-    device::Direction direction = device::Direction::In;
+    domain::Direction direction = domain::Direction::In;
 
     struct Verdict {
         bool accepted = false;

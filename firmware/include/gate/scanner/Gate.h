@@ -11,13 +11,13 @@
 #include <string_view>
 
 #include "gate/device/DeviceStore.h"
-#include "gate/scanner/CodeCheck.h"
-#include "gate/scanner/Decision.h"
+#include "gate/domain/CodeCheck.h"
+#include "gate/domain/Decide.h"
 
 namespace gate::scanner {
 
 struct GateOptions {
-    device::Direction direction = device::Direction::In;  ///< entry lane or exit lane
+    domain::Direction direction = domain::Direction::In;  ///< entry lane or exit lane
     std::int64_t clock_tolerance_ms = 5 * 60 * 1000;
 };
 
@@ -26,9 +26,9 @@ using WallClock = std::function<std::int64_t()>;
 std::int64_t system_now_ms();
 
 struct ScanOutcome {
-    Decision decision;                           ///< accepted only if also recorded
+    domain::Decision decision;                   ///< accepted only if also recorded
     std::optional<ticket::TicketClaims> claims;  ///< when the code parsed
-    device::EntryRecord record;                  ///< what was committed (or would have been)
+    domain::EntryRecord record;                  ///< what was committed (or would have been)
     bool recorded = false;
     std::string error;  ///< why nothing was recorded, for the log (empty when recorded)
     std::chrono::microseconds decide_time{0};  ///< parse, verify, cache read and rules
@@ -52,7 +52,7 @@ class Gate {
     ScanOutcome scan(std::string_view text);
 
     /// The assignment in force, if the device is provisioned.
-    const std::optional<device::Assignment>& assignment();
+    const std::optional<domain::Assignment>& assignment();
     /// The sync status as last read, with this gate's own scans counted in the queue.
     const device::SyncStatus& sync_status();
     const GateCounters& counters() const noexcept { return counters_; }
@@ -65,7 +65,7 @@ class Gate {
     GateOptions options_;
     WallClock clock_;
     std::optional<device::DeviceStore::Version> seen_;
-    std::optional<device::Assignment> assignment_;
+    std::optional<domain::Assignment> assignment_;
     ticket::IssuerKeyring keyring_;
     device::SyncStatus status_;
     GateCounters counters_;

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "gate/Result.h"
-#include "gate/device/SyncMessages.h"
+#include "gate/domain/SyncMessages.h"
 #include "gate/http/Client.h"
 
 namespace gate::scanner {
@@ -25,7 +25,7 @@ struct ProvisionOptions {
 
 struct Provisioned {
     std::int64_t device_id = 0;
-    device::Assignment assignment;
+    domain::Assignment assignment;
     std::size_t tickets = 0;
     std::int64_t clock_offset_ms = 0;
     bool new_key = false;  ///< false when an existing key file was reused

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "gate/Result.h"
-#include "gate/device/SyncMessages.h"
+#include "gate/domain/SyncMessages.h"
 #include "gate/http/Client.h"
 
 namespace gate::syncd {
@@ -50,10 +50,10 @@ class BackendLink {
     BackendLink(std::string base_url, std::string device_token, http::ClientOptions options,
                 Clock clock);
 
-    Result<Timed<device::Snapshot>, LinkError> snapshot();
-    Result<Timed<device::ChangesPage>, LinkError> changes(std::int64_t after, std::size_t limit);
+    Result<Timed<domain::Snapshot>, LinkError> snapshot();
+    Result<Timed<domain::ChangesPage>, LinkError> changes(std::int64_t after, std::size_t limit);
     /// Pushes a batch; the answer must only name nonces from the batch.
-    Result<device::IngestResult, LinkError> push(const device::EntryBatch& batch);
+    Result<domain::IngestResult, LinkError> push(const domain::EntryBatch& batch);
 
     const std::string& base_url() const noexcept { return base_url_; }
 

@@ -55,7 +55,7 @@ struct ChainReport {
 
 /// Opens the validator key the backend sealed for this device: base64url, sealed box to
 /// the device key, a 64-byte Solana secret whose public half is `chain.validator`.
-Result<solana::KeyPair, std::string> open_validator_key(const device::ChainAssignment& chain,
+Result<solana::KeyPair, std::string> open_validator_key(const domain::ChainAssignment& chain,
                                                         const crypto::KeyPair& device_key);
 
 class ChainRecorder {

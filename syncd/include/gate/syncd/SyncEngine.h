@@ -43,8 +43,8 @@ class SyncEngine {
 
   private:
     std::optional<LinkError> push(CycleReport& report, const std::atomic<bool>& stop);
-    std::optional<LinkError> push_one_by_one(const device::EntryBatch& batch, CycleReport& report);
-    std::optional<LinkError> confirm(const device::IngestResult& answer, CycleReport& report,
+    std::optional<LinkError> push_one_by_one(const domain::EntryBatch& batch, CycleReport& report);
+    std::optional<LinkError> confirm(const domain::IngestResult& answer, CycleReport& report,
                                      std::int64_t& marked);
     std::optional<LinkError> pull(CycleReport& report, std::int64_t& clock_offset);
     std::optional<LinkError> take_snapshot(CycleReport& report, std::int64_t& clock_offset);

@@ -1,0 +1,73 @@
+// SqliteStore: sign-in nonces and sessions.
+#include "sqlite/SqliteStore.h"
+
+namespace gate::backend::sqlite {
+
+StoreStatus SqliteStore::put_nonce(const std::string& wallet, const std::string& nonce_hash,
+                                   std::int64_t expires_at) {
+    Pool::Lease db(pool_, pool_.take());
+    GATE_TRY_DB(db->execute("DELETE FROM auth_nonces WHERE expires_at < ?", expires_at - 3600000));
+    GATE_TRY_DB(
+        db->execute("INSERT INTO auth_nonces (nonce_hash, wallet, expires_at) VALUES (?, ?, ?)",
+                    nonce_hash, wallet, expires_at));
+    return {};
+}
+
+StoreResult<bool> SqliteStore::take_nonce(const std::string& wallet, const std::string& nonce_hash,
+                                          std::int64_t now) {
+    Pool::Lease db(pool_, pool_.take());
+    auto tx = db->begin();
+    if (!tx.ok()) return fail(failure(tx.error()));
+    auto found = db->query_optional<std::string, std::int64_t>(
+        "SELECT wallet, expires_at FROM auth_nonces WHERE nonce_hash = ?", nonce_hash);
+    if (!found.ok()) return fail(failure(found.error()));
+    if (!found->has_value()) return false;
+    // Single use whatever the outcome: a nonce shown to a forger is spent.
+    GATE_TRY_DB(db->execute("DELETE FROM auth_nonces WHERE nonce_hash = ?", nonce_hash));
+    GATE_TRY_DB(tx->commit());
+    const auto& [owner, expires_at] = **found;
+    return owner == wallet && expires_at > now;
+}
+
+StoreResult<Principal> SqliteStore::open_session(const std::string& wallet, Role role,
+                                                 const std::string& token_hash, std::int64_t now,
+                                                 std::int64_t expires_at) {
+    Pool::Lease db(pool_, pool_.take());
+    auto tx = db->begin();
+    if (!tx.ok()) return fail(failure(tx.error()));
+    auto user = db->query_optional<std::int64_t>("SELECT id FROM users WHERE wallet = ?", wallet);
+    if (!user.ok()) return fail(failure(user.error()));
+    std::int64_t user_id = 0;
+    if (user->has_value()) {
+        user_id = **user;
+        GATE_TRY_DB(
+            db->execute("UPDATE users SET role = ? WHERE id = ?", to_string(role), user_id));
+    } else {
+        GATE_TRY_DB(db->execute("INSERT INTO users (wallet, role, created_at) VALUES (?, ?, ?)",
+                                wallet, to_string(role), now));
+        user_id = db->last_insert_rowid();
+    }
+    GATE_TRY_DB(db->execute("DELETE FROM sessions WHERE expires_at < ?", now));
+    GATE_TRY_DB(
+        db->execute("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES "
+                    "(?, ?, ?, ?)",
+                    token_hash, user_id, now, expires_at));
+    GATE_TRY_DB(tx->commit());
+    return Principal{user_id, wallet, role, expires_at};
+}
+
+StoreResult<std::optional<Principal>> SqliteStore::find_session(const std::string& token_hash,
+                                                                std::int64_t now) {
+    Pool::Lease db(pool_, pool_.take());
+    auto row = db->query_optional<std::int64_t, std::string, std::string, std::int64_t>(
+        "SELECT u.id, u.wallet, u.role, s.expires_at FROM sessions s JOIN users u ON u.id = "
+        "s.user_id WHERE s.token_hash = ? AND s.expires_at > ?",
+        token_hash, now);
+    if (!row.ok()) return fail(failure(row.error()));
+    if (!row->has_value()) return std::optional<Principal>{};
+    auto& [id, wallet, role, expires] = **row;
+    return std::optional<Principal>{
+        Principal{id, wallet, role_from(role).value_or(Role::Holder), expires}};
+}
+
+}  // namespace gate::backend::sqlite

@@ -1,0 +1,150 @@
+// SqliteStore: selling: reservations held against capacity and tier limits, then completed or
+// released.
+#include "sqlite/SqliteStore.h"
+
+namespace gate::backend::sqlite {
+
+// Returns held reservations whose time is up to the pool of seats.
+Status<db::Error> SqliteStore::expire_reservations(db::Database& db, std::int64_t now) {
+    struct Held {
+        std::int64_t id, event_id, tier, quantity;
+    };
+    std::vector<Held> held;
+    if (auto s = rows(
+            db,
+            "SELECT id, event_id, tier, quantity FROM reservations WHERE status = 'held' AND "
+            "expires_at <= ?",
+            [&](const db::Statement& st) {
+                held.push_back({st.column_int64(0), st.column_int64(1), st.column_int64(2),
+                                st.column_int64(3)});
+            },
+            now);
+        !s.ok())
+        return s;
+    for (const auto& h : held) {
+        if (auto s = give_back_seats(db, h.event_id, h.tier, h.quantity); !s.ok()) return s;
+        if (auto s = db.execute("UPDATE reservations SET status = 'expired' WHERE id = ?", h.id);
+            !s.ok())
+            return s;
+    }
+    return {};
+}
+
+Status<db::Error> SqliteStore::give_back_seats(db::Database& db, std::int64_t event_id,
+                                               std::int64_t tier, std::int64_t quantity) {
+    if (auto s = db.execute("UPDATE events SET tickets_sold = tickets_sold - ? WHERE id = ?",
+                            quantity, event_id);
+        !s.ok())
+        return s;
+    return db.execute("UPDATE event_tiers SET sold = sold - ? WHERE event_id = ? AND tier = ?",
+                      quantity, event_id, tier);
+}
+
+StoreResult<Reservation> SqliteStore::reserve(std::int64_t event_id, int tier,
+                                              std::int64_t quantity, std::int64_t user_id,
+                                              std::int64_t now, std::int64_t expires_at) {
+    Pool::Lease db(pool_, pool_.take());
+    auto tx = db->begin();
+    if (!tx.ok()) return fail(failure(tx.error()));
+    GATE_TRY_DB(expire_reservations(*db, now));
+    auto event = load_event(*db, event_id);
+    if (!event.ok()) return fail(failure(event.error()));
+    if (!event->has_value()) return fail(not_found("event"));
+    const Event& e = **event;
+    if (e.status != domain::EventStatus::Active)
+        return fail(conflict("event_not_on_sale", "the event is cancelled"));
+    if (e.ends_at <= now) return fail(conflict("event_not_on_sale", "the event is over"));
+    const Tier* chosen = nullptr;
+    for (const auto& t : e.tiers)
+        if (t.index == tier) chosen = &t;
+    if (!chosen) return fail(domain::invalid("tier", "tier does not exist for this event"));
+    // Conditional updates: the row changes only while seats remain, so no interleaving
+    // of purchases can sell past capacity or a tier's limit.
+    GATE_TRY_DB(db->execute(
+        "UPDATE events SET tickets_sold = tickets_sold + ?1 WHERE id = ?2 AND tickets_sold + "
+        "?1 <= capacity",
+        quantity, event_id));
+    if (db->changes() != 1)
+        return fail(conflict("sold_out", "not enough tickets left for this event"));
+    GATE_TRY_DB(db->execute(
+        "UPDATE event_tiers SET sold = sold + ?1 WHERE event_id = ?2 AND tier = ?3 AND sold + "
+        "?1 <= ticket_limit",
+        quantity, event_id, tier));
+    if (db->changes() != 1)
+        return fail(conflict("tier_sold_out", "not enough tickets left in tier " + chosen->name));
+    GATE_TRY_DB(db->execute(
+        "INSERT INTO reservations (event_id, tier, quantity, user_id, status, created_at, "
+        "expires_at) VALUES (?, ?, ?, ?, 'held', ?, ?)",
+        event_id, tier, quantity, user_id, now, expires_at));
+    Reservation r{db->last_insert_rowid(), event_id,  tier, quantity,
+                  chosen->price_cents,     expires_at};
+    GATE_TRY_DB(tx->commit());
+    return r;
+}
+
+StoreResult<std::vector<Ticket>> SqliteStore::complete_purchase(const Reservation& r,
+                                                                const Payment& payment,
+                                                                const std::string& owner_wallet,
+                                                                std::int64_t now) {
+    Pool::Lease db(pool_, pool_.take());
+    auto tx = db->begin();
+    if (!tx.ok()) return fail(failure(tx.error()));
+    auto status = db->query_one<std::string>("SELECT status FROM reservations WHERE id = ?", r.id);
+    if (!status.ok()) return fail(failure(status.error()));
+    if (*status != "held")
+        return fail(domain::gone("reservation_expired",
+                                 "the reservation expired before payment completed"));
+    GATE_TRY_DB(db->execute(
+        "INSERT INTO payments (reservation_id, external_id, amount_cents, currency, method, "
+        "status, created_at) VALUES (?, ?, ?, ?, ?, 'completed', ?)",
+        r.id, payment.external_id, payment.amount_cents, payment.currency, payment.method, now));
+    const std::int64_t payment_id = db->last_insert_rowid();
+    std::vector<std::int64_t> ids;
+    for (std::int64_t i = 0; i < r.quantity; ++i) {
+        GATE_TRY_DB(db->execute(
+            "INSERT INTO tickets (event_id, owner_wallet, tier, generation, status, "
+            "purchase_price_cents, payment_id, created_at, updated_at) VALUES (?, ?, ?, 0, "
+            "'valid', ?, ?, ?, ?)",
+            r.event_id, owner_wallet, r.tier, r.unit_price_cents, payment_id, now, now));
+        ids.push_back(db->last_insert_rowid());
+        GATE_TRY_DB(add_change(*db, r.event_id, "ticket", ids.back(), now));
+        GATE_TRY_DB(db->execute(
+            "INSERT INTO chain_tickets (ticket_id, dirty, dirty_seq, state, updated_at) "
+            "VALUES (?, 1, 1, 'pending', ?)",
+            ids.back(), now));
+    }
+    GATE_TRY_DB(db->execute("UPDATE reservations SET status = 'completed' WHERE id = ?", r.id));
+    std::vector<Ticket> tickets;
+    for (auto id : ids) {
+        auto t = load_ticket(*db, id);
+        if (!t.ok()) return fail(failure(t.error()));
+        tickets.push_back(**t);
+    }
+    GATE_TRY_DB(tx->commit());
+    return tickets;
+}
+
+StoreStatus SqliteStore::release(const Reservation& r, const std::optional<Payment>& payment,
+                                 std::int64_t now) {
+    Pool::Lease db(pool_, pool_.take());
+    auto tx = db->begin();
+    if (!tx.ok()) return fail(failure(tx.error()));
+    auto status = db->query_one<std::string>("SELECT status FROM reservations WHERE id = ?", r.id);
+    if (!status.ok()) return fail(failure(status.error()));
+    if (*status == "held") {
+        GATE_TRY_DB(give_back_seats(*db, r.event_id, r.tier, r.quantity));
+        GATE_TRY_DB(db->execute("UPDATE reservations SET status = 'released' WHERE id = ?", r.id));
+    }
+    if (payment) {
+        GATE_TRY_DB(
+            db->execute("INSERT INTO payments (reservation_id, external_id, amount_cents, "
+                        "currency, method, "
+                        "status, created_at) VALUES (?, ?, ?, ?, ?, 'failed', ?)",
+                        r.id, payment->external_id, payment->amount_cents, payment->currency,
+                        payment->method, now));
+    }
+    GATE_TRY_DB(tx->commit());
+    return {};
+}
+
+}  // namespace gate::backend::sqlite

@@ -1,0 +1,163 @@
+// SqliteStore: what every aggregate's file shares (row readers, the change log, the chain's
+// dirty mark, error mapping) and opening the store.
+#include "sqlite/SqliteStore.h"
+
+#include "Schema.h"
+#include "gate/db/Migration.h"
+
+namespace gate::backend::sqlite {
+
+Event read_event(const db::Statement& s) {
+    Event e;
+    e.id = s.column_int64(0);
+    e.organizer_id = s.column_int64(1);
+    e.organizer_wallet = s.column_text(2);
+    e.name = s.column_text(3);
+    e.venue = s.column_text(4);
+    e.description = s.column_text(5);
+    e.image_url = s.column_text(6);
+    e.starts_at = s.column_int64(7);
+    e.ends_at = s.column_int64(8);
+    e.capacity = s.column_int64(9);
+    e.sold = s.column_int64(10);
+    // A value this code cannot read refuses (fail closed) rather than admits.
+    e.status = domain::event_status_from_string(s.column_text(11))
+                   .value_or(domain::EventStatus::Cancelled);
+    e.created_at = s.column_int64(12);
+    e.updated_at = s.column_int64(13);
+    return e;
+}
+
+domain::TicketStatus read_ticket_status(std::string_view stored) {
+    // A value this code cannot read refuses (fail closed) rather than admits.
+    return domain::ticket_status_from_string(stored).value_or(domain::TicketStatus::Revoked);
+}
+
+Result<domain::EventStatus, db::Error> load_event_status(db::Database& db, std::int64_t event_id) {
+    auto stored =
+        db.query_optional<std::string>("SELECT status FROM events WHERE id = ?", event_id);
+    if (!stored.ok()) return fail(stored.error());
+    if (!stored->has_value()) return domain::EventStatus::Cancelled;
+    return domain::event_status_from_string(**stored).value_or(domain::EventStatus::Cancelled);
+}
+
+// Devices learn a mint only once its NFT is issued (they sign check-ins against it).
+std::optional<crypto::PublicKey> issued_mint(std::string_view state,
+                                             const std::optional<std::string>& mint) {
+    if (!mint || (state != "issued" && state != "frozen")) return std::nullopt;
+    auto key = crypto::PublicKey::from_base58(*mint);
+    if (!key.ok()) return std::nullopt;
+    return *key;
+}
+
+domain::TicketRecord ticket_record(const Ticket& t) {
+    return {static_cast<std::uint64_t>(t.id), static_cast<std::uint8_t>(t.tier),
+            static_cast<std::uint32_t>(t.generation), t.status,
+            issued_mint(t.chain.state, t.chain.mint)};
+}
+
+domain::InsideRecord read_inside(const db::Statement& s) {
+    return {static_cast<std::uint64_t>(s.column_int64(0)),
+            domain::direction_from_string(s.column_text(1)).value_or(domain::Direction::In),
+            s.column_int64(2), std::string(s.column_text(3))};
+}
+
+Ticket read_ticket(const db::Statement& s) {
+    Ticket t;
+    t.id = s.column_int64(0);
+    t.event_id = s.column_int64(1);
+    t.owner_wallet = s.column_text(2);
+    t.tier = static_cast<int>(s.column_int64(3));
+    t.generation = s.column_int64(4);
+    t.status = read_ticket_status(s.column_text(5));
+    t.price_cents = s.column_int64(6);
+    t.created_at = s.column_int64(7);
+    t.transfer_pending = s.column_int64(8) > 0;
+    auto text = [&](int column) -> std::optional<std::string> {
+        if (auto v = s.column_optional_text(column)) return std::string(*v);
+        return std::nullopt;
+    };
+    t.chain.mint = text(9);
+    t.chain.state = s.column_text(10);
+    t.chain.holder = text(11);
+    t.chain.dirty = s.column_int64(12) != 0;
+    t.chain.attempts = s.column_int64(13);
+    t.chain.last_error = text(14);
+    return t;
+}
+
+domain::DomainError SqliteStore::failure(const db::Error& e) const {
+    if (e.code == db::ErrorCode::Busy) return domain::busy();
+    logger_.error("database failure", {{"error", db::to_string(e)}});
+    return domain::internal();
+}
+
+Status<db::Error> SqliteStore::add_change(db::Database& db, std::int64_t event_id,
+                                          std::string_view kind, std::int64_t ref,
+                                          std::int64_t now) {
+    return db.execute("INSERT INTO changes (event_id, kind, ref, created_at) VALUES (?, ?, ?, ?)",
+                      event_id, kind, ref, now);
+}
+
+// The chain must follow this ticket's change (same transaction as the change).
+Status<db::Error> SqliteStore::mark_chain_dirty(db::Database& db, std::int64_t ticket_id) {
+    return db.execute(
+        "UPDATE chain_tickets SET dirty = 1, dirty_seq = dirty_seq + 1, next_attempt_at = 0 "
+        "WHERE ticket_id = ?",
+        ticket_id);
+}
+
+// ---- Store --------------------------------------------------------------------------
+
+StoreStatus SqliteStore::ping() {
+    auto db = pool_.take();
+    Pool::Lease lease(pool_, std::move(db));
+    auto one = lease->query_one<std::int64_t>("SELECT 1");
+    if (!one.ok()) return fail(failure(one.error()));
+    return {};
+}
+
+}  // namespace gate::backend::sqlite
+
+namespace gate::backend {
+
+std::string_view to_string(Role role) noexcept {
+    switch (role) {
+        case Role::Holder:
+            return "holder";
+        case Role::Validator:
+            return "validator";
+        case Role::Organizer:
+            return "organizer";
+    }
+    return "holder";
+}
+
+std::optional<Role> role_from(std::string_view name) noexcept {
+    if (name == "holder") return Role::Holder;
+    if (name == "validator") return Role::Validator;
+    if (name == "organizer") return Role::Organizer;
+    return std::nullopt;
+}
+
+Result<std::unique_ptr<Store>, std::string> open_sqlite_store(const SqliteOptions& options,
+                                                              log::Logger logger) {
+    auto store = std::make_unique<sqlite::SqliteStore>(std::move(logger));
+    const std::size_t count = options.connections == 0 ? 1 : options.connections;
+    for (std::size_t i = 0; i < count; ++i) {
+        db::OpenOptions open;
+        // A committed sale or entry must survive power loss, like the device's entries.
+        open.synchronous = db::Synchronous::Full;
+        open.busy_timeout = std::chrono::milliseconds{10000};
+        auto db = db::Database::open(options.path, open);
+        if (!db.ok()) return fail(options.path.string() + ": " + db::to_string(db.error()));
+        if (i == 0) {
+            if (auto migrated = db::migrate(*db, schema_migrations()); !migrated.ok())
+                return fail(options.path.string() + ": " + db::to_string(migrated.error()));
+        }
+        store->pool_.add(std::make_unique<db::Database>(std::move(db).value()));
+    }
+    return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace gate::backend

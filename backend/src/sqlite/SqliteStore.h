@@ -1,0 +1,281 @@
+#pragma once
+// The SQLite engine of Store (backend/include/gate/backend/Store.h), one class whose methods
+// live in one file per aggregate: SqliteAuth.cpp, SqliteEvents.cpp, SqliteSales.cpp,
+// SqliteTickets.cpp, SqliteValidations.cpp, SqliteTransfers.cpp, SqliteDevices.cpp,
+// SqliteDeviceSync.cpp, SqliteChain.cpp; SqliteStore.cpp holds what they share.
+// A small pool of connections (one per request at a time), WAL mode, IMMEDIATE transactions
+// for every write that checks before it changes. The SQL is plain SQL that PostgreSQL runs
+// as well (no INSERT OR ..., no SQLite functions); only last_insert_rowid() is
+// engine-specific.
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gate/backend/Store.h"
+#include "gate/db/Database.h"
+
+namespace gate::backend::sqlite {
+
+// The store speaks the domain's errors, never HTTP's.
+using domain::conflict;
+using domain::forbidden;
+using domain::not_found;
+
+inline constexpr std::string_view kSelectEvent =
+    "SELECT e.id, e.organizer_id, u.wallet, e.name, e.venue, e.description, e.image_url, "
+    "e.starts_at, e.ends_at, e.capacity, e.tickets_sold, e.status, e.created_at, e.updated_at "
+    "FROM events e JOIN users u ON u.id = e.organizer_id ";
+
+inline constexpr std::string_view kSelectTicket =
+    "SELECT t.id, t.event_id, t.owner_wallet, t.tier, t.generation, t.status, "
+    "t.purchase_price_cents, t.created_at, "
+    "(SELECT COUNT(*) FROM transfers x WHERE x.ticket_id = t.id AND x.status = 'pending'), "
+    "c.mint, COALESCE(c.state, 'pending'), c.holder, COALESCE(c.dirty, 1), "
+    "COALESCE(c.attempts, 0), c.last_error "
+    "FROM tickets t LEFT JOIN chain_tickets c ON c.ticket_id = t.id ";
+
+Event read_event(const db::Statement& s);
+Ticket read_ticket(const db::Statement& s);
+domain::TicketStatus read_ticket_status(std::string_view stored);
+/// The NFT a device may know: the mint, once the ticket is issued on chain.
+std::optional<crypto::PublicKey> issued_mint(std::string_view state,
+                                             const std::optional<std::string>& mint);
+/// A ticket as devices and decide() see it.
+domain::TicketRecord ticket_record(const Ticket& ticket);
+/// Reads (ticket_id, direction, at, gate) columns.
+domain::InsideRecord read_inside(const db::Statement& s);
+/// The event's status; an event that does not exist reads as cancelled.
+Result<domain::EventStatus, db::Error> load_event_status(db::Database& db, std::int64_t event_id);
+
+/// Connections handed to one caller at a time; SQLite connections are not shared.
+class Pool {
+  public:
+    class Lease {
+      public:
+        Lease(Pool& pool, std::unique_ptr<db::Database> db) : pool_(&pool), db_(std::move(db)) {}
+        Lease(Lease&&) = delete;
+        ~Lease() { pool_->give_back(std::move(db_)); }
+        db::Database& operator*() { return *db_; }
+        db::Database* operator->() { return db_.get(); }
+
+      private:
+        Pool* pool_;
+        std::unique_ptr<db::Database> db_;
+    };
+
+    void add(std::unique_ptr<db::Database> db) { free_.push_back(std::move(db)); }
+    std::unique_ptr<db::Database> take() {
+        std::unique_lock lock(mutex_);
+        available_.wait(lock, [&] { return !free_.empty(); });
+        auto db = std::move(free_.back());
+        free_.pop_back();
+        return db;
+    }
+
+  private:
+    void give_back(std::unique_ptr<db::Database> db) {
+        {
+            std::lock_guard lock(mutex_);
+            free_.push_back(std::move(db));
+        }
+        available_.notify_one();
+    }
+
+    std::mutex mutex_;
+    std::condition_variable available_;
+    std::vector<std::unique_ptr<db::Database>> free_;
+};
+
+#define GATE_TRY_DB(expr)                                                                \
+    do {                                                                                 \
+        if (auto status_ = (expr); !status_.ok()) return fail(failure(status_.error())); \
+    } while (false)
+
+class SqliteStore final : public Store {
+  public:
+    explicit SqliteStore(log::Logger logger) : logger_(std::move(logger)) {}
+
+    Pool pool_;
+
+    domain::DomainError failure(const db::Error& e) const;
+
+    /// Runs `fn` for every row of `sql` bound to `args`.
+    template <class Fn, class... Args>
+    Status<db::Error> rows(db::Database& db, std::string_view sql, Fn&& fn, const Args&... args) {
+        auto st = db.prepare(sql);
+        if (!st.ok()) return fail(st.error());
+        if (auto bound = st->bind_all(args...); !bound.ok()) return bound;
+        for (;;) {
+            auto step = st->step();
+            if (!step.ok()) return fail(step.error());
+            if (*step == db::Step::Done) return {};
+            fn(*st);
+        }
+    }
+
+    Status<db::Error> add_change(db::Database& db, std::int64_t event_id, std::string_view kind,
+                                 std::int64_t ref, std::int64_t now);
+
+    // The chain must follow this ticket's change (same transaction as the change).
+    Status<db::Error> mark_chain_dirty(db::Database& db, std::int64_t ticket_id);
+
+    Status<db::Error> load_tiers(db::Database& db, Event& event);
+
+    Result<std::optional<Event>, db::Error> load_event(db::Database& db, std::int64_t id);
+
+    Result<std::optional<Ticket>, db::Error> load_ticket(db::Database& db, std::int64_t id);
+
+    // Returns held reservations whose time is up to the pool of seats.
+    Status<db::Error> expire_reservations(db::Database& db, std::int64_t now);
+
+    Status<db::Error> give_back_seats(db::Database& db, std::int64_t event_id, std::int64_t tier,
+                                      std::int64_t quantity);
+
+    // ---- Store --------------------------------------------------------------------------
+
+    StoreStatus ping() override;
+
+    StoreStatus put_nonce(const std::string& wallet, const std::string& nonce_hash,
+                          std::int64_t expires_at) override;
+
+    StoreResult<bool> take_nonce(const std::string& wallet, const std::string& nonce_hash,
+                                 std::int64_t now) override;
+
+    StoreResult<Principal> open_session(const std::string& wallet, Role role,
+                                        const std::string& token_hash, std::int64_t now,
+                                        std::int64_t expires_at) override;
+
+    StoreResult<std::optional<Principal>> find_session(const std::string& token_hash,
+                                                       std::int64_t now) override;
+
+    StoreResult<Event> create_event(const Event& e, const IssuerKeyRecord& key) override;
+
+    StoreResult<EventPage> list_events(const EventFilter& f) override;
+
+    StoreResult<std::optional<Event>> get_event(std::int64_t id) override;
+
+    StoreResult<Event> update_event(std::int64_t id, const EventPatch& p,
+                                    std::int64_t now) override;
+
+    StoreResult<EventStats> event_stats(std::int64_t id) override;
+
+    StoreResult<std::vector<IssuerKeyRecord>> issuer_keys(std::int64_t event_id) override;
+
+    StoreResult<Reservation> reserve(std::int64_t event_id, int tier, std::int64_t quantity,
+                                     std::int64_t user_id, std::int64_t now,
+                                     std::int64_t expires_at) override;
+
+    StoreResult<std::vector<Ticket>> complete_purchase(const Reservation& r, const Payment& payment,
+                                                       const std::string& owner_wallet,
+                                                       std::int64_t now) override;
+
+    StoreStatus release(const Reservation& r, const std::optional<Payment>& payment,
+                        std::int64_t now) override;
+
+    StoreResult<std::vector<Ticket>> tickets_of(const std::string& wallet) override;
+
+    StoreResult<std::optional<Ticket>> get_ticket(std::int64_t id) override;
+
+    StoreResult<Ticket> set_ticket_status(std::int64_t id, domain::TicketStatus status,
+                                          std::int64_t now) override;
+
+    Result<std::optional<domain::InsideRecord>, db::Error> last_scan(db::Database& db,
+                                                                     std::int64_t ticket_id);
+
+    StoreResult<domain::Decision> validate(std::optional<std::int64_t> ticket_id,
+                                           const ScanRecord& scan, const Decide& decide) override;
+
+    // Checks shared by both kinds of transfer; expires stale pending transfers first.
+    StoreResult<Ticket> transferable(db::Database& db, std::int64_t ticket_id,
+                                     const std::string& from_wallet, std::int64_t now);
+
+    StoreResult<Ticket> transfer_direct(std::int64_t ticket_id, const std::string& from_wallet,
+                                        const std::string& to_wallet, std::int64_t now) override;
+
+    StoreResult<PendingTransfer> create_email_transfer(
+        std::int64_t ticket_id, const std::string& from_wallet, const std::string& email_hash,
+        const std::string& claim_hash, std::int64_t now, std::int64_t expires_at) override;
+
+    StoreStatus cancel_transfer(std::int64_t transfer_id, std::int64_t) override;
+
+    StoreResult<Ticket> claim_transfer(std::int64_t transfer_id, const std::string& email_hash,
+                                       const std::string& claim_hash, const std::string& to_wallet,
+                                       std::int64_t now) override;
+
+    // ---- Devices ------------------------------------------------------------------------
+
+    Result<std::optional<StoredCheckinList>, db::Error> load_list(db::Database& db,
+                                                                  std::int64_t id);
+
+    StoreResult<StoredCheckinList> create_checkin_list(const StoredCheckinList& list) override;
+
+    StoreResult<std::optional<StoredCheckinList>> get_checkin_list(std::int64_t id) override;
+
+    StoreResult<std::optional<StoredCheckinList>> default_checkin_list(
+        std::int64_t event_id) override;
+
+    StoreStatus put_setup_code(const SetupCodeRecord& c) override;
+
+    static constexpr std::string_view kSelectDevice =
+        "SELECT id, name, public_key, event_id, gate, checkin_list_id, revoked_at FROM devices ";
+
+    static DeviceRecord read_device(const db::Statement& s);
+
+    StoreResult<DeviceRecord> register_device(const std::string& setup_token_hash,
+                                              const std::string& name,
+                                              const std::string& public_key,
+                                              const std::string& device_token_hash,
+                                              std::int64_t now) override;
+
+    StoreResult<std::optional<DeviceRecord>> find_device(const std::string& token_hash) override;
+
+    StoreResult<std::optional<DeviceRecord>> get_device(std::int64_t id) override;
+
+    StoreStatus revoke_device(std::int64_t device_id, std::int64_t now) override;
+
+    // The newest change ever logged, even when pruning emptied the log.
+    static constexpr std::string_view kNewestChange =
+        "SELECT MAX(n) FROM (SELECT COALESCE(MAX(seq), 0) AS n FROM changes UNION ALL SELECT value "
+        "FROM store_meta WHERE name = 'changes_pruned_through') newest";
+
+    StoreResult<EventCache> snapshot(std::int64_t event_id) override;
+
+    StoreResult<std::optional<domain::ChangesPage>> changes(std::int64_t event_id,
+                                                            std::int64_t after,
+                                                            std::int64_t limit) override;
+
+    StoreResult<domain::IngestResult> ingest(const DeviceRecord& device,
+                                             const std::vector<domain::EntryRecord>& entries,
+                                             std::int64_t now) override;
+
+    StoreStatus prune_changes(std::int64_t before) override;
+
+    // ---- Chain --------------------------------------------------------------------------
+
+    StoreResult<EventChainKeys> ensure_chain_keys(const EventChainKeys& candidate,
+                                                  std::int64_t now) override;
+
+    StoreStatus mark_validator_funded(std::int64_t event_id) override;
+
+    StoreResult<std::vector<ChainWork>> chain_work(std::int64_t now, std::int64_t limit) override;
+
+    StoreResult<std::pair<std::string, Bytes>> put_chain_mint(std::int64_t ticket_id,
+                                                              const std::string& mint,
+                                                              const Bytes& sealed,
+                                                              std::int64_t now) override;
+
+    StoreStatus put_chain_target(std::int64_t ticket_id, const std::string& wallet) override;
+
+    StoreStatus record_chain(const ChainOutcome& o, std::int64_t now) override;
+
+    StoreResult<ChainQueueStats> chain_queue() override;
+
+  private:
+    log::Logger logger_;
+};
+
+}  // namespace gate::backend::sqlite

@@ -1,0 +1,54 @@
+// SqliteStore: tickets: reads and the organizer's status changes.
+#include "gate/domain/Lifecycle.h"
+#include "sqlite/SqliteStore.h"
+
+namespace gate::backend::sqlite {
+
+Result<std::optional<Ticket>, db::Error> SqliteStore::load_ticket(db::Database& db,
+                                                                  std::int64_t id) {
+    std::optional<Ticket> found;
+    const std::string sql = std::string(kSelectTicket) + "WHERE t.id = ?";
+    if (auto s = rows(
+            db, sql, [&](const db::Statement& st) { found = read_ticket(st); }, id);
+        !s.ok())
+        return fail(s.error());
+    return found;
+}
+
+StoreResult<std::vector<Ticket>> SqliteStore::tickets_of(const std::string& wallet) {
+    Pool::Lease db(pool_, pool_.take());
+    std::vector<Ticket> out;
+    const std::string sql = std::string(kSelectTicket) + "WHERE t.owner_wallet = ? ORDER BY t.id";
+    GATE_TRY_DB(rows(
+        *db, sql, [&](const db::Statement& s) { out.push_back(read_ticket(s)); }, wallet));
+    return out;
+}
+
+StoreResult<std::optional<Ticket>> SqliteStore::get_ticket(std::int64_t id) {
+    Pool::Lease db(pool_, pool_.take());
+    auto t = load_ticket(*db, id);
+    if (!t.ok()) return fail(failure(t.error()));
+    return std::move(*t);
+}
+
+StoreResult<Ticket> SqliteStore::set_ticket_status(std::int64_t id, domain::TicketStatus status,
+                                                   std::int64_t now) {
+    Pool::Lease db(pool_, pool_.take());
+    auto tx = db->begin();
+    if (!tx.ok()) return fail(failure(tx.error()));
+    auto t = load_ticket(*db, id);
+    if (!t.ok()) return fail(failure(t.error()));
+    if (!t->has_value()) return fail(not_found("ticket"));
+    if (auto refused = domain::status_change_refusal((*t)->status, status))
+        return fail(std::move(*refused));
+    GATE_TRY_DB(db->execute("UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?",
+                            domain::to_string(status), now, id));
+    GATE_TRY_DB(add_change(*db, (*t)->event_id, "ticket", id, now));
+    GATE_TRY_DB(mark_chain_dirty(*db, id));
+    auto changed = load_ticket(*db, id);
+    if (!changed.ok()) return fail(failure(changed.error()));
+    GATE_TRY_DB(tx->commit());
+    return **changed;
+}
+
+}  // namespace gate::backend::sqlite

@@ -1,0 +1,110 @@
+// SqliteStore: online validation and offline-entry ingest: the verdicts and entries they
+// record. Both read what the database knows about a ticket the same way (known_state), so
+// online validation and ingest judge by one view, with domain::decide()'s rules.
+#include "sqlite/SqliteStore.h"
+
+namespace gate::backend::sqlite {
+
+Result<std::optional<domain::InsideRecord>, db::Error> SqliteStore::last_scan(
+    db::Database& db, std::int64_t ticket_id) {
+    auto row = db.query_optional<std::string, std::int64_t, std::string>(
+        "SELECT direction, at, gate FROM entries WHERE ticket_id = ? "
+        "ORDER BY at DESC, id DESC LIMIT 1",
+        ticket_id);
+    if (!row.ok()) return fail(row.error());
+    if (!row->has_value()) return std::optional<domain::InsideRecord>{};
+    const auto& [direction, at, gate] = **row;
+    return std::optional<domain::InsideRecord>{domain::InsideRecord{
+        static_cast<std::uint64_t>(ticket_id),
+        domain::direction_from_string(direction).value_or(domain::Direction::In), at, gate}};
+}
+
+StoreResult<domain::Decision> SqliteStore::validate(std::optional<std::int64_t> ticket_id,
+                                                    const ScanRecord& scan, const Decide& decide) {
+    Pool::Lease db(pool_, pool_.take());
+    auto tx = db->begin();
+    if (!tx.ok()) return fail(failure(tx.error()));
+    domain::TicketState known;
+    if (ticket_id) {
+        auto t = load_ticket(*db, *ticket_id);
+        if (!t.ok()) return fail(failure(t.error()));
+        // A row of another event is not this code's ticket: the code is unknown here.
+        if (t->has_value() && (*t)->event_id == scan.event_id) known.ticket = ticket_record(**t);
+        auto last = last_scan(*db, *ticket_id);
+        if (!last.ok()) return fail(failure(last.error()));
+        known.last_scan = std::move(*last);
+    }
+    const domain::Decision decision = decide(known);
+    GATE_TRY_DB(db->execute(
+        "INSERT INTO validations (nonce, ticket_id, event_id, gate, direction, verdict, reason, "
+        "generation, validator_user_id, device_id, offline, at, created_at) "
+        "VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, ?, ?)",
+        ticket_id, scan.event_id, scan.gate, domain::to_string(scan.direction),
+        decision.accepted ? "accepted" : "rejected", decision.reason, scan.generation,
+        scan.validator_user_id, scan.at, scan.at));
+    // Accepted implies the code is genuine and of the scan's event (with or without a row,
+    // as the list's policy for unknown tickets says).
+    if (decision.accepted && ticket_id) {
+        GATE_TRY_DB(db->execute(
+            "INSERT INTO entries (ticket_id, event_id, gate, direction, at, device_id, conflict, "
+            "created_at) VALUES (?, ?, ?, ?, ?, NULL, 0, ?)",
+            *ticket_id, scan.event_id, scan.gate, domain::to_string(scan.direction), scan.at,
+            scan.at));
+        GATE_TRY_DB(add_change(*db, scan.event_id, "entry", db->last_insert_rowid(), scan.at));
+    }
+    GATE_TRY_DB(tx->commit());
+    return decision;
+}
+
+StoreResult<domain::IngestResult> SqliteStore::ingest(
+    const DeviceRecord& device, const std::vector<domain::EntryRecord>& entries, std::int64_t now) {
+    Pool::Lease db(pool_, pool_.take());
+    auto tx = db->begin();
+    if (!tx.ok()) return fail(failure(tx.error()));
+    auto list = load_list(*db, device.checkin_list_id);
+    if (!list.ok()) return fail(failure(list.error()));
+    const auto reentry = list->has_value() ? (*list)->list.reentry : domain::Reentry::Single;
+    domain::IngestResult result;
+    for (const auto& e : entries) {
+        auto seen =
+            db->query_optional<std::int64_t>("SELECT id FROM validations WHERE nonce = ?", e.nonce);
+        if (!seen.ok()) return fail(failure(seen.error()));
+        if (seen->has_value()) {
+            result.duplicates.push_back(e.nonce);
+            continue;
+        }
+        std::optional<std::int64_t> ticket_id;
+        if (e.ticket_id) ticket_id = static_cast<std::int64_t>(*e.ticket_id);
+        // The device's clock corrected by its last known offset to the server.
+        const std::int64_t at = e.scanned_at + e.clock_offset_ms;
+        GATE_TRY_DB(db->execute(
+            "INSERT INTO validations (nonce, ticket_id, event_id, gate, direction, verdict, "
+            "reason, generation, validator_user_id, device_id, offline, at, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, 1, ?, ?)",
+            e.nonce, ticket_id, e.event_id, e.gate, domain::to_string(e.direction),
+            domain::to_string(e.verdict), e.reason, e.generation, device.id, at, now));
+        if (e.verdict == domain::Verdict::Accepted && ticket_id) {
+            // "It happened" wins: the entry is recorded whatever the backend thinks. An
+            // admission that the list's re-entry rule would have refused here (the ticket
+            // was already inside, or already used on a single-entry list) is a conflict.
+            auto last = last_scan(*db, *ticket_id);
+            if (!last.ok()) return fail(failure(last.error()));
+            std::optional<std::string> conflict_gate;
+            if (e.direction == domain::Direction::In &&
+                domain::reentry_refusal(*last, reentry, e.direction))
+                conflict_gate = (*last)->gate;
+            GATE_TRY_DB(db->execute(
+                "INSERT INTO entries (ticket_id, event_id, gate, direction, at, device_id, "
+                "conflict, conflict_gate, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                *ticket_id, e.event_id, e.gate, domain::to_string(e.direction), at, device.id,
+                conflict_gate.has_value(), conflict_gate, now));
+            GATE_TRY_DB(add_change(*db, e.event_id, "entry", db->last_insert_rowid(), now));
+            if (conflict_gate) result.conflicts.push_back({e.nonce, *e.ticket_id, *conflict_gate});
+        }
+        result.stored.push_back(e.nonce);
+    }
+    GATE_TRY_DB(tx->commit());
+    return result;
+}
+
+}  // namespace gate::backend::sqlite

@@ -1,0 +1,49 @@
+#pragma once
+// Scans and entries: one scan as a device or the backend records it, and a ticket's last
+// recorded scan, which the re-entry rules read.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace gate::domain {
+
+enum class Direction { In, Out };
+enum class Verdict { Accepted, Rejected };
+
+/// A ticket's last recorded scan direction, from any gate.
+struct InsideRecord {
+    std::uint64_t ticket_id = 0;
+    Direction direction = Direction::In;
+    std::int64_t at = 0;  ///< Unix ms
+    std::string gate;
+
+    bool operator==(const InsideRecord&) const = default;
+};
+
+/// One scan as the device recorded it. `nonce` is base64url of 16 random bytes.
+struct EntryRecord {
+    std::string nonce;
+    std::optional<std::uint64_t> ticket_id;  ///< empty for codes that did not parse
+    std::uint32_t event_id = 0;
+    std::uint32_t generation = 0;
+    std::string gate;
+    Direction direction = Direction::In;
+    Verdict verdict = Verdict::Accepted;
+    std::string reason;                ///< the decision's reason code ("ok" when accepted)
+    std::int64_t scanned_at = 0;       ///< device wall clock, Unix ms
+    std::int64_t clock_offset_ms = 0;  ///< server minus device, last known
+
+    bool operator==(const EntryRecord&) const = default;
+};
+
+std::string_view to_string(Direction value) noexcept;
+std::string_view to_string(Verdict value) noexcept;
+std::optional<Direction> direction_from_string(std::string_view text) noexcept;
+std::optional<Verdict> verdict_from_string(std::string_view text) noexcept;
+
+/// True for base64url text of exactly 16 bytes (22 characters, no padding).
+bool is_valid_nonce(std::string_view nonce) noexcept;
+
+}  // namespace gate::domain
