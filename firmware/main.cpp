@@ -84,7 +84,7 @@ struct ScanArgs {
     int hold_off_ms = 1500;
     std::vector<int> roi;
     int downscale = 1;
-    int tolerance_s = 300;
+    int tolerance_s = static_cast<int>(domain::kDefaultClockToleranceMs / 1000);
 };
 
 int scan_command(const std::string& db_path, const ScanArgs& args) {
@@ -341,7 +341,7 @@ int main(int argc, char** argv) {
     // check
     std::string code;
     bool check_exit = false, check_json = false;
-    int check_tolerance = 300;
+    int check_tolerance = static_cast<int>(domain::kDefaultClockToleranceMs / 1000);
     auto* check_cmd =
         app.add_subcommand("check", "Decide and record one typed or pasted code, as a scan would");
     check_cmd->add_option("code", code, "The ticket code text (quote it; '-' reads stdin)")
@@ -349,7 +349,8 @@ int main(int argc, char** argv) {
     check_cmd->add_flag("--exit", check_exit, "Record it as an exit");
     check_cmd->add_flag("--json", check_json, "Print the verdict as JSON");
     check_cmd->add_option("--clock-tolerance-s", check_tolerance, "Grace outside validity windows")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(CLI::Range(0, 86400));
 
     auto* status_cmd = app.add_subcommand("status", "Show assignment, cache and sync state");
     bool stats_json = false;

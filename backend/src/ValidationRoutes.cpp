@@ -66,7 +66,9 @@ ApiResult<Response> validate(Services& s, Request& r) {
     scan.validator_user_id = who->user_id;
     scan.event_id = body->event_id.value_or(0);
 
-    // The code's own event names the keys that must have signed it.
+    // The gate's event (the one the staff scan for; else the code's own) names the keys
+    // that must have signed it, as a device trusts only its own event's keys: another
+    // event's ticket is signature.unknown_key online and offline alike.
     auto parsed = ticket::parse(body->code);
     domain::CodeCheck check{std::nullopt, "ok"};
     std::optional<std::int64_t> ticket_id;
@@ -76,7 +78,7 @@ ApiResult<Response> validate(Services& s, Request& r) {
         const auto& claims = parsed->claims;
         if (scan.event_id == 0) scan.event_id = claims.event_id;
         scan.generation = claims.generation;
-        auto keyring = keyring_of(s, claims.event_id);
+        auto keyring = keyring_of(s, scan.event_id);
         if (!keyring.ok()) return fail(keyring.error());
         check = domain::check_code(body->code, *keyring);
         if (check.genuine()) ticket_id = static_cast<std::int64_t>(claims.ticket_id);

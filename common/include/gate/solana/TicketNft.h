@@ -1,5 +1,5 @@
 #pragma once
-// The ticket as a Token-2022 NFT (DESIGN.md, "Chain mapping"): the instruction lists
+// The ticket as a Token-2022 NFT (docs/solana.md): the instruction lists
 // that create it, issue it to its holder, record a check-in and freeze it. The backend
 // and gate-syncd send these; the field names here are the on-chain contract.
 //
