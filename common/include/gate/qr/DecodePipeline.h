@@ -1,0 +1,120 @@
+#pragma once
+// Reads a QR code that one plain ZXing pass misses: fallback passes (other binarizers, the
+// negative, local contrast, resampling, try_harder, zbar) in a fixed order of cost, until the
+// caller's acceptance predicate takes a text or the frame's budget is spent. The predicate is
+// how a caller says "this is a genuine code" (the scanner: a ticket code whose signature
+// verifies); this layer knows nothing about tickets.
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "gate/Result.h"
+#include "gate/qr/Decode.h"
+#include "gate/qr/Error.h"
+#include "gate/qr/GrayImage.h"
+
+namespace gate::qr {
+
+/// One way of reading an image, in the default order of the pipeline (cheapest first).
+enum class DecodePass : std::uint8_t {
+    Plain,            // ZXing as the scanner always ran it (LocalAverage binarizer)
+    GlobalHistogram,  // ZXing, histogram binarizer: blur, soft edges
+    Inverted,         // ZXing on the negative: light code on dark ground
+    LocalContrast,    // ZXing after local mean/spread normalisation: glare, shadow, grey print
+    Downscaled,       // ZXing on a 2x box reduction: moire, noise, huge modules
+    Upscaled,         // ZXing on a 2x bilinear enlargement: symbols of ~2 px per module
+    Zbar,             // zbar, QR only: a second decoder with its own finder
+    TryHarder,        // ZXing try_harder: denser search for damaged or tilted codes
+};
+inline constexpr std::size_t kDecodePassCount = 8;
+
+std::string_view to_string(DecodePass pass) noexcept;
+std::optional<DecodePass> parse_decode_pass(std::string_view name) noexcept;
+
+/// What a pass costs against the budget, in plain passes over the same pixels (measured on a
+/// 2-core x86-64 with tests/bench/decode_bench; see docs/qr.md).
+double decode_pass_cost(DecodePass pass) noexcept;
+
+/// All passes in the default order.
+std::vector<DecodePass> default_decode_passes();
+
+/// A rectangle in the image's pixel coordinates (clipped to the image when used).
+struct Region {
+    int x = 0;
+    int y = 0;
+    int width = 0;
+    int height = 0;
+};
+
+struct PipelineOptions {
+    std::vector<DecodePass> passes = default_decode_passes();
+    /// Cost a frame may spend, in plain passes over the whole image (the plain pass itself
+    /// counts 1). A pass runs only if it fits in what is left, so the order and the passes
+    /// tried depend on the image size and hint alone, never on the machine's load.
+    double budget = 4.0;
+    /// Wall-clock cap per image on top of the budget, 0 = none. A pass is not started once
+    /// the cap is reached (this one does depend on load: a safety net for slow devices).
+    std::chrono::microseconds time_limit{0};
+    int max_symbols = 1;  ///< codes each ZXing pass looks for, 1..255
+};
+
+/// The caller's check of a decoded text; empty = every text is accepted.
+using AcceptText = std::function<bool(std::string_view text)>;
+
+struct PipelineRead {
+    std::optional<Decoded> accepted;  ///< first text the predicate took, corners in the image
+    std::optional<DecodePass> accepted_by;
+    /// The first text any pass read, taken or not (same as `accepted` when the first read
+    /// was taken). Lets a caller show a verdict for a code that is read but never genuine.
+    std::optional<Decoded> first_read;
+    std::optional<DecodePass> first_read_by;
+    int passes_run = 0;    ///< pass runs, counting a pass on the hint and on the image as two
+    double cost = 0;       ///< budget spent
+    bool budget_spent = false;  ///< a pass was left out for want of budget or time
+};
+
+/// Per pass since construction (or reset_stats): how often it ran, read a text, had a text
+/// taken or refused by the predicate, and the time it took.
+struct PassStats {
+    std::int64_t runs = 0;
+    std::int64_t reads = 0;
+    std::int64_t accepted = 0;
+    std::int64_t refused = 0;
+    std::chrono::nanoseconds time{0};
+};
+
+class DecodePipeline {
+  public:
+    explicit DecodePipeline(PipelineOptions options = {});
+    ~DecodePipeline();
+    DecodePipeline(DecodePipeline&&) noexcept;
+    DecodePipeline& operator=(DecodePipeline&&) noexcept;
+    DecodePipeline(const DecodePipeline&) = delete;
+    DecodePipeline& operator=(const DecodePipeline&) = delete;
+
+    /// Runs the passes in order until one reads a text `accept` takes. With a `hint` (where
+    /// a code was in the previous frame) each pass tries the hint's pixels first, then the
+    /// whole image. Nothing read is not an error (both reads empty); InvalidImage and
+    /// InvalidOptions are.
+    Result<PipelineRead, Error> read(GrayView image, const AcceptText& accept = {},
+                                     std::optional<Region> hint = std::nullopt);
+
+    const PipelineOptions& options() const noexcept;
+    const std::array<PassStats, kDecodePassCount>& stats() const noexcept;
+    void reset_stats() noexcept;
+
+    struct Workspace;
+
+  private:
+    PipelineOptions options_;
+    std::array<PassStats, kDecodePassCount> stats_{};
+    std::unique_ptr<Workspace> workspace_;
+};
+
+}  // namespace gate::qr

@@ -1,0 +1,173 @@
+#include "gate/qr/DecodePipeline.h"
+
+#include <algorithm>
+#include <string>
+
+#include "qr/DecodePasses.h"
+
+namespace gate::qr {
+namespace {
+
+using Steady = std::chrono::steady_clock;
+
+struct PassInfo {
+    DecodePass pass;
+    std::string_view name;
+    double cost;  // in plain passes over the same pixels
+};
+
+// The default order is this table's order: cheapest first, then by how many images of the
+// real-photo corpus each pass rescues for its cost (tests/bench/decode_bench).
+constexpr std::array<PassInfo, kDecodePassCount> kPasses{{
+    {DecodePass::Plain, "plain", 1.0},
+    {DecodePass::GlobalHistogram, "global-histogram", 1.0},
+    {DecodePass::Inverted, "inverted", 1.0},
+    {DecodePass::LocalContrast, "local-contrast", 1.0},
+    {DecodePass::Downscaled, "downscaled", 0.5},
+    {DecodePass::Upscaled, "upscaled", 3.0},
+    {DecodePass::Zbar, "zbar", 1.0},
+    {DecodePass::TryHarder, "try-harder", 2.0},
+}};
+
+const PassInfo& info(DecodePass pass) noexcept {
+    return kPasses[static_cast<std::size_t>(pass)];
+}
+
+std::optional<GrayView> crop(GrayView image, const Region& r) {
+    const int x0 = std::clamp(r.x, 0, image.width), y0 = std::clamp(r.y, 0, image.height);
+    const int x1 = std::clamp(r.x + r.width, x0, image.width);
+    const int y1 = std::clamp(r.y + r.height, y0, image.height);
+    if (x1 - x0 < 21 || y1 - y0 < 21) return std::nullopt;  // smaller than a version-1 code
+    return GrayView{image.data + static_cast<std::ptrdiff_t>(y0) * image.stride + x0, x1 - x0,
+                    y1 - y0, image.stride};
+}
+
+std::optional<Error> check(GrayView image, const PipelineOptions& options) {
+    if (image.data == nullptr || image.width <= 0 || image.height <= 0 ||
+        image.stride < image.width)
+        return Error{ErrorCode::InvalidImage, "image is not a valid gray view"};
+    if (options.max_symbols < 1 || options.max_symbols > 255)
+        return Error{ErrorCode::InvalidOptions, "max_symbols must be 1..255"};
+    if (!(options.budget >= 1.0) || options.budget > 64.0)
+        return Error{ErrorCode::InvalidOptions, "budget must be 1..64 plain passes"};
+    if (options.time_limit.count() < 0)
+        return Error{ErrorCode::InvalidOptions, "time_limit must not be negative"};
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view to_string(DecodePass pass) noexcept {
+    return info(pass).name;
+}
+
+std::optional<DecodePass> parse_decode_pass(std::string_view name) noexcept {
+    for (const auto& p : kPasses)
+        if (p.name == name) return p.pass;
+    return std::nullopt;
+}
+
+double decode_pass_cost(DecodePass pass) noexcept {
+    return info(pass).cost;
+}
+
+std::vector<DecodePass> default_decode_passes() {
+    std::vector<DecodePass> passes;
+    for (const auto& p : kPasses)
+        passes.push_back(p.pass);
+    return passes;
+}
+
+DecodePipeline::DecodePipeline(PipelineOptions options)
+    : options_(std::move(options)), workspace_(std::make_unique<Workspace>()) {}
+DecodePipeline::~DecodePipeline() = default;
+DecodePipeline::DecodePipeline(DecodePipeline&&) noexcept = default;
+DecodePipeline& DecodePipeline::operator=(DecodePipeline&&) noexcept = default;
+
+const PipelineOptions& DecodePipeline::options() const noexcept {
+    return options_;
+}
+
+const std::array<PassStats, kDecodePassCount>& DecodePipeline::stats() const noexcept {
+    return stats_;
+}
+
+void DecodePipeline::reset_stats() noexcept {
+    stats_ = {};
+}
+
+Result<PipelineRead, Error> DecodePipeline::read(GrayView image, const AcceptText& accept,
+                                                 std::optional<Region> hint) {
+    if (auto bad = check(image, options_)) return fail(std::move(*bad));
+    const auto started = Steady::now();
+    const double full_area = static_cast<double>(image.width) * image.height;
+
+    // The views each pass tries, in order: the hint's pixels (cheap), then the whole image.
+    struct View {
+        GrayView pixels;
+        Point offset;
+        double area_share;
+    };
+    std::vector<View> views;
+    if (hint) {
+        if (auto roi = crop(image, *hint)) {
+            const auto share = static_cast<double>(roi->width) * roi->height / full_area;
+            if (share < 0.9)
+                views.push_back({*roi,
+                                 {static_cast<int>((roi->data - image.data) % image.stride),
+                                  static_cast<int>((roi->data - image.data) / image.stride)},
+                                 share});
+        }
+    }
+    views.push_back({image, {0, 0}, 1.0});
+
+    PipelineRead out;
+    for (const DecodePass pass : options_.passes) {
+        for (const View& view : views) {
+            if (!pass_applies(pass, view.pixels)) continue;
+            const double cost = decode_pass_cost(pass) * view.area_share;
+            // The plain pass over the whole image always runs: it is what the budget is in.
+            const bool always = pass == DecodePass::Plain && view.area_share == 1.0;
+            if (!always) {
+                if (out.cost + cost > options_.budget + 1e-9) {
+                    out.budget_spent = true;
+                    continue;
+                }
+                if (options_.time_limit.count() > 0 &&
+                    Steady::now() - started >= options_.time_limit) {
+                    out.budget_spent = true;
+                    return out;
+                }
+            }
+            out.cost += cost;
+            ++out.passes_run;
+            PassStats& stats = stats_[static_cast<std::size_t>(pass)];
+            ++stats.runs;
+            const auto pass_started = Steady::now();
+            std::vector<Decoded> found =
+                run_pass(pass, view.pixels, options_.max_symbols, *workspace_);
+            stats.time += Steady::now() - pass_started;
+            if (!found.empty()) ++stats.reads;
+            for (Decoded& d : found) {
+                for (Point& p : d.corners)
+                    p = {p.x + view.offset.x, p.y + view.offset.y};
+                const bool taken = !accept || accept(d.text);
+                if (!out.first_read) {
+                    out.first_read = d;
+                    out.first_read_by = pass;
+                }
+                if (!taken) {
+                    ++stats.refused;
+                    continue;
+                }
+                ++stats.accepted;
+                out.accepted = std::move(d);
+                out.accepted_by = pass;
+                return out;
+            }
+        }
+    }
+    return out;
+}
+
+}  // namespace gate::qr
