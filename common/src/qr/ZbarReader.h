@@ -18,8 +18,9 @@ class ZbarReader {
     ZbarReader(const ZbarReader&) = delete;
     ZbarReader& operator=(const ZbarReader&) = delete;
 
-    /// Every QR code zbar reads in `image`; corners are the bounding box of the points zbar
-    /// sampled (zbar reports no symbol corners), version and EC level are left empty.
+    /// Every QR code zbar reads in `image` whose text is ASCII (zbar's charset guess for
+    /// other byte-mode data is not ZXing's, and often wrong). Corners are the bounding box of
+    /// the points zbar sampled (it reports no symbol corners); version and EC level are empty.
     std::vector<Decoded> read(GrayView image);
 
   private:

@@ -21,18 +21,19 @@
 
 namespace gate::qr {
 
-/// One way of reading an image, in the default order of the pipeline (cheapest first).
+/// One way of reading an image, in the default order of the pipeline (docs/qr.md says why).
 enum class DecodePass : std::uint8_t {
     Plain,            // ZXing as the scanner always ran it (LocalAverage binarizer)
-    GlobalHistogram,  // ZXing, histogram binarizer: blur, soft edges
-    Inverted,         // ZXing on the negative: light code on dark ground
+    Inverted,         // ZXing on the negative: light code on dark ground (dark mode)
+    Zbar,             // zbar, QR only: a second decoder with its own finder and sampling
+    Downscaled,       // ZXing on a 2x box reduction: noise, texture, large modules
+    GlobalHistogram,  // ZXing, histogram binarizer: soft edges, uneven print
+    Sharpened,        // ZXing after unsharp masking: out of focus, small symbols
     LocalContrast,    // ZXing after local mean/spread normalisation: glare, shadow, grey print
-    Downscaled,       // ZXing on a 2x box reduction: moire, noise, huge modules
-    Upscaled,         // ZXing on a 2x bilinear enlargement: symbols of ~2 px per module
-    Zbar,             // zbar, QR only: a second decoder with its own finder
-    TryHarder,        // ZXing try_harder: denser search for damaged or tilted codes
+    TryHarder,        // ZXing try_harder: denser search
+    Upscaled,         // ZXing on a 2x bilinear enlargement: screens (moire), ~2 px modules
 };
-inline constexpr std::size_t kDecodePassCount = 8;
+inline constexpr std::size_t kDecodePassCount = 9;
 
 std::string_view to_string(DecodePass pass) noexcept;
 std::optional<DecodePass> parse_decode_pass(std::string_view name) noexcept;
@@ -61,7 +62,9 @@ struct PipelineOptions {
     /// Wall-clock cap per image on top of the budget, 0 = none. A pass is not started once
     /// the cap is reached (this one does depend on load: a safety net for slow devices).
     std::chrono::microseconds time_limit{0};
-    int max_symbols = 1;  ///< codes each ZXing pass looks for, 1..255
+    /// Codes each ZXing pass looks for, 1..255; the largest is tried first. 2 finds the code
+    /// held up to the camera when a smaller one is in view too, at no measurable cost.
+    int max_symbols = 2;
 };
 
 /// The caller's check of a decoded text; empty = every text is accepted.
@@ -77,6 +80,7 @@ struct PipelineRead {
     int passes_run = 0;    ///< pass runs, counting a pass on the hint and on the image as two
     double cost = 0;       ///< budget spent
     bool budget_spent = false;  ///< a pass was left out for want of budget or time
+    bool cut_by_time = false;   ///< the time guard or time_limit stopped the passes
 };
 
 /// Per pass since construction (or reset_stats): how often it ran, read a text, had a text
