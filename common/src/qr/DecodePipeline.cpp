@@ -19,17 +19,19 @@ struct PassInfo {
 // The default order is this table's order (indexed by DecodePass): by how many codes the plain
 // pass misses each one reads for its cost, on real photos and on the generated scenes of
 // tests/support/QrScenes.h (tests/bench/decode_bench --each-pass). The costs are the median
-// time of the pass over the plain pass's on the same images (release build, x86-64).
+// time of the pass over the plain pass's on the images the plain pass misses, which are the
+// only ones the fallbacks see (release build, x86-64): there the plain pass gives up early,
+// so a pass costs more plain passes than it would on an image the plain pass reads.
 constexpr std::array<PassInfo, kDecodePassCount> kPasses{{
     {DecodePass::Plain, "plain", 1.0},
-    {DecodePass::Inverted, "inverted", 0.5},
-    {DecodePass::Zbar, "zbar", 2.2},
-    {DecodePass::Downscaled, "downscaled", 0.75},
-    {DecodePass::GlobalHistogram, "global-histogram", 1.0},
-    {DecodePass::Sharpened, "sharpened", 1.2},
+    {DecodePass::Inverted, "inverted", 0.7},
+    {DecodePass::Zbar, "zbar", 3.8},
+    {DecodePass::Downscaled, "downscaled", 0.6},
+    {DecodePass::GlobalHistogram, "global-histogram", 0.8},
+    {DecodePass::Sharpened, "sharpened", 2.3},
     {DecodePass::LocalContrast, "local-contrast", 2.0},
-    {DecodePass::TryHarder, "try-harder", 1.0},
-    {DecodePass::Upscaled, "upscaled", 5.0},
+    {DecodePass::TryHarder, "try-harder", 0.9},
+    {DecodePass::Upscaled, "upscaled", 7.5},
 }};
 
 static_assert(
@@ -107,6 +109,10 @@ void DecodePipeline::reset_stats() noexcept {
     stats_ = {};
 }
 
+void DecodePipeline::reset_rotation() noexcept {
+    rotation_ = 0;
+}
+
 Result<PipelineRead, Error> DecodePipeline::read(GrayView image, const AcceptText& accept,
                                                  std::optional<Region> hint) {
     if (auto bad = check(image, options_)) return fail(std::move(*bad));
@@ -139,31 +145,66 @@ Result<PipelineRead, Error> DecodePipeline::read(GrayView image, const AcceptTex
     auto in_units = [&](Steady::duration d) {
         return std::chrono::duration<double>(d) / std::chrono::duration<double>(*unit);
     };
-    for (const DecodePass pass : options_.passes) {
+
+    // Plain passes first, in their place; then the fallbacks from where the last frame's
+    // budget ran out (rotate_fallbacks), so a code held in view meets every pass within a
+    // few frames while each frame stays within budget.
+    std::vector<DecodePass> order;
+    std::vector<DecodePass> fallbacks;
+    for (const DecodePass pass : options_.passes)
+        (pass == DecodePass::Plain ? order : fallbacks).push_back(pass);
+    const std::size_t start =
+        options_.rotate_fallbacks && !fallbacks.empty() ? rotation_ % fallbacks.size() : 0;
+    for (std::size_t i = 0; i < fallbacks.size(); ++i)
+        order.push_back(fallbacks[(start + i) % fallbacks.size()]);
+    std::optional<std::size_t> first_skipped;  // position in the fallbacks' rotated order
+    double spent = 0;                          // budget spent, in cost units
+
+    auto finish = [&](bool accepted) {
+        out.cost = spent;
+        out.time = Steady::now() - started;
+        if (unit) out.plain_time = *unit;
+        if (accepted || !first_skipped)
+            rotation_ = 0;  // the next code starts from the first fallback again
+        else
+            rotation_ = (start + *first_skipped) % fallbacks.size();
+        return out;
+    };
+
+    for (std::size_t position = 0; position < order.size(); ++position) {
+        const DecodePass pass = order[position];
+        const bool plain = pass == DecodePass::Plain;
         for (const View& view : views) {
             if (!pass_applies(pass, view.pixels)) continue;
-            const bool plain = pass == DecodePass::Plain;
             const double cost = decode_pass_cost(pass) * view.area_share;
             if (!plain) {
-                // Deterministic: the same image, hint and options always run the same passes.
-                if (out.cost + cost > options_.budget + 1e-9) {
+                // Deterministic: the same image, hint, options and rotation run the same passes.
+                if (spent + cost > options_.budget + 1e-9) {
                     out.budget_spent = true;
+                    // Where the next frame starts: the first pass left out that would fit
+                    // beside the plain pass at all (one that never fits is never waited for).
+                    const bool feasible = 1.0 + cost <= options_.budget + 1e-9;
+                    if (feasible && !first_skipped)
+                        first_skipped = position - (order.size() - fallbacks.size());
                     continue;
                 }
-                // The guards against a pass that took far longer than its cost says (a busy
-                // machine, an unusual image): past the budget in time, or past the caller's cap,
-                // no further pass starts.
+                // The guard against passes that took longer than their costs say (a busy
+                // machine, an unusual image): a pass whose cost no longer fits in the time
+                // left (budget x the plain pass's measured time) is left out, as is every pass
+                // once the caller's time_limit is reached.
                 const auto elapsed = Steady::now() - started;
-                const bool over_budget = unit && in_units(elapsed) >= options_.budget;
-                const bool over_limit = options_.time_limit.count() > 0 &&
-                                        elapsed >= options_.time_limit;
-                if (over_budget || over_limit) {
+                if (unit && in_units(elapsed) + cost > options_.budget) {
                     out.budget_spent = true;
                     out.cut_by_time = true;
-                    return out;
+                    continue;
+                }
+                if (options_.time_limit.count() > 0 && elapsed >= options_.time_limit) {
+                    out.budget_spent = true;
+                    out.cut_by_time = true;
+                    return finish(false);
                 }
             }
-            out.cost += cost;
+            spent += cost;
             ++out.passes_run;
             PassStats& stats = stats_[static_cast<std::size_t>(pass)];
             ++stats.runs;
@@ -190,11 +231,11 @@ Result<PipelineRead, Error> DecodePipeline::read(GrayView image, const AcceptTex
                 ++stats.accepted;
                 out.accepted = std::move(d);
                 out.accepted_by = pass;
-                return out;
+                return finish(true);
             }
         }
     }
-    return out;
+    return finish(false);
 }
 
 }  // namespace gate::qr

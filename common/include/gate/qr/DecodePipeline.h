@@ -55,13 +55,20 @@ struct Region {
 
 struct PipelineOptions {
     std::vector<DecodePass> passes = default_decode_passes();
-    /// Cost a frame may spend, in plain passes over the whole image (the plain pass itself
-    /// counts 1). A pass runs only if it fits in what is left, so the order and the passes
-    /// tried depend on the image size and hint alone, never on the machine's load.
+    /// Cost a frame may spend, 1..64, in plain passes over the whole image: the plain pass
+    /// counts 1, every other pass its decode_pass_cost() times the share of the image it
+    /// reads. A pass runs only if it fits in what is left, so the passes tried depend on the
+    /// image size, the hint and the rotation alone, never on the machine's load. As a guard,
+    /// no pass starts once the frame has taken budget x the plain pass's measured time.
     double budget = 4.0;
-    /// Wall-clock cap per image on top of the budget, 0 = none. A pass is not started once
-    /// the cap is reached (this one does depend on load: a safety net for slow devices).
+    /// Wall-clock cap per image on top of the budget, 0 = none: no pass but the plain one
+    /// starts once it is reached (depends on load: a safety net for slow devices).
     std::chrono::microseconds time_limit{0};
+    /// Each read starts the fallbacks where the previous read's budget ran out (back to the
+    /// first after a read that was accepted or ran every pass): a code held in view meets
+    /// every pass within a few frames while each frame stays within budget. Off: every read
+    /// starts from the first fallback.
+    bool rotate_fallbacks = true;
     /// Codes each ZXing pass looks for, 1..255; the largest is tried first. 2 finds the code
     /// held up to the camera when a smaller one is in view too, at no measurable cost.
     int max_symbols = 2;
@@ -77,8 +84,10 @@ struct PipelineRead {
     /// was taken). Lets a caller show a verdict for a code that is read but never genuine.
     std::optional<Decoded> first_read;
     std::optional<DecodePass> first_read_by;
-    int passes_run = 0;    ///< pass runs, counting a pass on the hint and on the image as two
-    double cost = 0;       ///< budget spent
+    int passes_run = 0;  ///< pass runs, counting a pass on the hint and on the image as two
+    double cost = 0;     ///< budget spent, in cost units (plain pass = 1)
+    std::chrono::nanoseconds time{0};        ///< the whole read
+    std::chrono::nanoseconds plain_time{0};  ///< the plain pass over the whole image
     bool budget_spent = false;  ///< a pass was left out for want of budget or time
     bool cut_by_time = false;   ///< the time guard or time_limit stopped the passes
 };
@@ -112,12 +121,15 @@ class DecodePipeline {
     const PipelineOptions& options() const noexcept;
     const std::array<PassStats, kDecodePassCount>& stats() const noexcept;
     void reset_stats() noexcept;
+    /// The next read starts from the first fallback (a new still image, a new source).
+    void reset_rotation() noexcept;
 
     struct Workspace;
 
   private:
     PipelineOptions options_;
     std::array<PassStats, kDecodePassCount> stats_{};
+    std::size_t rotation_ = 0;
     std::unique_ptr<Workspace> workspace_;
 };
 
