@@ -220,9 +220,11 @@ Result<PipelineRead, Error> DecodePipeline::read(GrayView image, const AcceptTex
                 for (Point& p : d.corners)
                     p = {p.x + view.offset.x, p.y + view.offset.y};
                 const bool taken = !accept || accept(d.text);
+                const bool in_hint = view.area_share < 1.0;
                 if (!out.first_read) {
                     out.first_read = d;
                     out.first_read_by = pass;
+                    out.first_read_in_hint = in_hint;
                 }
                 if (!taken) {
                     ++stats.refused;
@@ -231,6 +233,7 @@ Result<PipelineRead, Error> DecodePipeline::read(GrayView image, const AcceptTex
                 ++stats.accepted;
                 out.accepted = std::move(d);
                 out.accepted_by = pass;
+                out.accepted_in_hint = in_hint;
                 return finish(true);
             }
         }
