@@ -10,6 +10,7 @@ qr::PipelineOptions pipeline_options(const DecoderOptions& options) {
     if (!options.fallback) out.passes = {qr::DecodePass::Plain};
     out.budget = options.budget;
     out.time_limit = options.time_limit;
+    out.time_guard = options.time_guard;
     return out;
 }
 

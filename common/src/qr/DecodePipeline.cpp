@@ -193,7 +193,7 @@ Result<PipelineRead, Error> DecodePipeline::read(GrayView image, const AcceptTex
                 // left (budget x the plain pass's measured time) is left out, as is every pass
                 // once the caller's time_limit is reached.
                 const auto elapsed = Steady::now() - started;
-                if (unit && in_units(elapsed) + cost > options_.budget) {
+                if (options_.time_guard && unit && in_units(elapsed) + cost > options_.budget) {
                     out.budget_spent = true;
                     out.cut_by_time = true;
                     continue;

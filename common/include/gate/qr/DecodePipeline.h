@@ -58,9 +58,13 @@ struct PipelineOptions {
     /// Cost a frame may spend, 1..64, in plain passes over the whole image: the plain pass
     /// counts 1, every other pass its decode_pass_cost() times the share of the image it
     /// reads. A pass runs only if it fits in what is left, so the passes tried depend on the
-    /// image size, the hint and the rotation alone, never on the machine's load. As a guard,
-    /// no pass starts once the frame has taken budget x the plain pass's measured time.
+    /// image size, the hint and the rotation alone, never on the machine's load.
     double budget = 4.0;
+    /// Also leave out a pass whose cost no longer fits in the time left, counting the budget
+    /// as budget x the plain pass's measured time: the guard against passes that run longer
+    /// than their costs say (a busy machine, an unusual image, a debug build). Off makes the
+    /// passes run depend on nothing but the budget (tests).
+    bool time_guard = true;
     /// Wall-clock cap per image on top of the budget, 0 = none: no pass but the plain one
     /// starts once it is reached (depends on load: a safety net for slow devices).
     std::chrono::microseconds time_limit{0};

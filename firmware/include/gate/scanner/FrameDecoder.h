@@ -32,6 +32,7 @@ struct DecoderOptions {
     bool fallback = true;    ///< false: the plain ZXing pass only (what the scanner did before)
     double budget = 4.0;     ///< per frame, in plain passes (qr::PipelineOptions::budget)
     std::chrono::microseconds time_limit{0};  ///< per frame wall-clock cap, 0 = none
+    bool time_guard = true;  ///< qr::PipelineOptions::time_guard (off in tests)
     bool track = true;  ///< try where the last code was first (region of interest)
 };
 
