@@ -352,7 +352,13 @@ int main(int argc, char** argv) {
         ->add_option("--decode-budget", scan.decode_budget,
                      "Decode time a frame may spend, in plain ZXing passes (1..16)")
         ->capture_default_str()
-        ->check(CLI::Range(1.0, 16.0))
+        ->check(CLI::Validator(
+            [](std::string& value) -> std::string {
+                const double v = std::strtod(value.c_str(), nullptr);
+                if (v >= 1.0 && v <= 16.0) return {};
+                return "must be 1..16 plain ZXing passes (default 4; 1 = the plain pass only)";
+            },
+            "1..16"))
         ->excludes(no_fallback_opt);
     scan_cmd
         ->add_option("--decode-budget-ms", scan.decode_budget_ms,

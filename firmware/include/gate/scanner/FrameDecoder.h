@@ -27,7 +27,7 @@ struct Roi {
 };
 
 struct DecoderOptions {
-    std::optional<Roi> roi;  ///< clipped to the frame; none = the whole frame
+    std::optional<Roi> roi = std::nullopt;  ///< clipped to the frame; none = the whole frame
     int downscale = 1;       ///< 1..8: decode every Nth pixel of every Nth line
     bool fallback = true;    ///< false: the plain ZXing pass only (what the scanner did before)
     double budget = 4.0;     ///< per frame, in plain passes (qr::PipelineOptions::budget)
