@@ -85,6 +85,9 @@ struct ScanArgs {
     std::vector<int> roi;
     int downscale = 1;
     int tolerance_s = static_cast<int>(domain::kDefaultClockToleranceMs / 1000);
+    double decode_budget = 4.0;
+    int decode_budget_ms = 0;
+    bool no_fallback = false;
 };
 
 int scan_command(const std::string& db_path, const ScanArgs& args) {
@@ -105,6 +108,9 @@ int scan_command(const std::string& db_path, const ScanArgs& args) {
     scanner::ScanLoopOptions options;
     options.hold_off = std::chrono::milliseconds{args.hold_off_ms};
     options.decoder.downscale = args.downscale;
+    options.decoder.fallback = !args.no_fallback;
+    options.decoder.budget = args.decode_budget;
+    options.decoder.time_limit = std::chrono::milliseconds{args.decode_budget_ms};
     if (args.roi.size() == 4)
         options.decoder.roi = scanner::Roi{args.roi[0], args.roi[1], args.roi[2], args.roi[3]};
     const bool display = args.display || (!args.json && ::isatty(STDOUT_FILENO) == 1);
@@ -154,7 +160,9 @@ int scan_command(const std::string& db_path, const ScanArgs& args) {
     }
     if (!args.json)
         std::cerr << (*source)->describe() << ": " << ran->frames << " frames, "
-                  << ran->frames_with_code << " with a code, " << ran->scans << " scans\n";
+                  << ran->frames_with_code << " with a code (" << ran->frames_by_fallback
+                  << " read by a fallback pass, " << ran->frames_not_genuine
+                  << " not a genuine ticket code), " << ran->scans << " scans\n";
     return kOk;
 }
 
@@ -337,6 +345,27 @@ int main(int argc, char** argv) {
     scan_cmd->add_option("--clock-tolerance-s", scan.tolerance_s, "Grace outside validity windows")
         ->capture_default_str()
         ->check(CLI::Range(0, 86400));
+    auto* no_fallback_opt = scan_cmd->add_flag(
+        "--no-fallback", scan.no_fallback,
+        "Decode with the plain ZXing pass only (no fallback passes, no zbar)");
+    scan_cmd
+        ->add_option("--decode-budget", scan.decode_budget,
+                     "Decode time a frame may spend, in plain ZXing passes (1..16)")
+        ->capture_default_str()
+        ->check(CLI::Validator(
+            [](std::string& value) -> std::string {
+                const double v = std::strtod(value.c_str(), nullptr);
+                if (v >= 1.0 && v <= 16.0) return {};
+                return "must be 1..16 plain ZXing passes (default 4; 1 = the plain pass only)";
+            },
+            "1..16"))
+        ->excludes(no_fallback_opt);
+    scan_cmd
+        ->add_option("--decode-budget-ms", scan.decode_budget_ms,
+                     "Wall-clock cap on a frame's fallback passes in ms (0 = none, up to 1000)")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 1000))
+        ->excludes(no_fallback_opt);
 
     // check
     std::string code;

@@ -31,19 +31,25 @@ native=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   clang libclang-rt-14-dev clang-format
   libsqlite3-dev sqlite3 libcurl4-openssl-dev libzxing-dev libsodium-dev
-  nlohmann-json3-dev libboost1.81-dev doctest-dev libstb-dev libcli11-dev
+  nlohmann-json3-dev libboost1.81-dev doctest-dev libstb-dev libcli11-dev libzbar-dev
   python3 python3-aiosmtpd wrk openssl
 )
 arm64=(
   crossbuild-essential-arm64 qemu-user
   libsqlite3-dev:arm64 libcurl4-openssl-dev:arm64 libzxing-dev:arm64
-  libsodium-dev:arm64 libstb-dev:arm64
+  libsodium-dev:arm64 libstb-dev:arm64 libzbar0:arm64
 )
 armhf_pkgs=(
   crossbuild-essential-armhf qemu-user
   libsqlite3-dev:armhf libcurl4-openssl-dev:armhf libzxing-dev:armhf
-  libsodium-dev:armhf libstb-dev:armhf
+  libsodium-dev:armhf libstb-dev:armhf libzbar0:armhf
 )
+
+# zbar: the cross lists take the runtime library (libzbar0:<arch>), not libzbar-dev:<arch>.
+# Debian 12's libzbar-dev pulls gir1.2-zbar-1.0 and ImageMagick's -dev packages, which
+# cannot be installed for two architectures at once, so libzbar-dev:arm64 would remove the
+# native libzbar-dev. cmake/GateDependencies.cmake links the target's libzbar.so.0 with the
+# shared /usr/include/zbar.h when the target has no zbar.pc.
 
 missing() {
   local out=()

@@ -55,6 +55,11 @@ const device::SyncStatus& Gate::sync_status() {
     return status_;
 }
 
+bool Gate::genuine(std::string_view text) {
+    static_cast<void>(refresh());  // on failure the last keys read stay in force
+    return check_code(text, keyring_).genuine();
+}
+
 ScanOutcome Gate::scan(std::string_view text) {
     const auto started = Steady::now();
     ScanOutcome out;

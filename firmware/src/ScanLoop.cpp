@@ -7,22 +7,28 @@ Result<ScanLoopStats, SourceError> run_scan_loop(FrameSource& source, Gate& gate
                                                  const VerdictSink& sink,
                                                  const std::atomic<bool>& stop) {
     ScanLoopStats stats;
-    FrameDecoder decoder(options.decoder);
+    FrameDecoder decoder(options.decoder, [&gate](std::string_view text) {
+        return gate.genuine(text);
+    });
     HoldOff hold_off(options.hold_off);
     while (!stop.load(std::memory_order_relaxed)) {
         auto frame = source.next();
         if (!frame) return fail(frame.error());
         if (!frame->has_value()) break;
         ++stats.frames;
-        auto text = decoder.decode((*frame)->luma);
-        const bool has_code = text && text->has_value();
-        if (has_code) ++stats.frames_with_code;
-        if (!has_code || !hold_off.is_new(**text, HoldOff::Clock::now())) {
+        auto read = decoder.read((*frame)->luma);
+        const bool has_code = read && read->has_value();
+        if (has_code) {
+            ++stats.frames_with_code;
+            if ((*read)->pass != qr::DecodePass::Plain) ++stats.frames_by_fallback;
+            if (!(*read)->genuine) ++stats.frames_not_genuine;
+        }
+        if (!has_code || !hold_off.is_new((*read)->text, HoldOff::Clock::now())) {
             if (options.on_idle) options.on_idle();
             continue;
         }
         ++stats.scans;
-        const ScanOutcome outcome = gate.scan(**text);
+        const ScanOutcome outcome = gate.scan((*read)->text);
         sink(outcome, **frame);
     }
     return stats;

@@ -1,4 +1,7 @@
 // A V4L2 camera as a frame source: mmap streaming with four buffers, GREY, NV12 or YUYV.
+// The newest frame wins: the driver fills the free buffers while the decoder works, and
+// next() takes every frame that is ready and keeps only the latest, handing the older ones
+// straight back, so the decoder never works through a backlog of stale frames.
 // Only the conversion (LumaConversion.cpp) can be tested without a device; here every
 // failure says which device and step failed and what to try.
 #include <fcntl.h>
@@ -137,6 +140,18 @@ class V4l2Source final : public FrameSource {
         buf.memory = V4L2_MEMORY_MMAP;
         if (xioctl(fd_, VIDIOC_DQBUF, &buf) < 0)
             return fail(SourceError{device_ + ": cannot dequeue a frame: " + errno_text()});
+        // Newer frames already waiting (the decoder was busy): skip to the newest. The fd
+        // is non-blocking, so DQBUF says EAGAIN once none is left.
+        for (;;) {
+            v4l2_buffer newer{};
+            newer.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+            newer.memory = V4L2_MEMORY_MMAP;
+            if (xioctl(fd_, VIDIOC_DQBUF, &newer) < 0) break;
+            if (xioctl(fd_, VIDIOC_QBUF, &buf) < 0)
+                return fail(SourceError{device_ + ": cannot requeue buffer: " + errno_text()});
+            buf = newer;
+            ++skipped_;
+        }
         held_ = buf;
         const auto& mapped = buffers_[buf.index];
         std::span<const std::uint8_t> bytes(static_cast<const std::uint8_t*>(mapped.start),
@@ -149,7 +164,10 @@ class V4l2Source final : public FrameSource {
     }
 
     std::string describe() const override {
-        return "camera " + device_ + " " + std::to_string(width_) + "x" + std::to_string(height_);
+        std::string out =
+            "camera " + device_ + " " + std::to_string(width_) + "x" + std::to_string(height_);
+        if (skipped_ > 0) out += " (" + std::to_string(skipped_) + " older frames skipped)";
+        return out;
     }
 
   private:
@@ -168,6 +186,7 @@ class V4l2Source final : public FrameSource {
     std::optional<v4l2_buffer> held_;
     std::vector<std::uint8_t> scratch_;
     std::size_t count_ = 0;
+    std::size_t skipped_ = 0;  // frames dropped because a newer one was ready
 };
 
 }  // namespace

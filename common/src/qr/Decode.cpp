@@ -36,6 +36,15 @@ std::optional<Error> check_view(const GrayView& image) {
     return std::nullopt;
 }
 
+ZXing::Binarizer to_zxing(Binarizer binarizer) {
+    switch (binarizer) {
+        case Binarizer::GlobalHistogram: return ZXing::Binarizer::GlobalHistogram;
+        case Binarizer::FixedThreshold: return ZXing::Binarizer::FixedThreshold;
+        case Binarizer::LocalAverage: break;
+    }
+    return ZXing::Binarizer::LocalAverage;
+}
+
 std::optional<ErrorCorrection> parse_ec(const std::string& level) {
     if (level == "L") return ErrorCorrection::L;
     if (level == "M") return ErrorCorrection::M;
@@ -58,6 +67,7 @@ Result<std::vector<Decoded>, Error> decode(GrayView image, const DecodeOptions& 
         .setTryRotate(options.try_rotate)
         .setTryDownscale(options.try_downscale)
         .setIsPure(options.pure)
+        .setBinarizer(to_zxing(options.binarizer))
         .setMaxNumberOfSymbols(static_cast<std::uint8_t>(options.max_symbols))
         .setReturnErrors(false);
 

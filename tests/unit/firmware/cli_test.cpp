@@ -69,3 +69,27 @@ TEST_CASE("commands without a device database say to provision first") {
     CHECK(usage.exit_code != 0);
     CHECK(usage.out.find("--source is required") != std::string::npos);
 }
+
+TEST_CASE("scan's decode settings are checked before anything runs") {
+    test::TempDir dir;
+    const std::string scan = "--db '" + (dir / "none.db").string() + "' scan --source . ";
+    struct Bad {
+        const char* args;
+        const char* says;
+    };
+    for (const Bad& bad : {Bad{"--decode-budget 0.5", "--decode-budget: must be 1..16"},
+                           Bad{"--decode-budget 17", "--decode-budget: must be 1..16"},
+                           Bad{"--decode-budget many", "--decode-budget: must be 1..16"},
+                           Bad{"--decode-budget-ms 5000", "--decode-budget-ms: Value 5000 not in range"},
+                           Bad{"--no-fallback --decode-budget 3", "--no-fallback excludes --decode-budget"}}) {
+        CAPTURE(bad.args);
+        const auto r = run(scan + bad.args);
+        CHECK(r.exit_code != 0);
+        CHECK(r.out.find(bad.says) != std::string::npos);
+    }
+    // Good values get as far as the database (missing here).
+    const auto ok = run(scan + "--decode-budget 2.5 --decode-budget-ms 20");
+    CHECK(ok.exit_code == 2);
+    CHECK(ok.out.find("no device database") != std::string::npos);
+    CHECK(run(scan + "--no-fallback").out.find("no device database") != std::string::npos);
+}

@@ -13,12 +13,20 @@
 
 namespace gate::qr {
 
+/// How ZXing turns gray pixels into black and white modules.
+enum class Binarizer {
+    LocalAverage,     // threshold from each 8x8 block's neighbourhood (ZXing's default)
+    GlobalHistogram,  // one threshold per row from the histogram: helps blur and soft edges
+    FixedThreshold,   // everything below 128 is black: helps with sharp, high-contrast images
+};
+
 struct DecodeOptions {
     bool try_harder = false;    // denser search: finds small or damaged codes, costs time
     bool try_rotate = false;    // passed to ZXing; QR detection already handles any rotation
     bool try_downscale = true;  // also search a downscaled copy of large frames
     bool pure = false;          // the image is one unrotated code and its quiet zone only
     int max_symbols = 4;        // stop after this many codes, 1..255
+    Binarizer binarizer = Binarizer::LocalAverage;
 };
 
 struct Point {

@@ -51,6 +51,11 @@ class Gate {
     /// Decides and records one scanned (or typed) code.
     ScanOutcome scan(std::string_view text);
 
+    /// True when `text` is a well-formed ticket code whose signature verifies against this
+    /// device's issuer keys: the decoder's self-check, so that a misread is read again before
+    /// it becomes a verdict. Says nothing about admission (a revoked ticket is genuine).
+    bool genuine(std::string_view text);
+
     /// The assignment in force, if the device is provisioned.
     const std::optional<domain::Assignment>& assignment();
     /// The sync status as last read, with this gate's own scans counted in the queue.
