@@ -57,7 +57,7 @@ const device::SyncStatus& Gate::sync_status() {
 
 bool Gate::genuine(std::string_view text) {
     static_cast<void>(refresh());  // on failure the last keys read stay in force
-    return check_code(text, keyring_).genuine();
+    return domain::check_code(text, keyring_).genuine();
 }
 
 ScanOutcome Gate::scan(std::string_view text) {
