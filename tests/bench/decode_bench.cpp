@@ -10,6 +10,7 @@
 //   --budget N                  the pipeline's budget in plain passes (default 4)
 //   --rounds N                  timing rounds per image (default 3; the median is kept)
 //   --passes a,b,c              the pipeline's passes in this order (default: all, in order)
+//   --no-time-guard             the passes run depend on the budget alone (reproducible reads)
 //   --sweep                     also the pipeline's reads at budgets 2, 3, 4, 6, 8 and 16
 //   --dump DIR                  also write the generated scenes to DIR as PNG, to look at
 //
@@ -125,17 +126,21 @@ struct Run {
     std::optional<std::string> text;
     qr::PipelineRead detail;
     double ms = 0;
+    double over_plain = 0;  // the read's time over its own plain pass's, median of the rounds
 };
 
 // The median of `rounds` runs; the read of the first.
 Run timed(qr::DecodePipeline& pipeline, const qr::GrayImage& image, int rounds) {
     Run run;
-    std::vector<double> times;
+    std::vector<double> times, ratios;
     for (int r = 0; r < rounds; ++r) {
         pipeline.reset_rotation();  // every round is the image's first frame
         const auto t0 = Steady::now();
         auto got = pipeline.read(image.view());
         times.push_back(std::chrono::duration<double, std::milli>(Steady::now() - t0).count());
+        if (got && got->plain_time.count() > 0)
+            ratios.push_back(static_cast<double>(got->time.count()) /
+                             static_cast<double>(got->plain_time.count()));
         if (r == 0 && got && got->accepted) {
             run.text = got->accepted->text;
             run.detail = *got;
@@ -144,6 +149,7 @@ Run timed(qr::DecodePipeline& pipeline, const qr::GrayImage& image, int rounds) 
         }
     }
     run.ms = percentile(times, 0.5);
+    run.over_plain = percentile(ratios, 0.5);
     return run;
 }
 
@@ -155,7 +161,7 @@ struct Held {
     double worst_frame_ms = 0;   // the slowest of those frames
 };
 
-Held held(qr::DecodePipeline& pipeline, const qr::GrayImage& image, int frames) {
+Held held_once(qr::DecodePipeline& pipeline, const qr::GrayImage& image, int frames) {
     Held h;
     pipeline.reset_rotation();
     for (int f = 1; f <= frames; ++f) {
@@ -172,6 +178,16 @@ Held held(qr::DecodePipeline& pipeline, const qr::GrayImage& image, int frames) 
     return h;
 }
 
+// The read of the first round; the median over `rounds` of the slowest frame.
+Held held(qr::DecodePipeline& pipeline, const qr::GrayImage& image, int frames, int rounds) {
+    Held first = held_once(pipeline, image, frames);
+    std::vector<double> worst{first.worst_frame_ms};
+    for (int r = 1; r < rounds; ++r)
+        worst.push_back(held_once(pipeline, image, frames).worst_frame_ms);
+    first.worst_frame_ms = percentile(worst, 0.5);
+    return first;
+}
+
 void print_tally(const char* name, const Tally& t, int with_code, int without_code) {
     std::printf("%-24s read %4d (%5.1f%%)  misread %3d  missed %4d  false positives %d/%d\n",
                 name, t.read, with_code > 0 ? 100.0 * t.read / with_code : 0.0, t.misread,
@@ -183,6 +199,7 @@ void print_tally(const char* name, const Tally& t, int with_code, int without_co
 int main(int argc, char** argv) {
     bool quick = false, each_pass = false, sweep = false;
     int max_symbols = qr::PipelineOptions{}.max_symbols;
+    bool time_guard = true;
     std::vector<qr::DecodePass> passes = qr::default_decode_passes();
     std::optional<fs::path> corpus, dump;
     double budget = 4.0;
@@ -199,6 +216,8 @@ int main(int argc, char** argv) {
             budget = std::atof(argv[++i]);
         } else if (arg == "--max-symbols" && i + 1 < argc) {
             max_symbols = std::atoi(argv[++i]);
+        } else if (arg == "--no-time-guard") {
+            time_guard = false;
         } else if (arg == "--sweep") {
             sweep = true;
         } else if (arg == "--passes" && i + 1 < argc) {
@@ -222,7 +241,8 @@ int main(int argc, char** argv) {
         } else {
             std::fprintf(stderr,
                          "usage: decode_bench (--quick | --corpus DIR) [--each-pass] "
-                         "[--budget N] [--rounds N] [--dump DIR]\n");
+                         "[--budget N] [--rounds N] [--passes a,b,..] [--sweep] [--no-time-guard] "
+                         "[--max-symbols N] [--dump DIR]\n");
             return 2;
         }
     }
@@ -257,13 +277,13 @@ int main(int argc, char** argv) {
         std::count_if(samples.begin(), samples.end(), [](const Sample& s) { return s.expected; }));
     const int without_code = static_cast<int>(samples.size()) - with_code;
     std::printf("decode bench (%s): %d images with a code, %d without, %d unreadable files, "
-                "budget %.1f\n\n",
+                "budget %.1f, time guard %s, %d rounds\n\n",
                 quick ? "quick, generated" : corpus->c_str(), with_code, without_code, unreadable,
-                budget);
+                budget, time_guard ? "on" : "off", rounds);
 
     // Raw ZXing: what gate-scanner did before the pipeline (one pass, first symbol).
     qr::DecodePipeline plain({.passes = {qr::DecodePass::Plain}, .max_symbols = 1});
-    qr::DecodePipeline pipeline({.passes = passes, .budget = budget, .max_symbols = max_symbols});
+    qr::DecodePipeline pipeline({.passes = passes, .budget = budget, .time_guard = time_guard, .max_symbols = max_symbols});
     Tally raw_tally, pipe_tally;
     std::map<qr::DecodePass, Tally> by_pass;  // images the pipeline read with each pass
     std::vector<double> plain_ms, pipe_ms, ratio, own_ratio, pipe_ms_fallback;
@@ -281,9 +301,7 @@ int main(int argc, char** argv) {
         pipe_ms.push_back(full.ms);
         if (!raw.text) pipe_ms_fallback.push_back(full.ms);
         ratio.push_back(raw.ms > 0 ? full.ms / raw.ms : 1.0);
-        if (full.detail.plain_time.count() > 0)
-            own_ratio.push_back(static_cast<double>(full.detail.time.count()) /
-                                static_cast<double>(full.detail.plain_time.count()));
+        own_ratio.push_back(full.over_plain);
         if (s.expected && (!full.text || *full.text != *s.expected))
             std::printf("  %-28s %s (plain %s)\n", s.name.c_str(),
                         full.text ? "MISREAD" : "missed",
@@ -337,12 +355,12 @@ int main(int argc, char** argv) {
     {
         // A code held in view for up to 8 frames (a quarter of a second at 30 fps).
         constexpr int kFrames = 8;
-        qr::DecodePipeline stream({.passes = passes, .budget = budget, .max_symbols = max_symbols});
+        qr::DecodePipeline stream({.passes = passes, .budget = budget, .time_guard = time_guard, .max_symbols = max_symbols});
         Tally t;
         std::array<int, kFrames + 1> by_frame{};
         std::vector<double> frame_ratio;
         for (std::size_t k = 0; k < samples.size(); ++k) {
-            const Held h = held(stream, samples[k].image, kFrames);
+            const Held h = held(stream, samples[k].image, kFrames, rounds);
             t.add(samples[k], h.text);
             if (h.text && samples[k].expected && *h.text == *samples[k].expected) ++by_frame[static_cast<std::size_t>(h.frames)];
             frame_ratio.push_back(plain_ms[k] > 0 ? h.worst_frame_ms / plain_ms[k] : 1.0);
@@ -362,13 +380,13 @@ int main(int argc, char** argv) {
                     percentile(frame_ratio, 1.0));
     }
     if (sweep) {
-        std::printf("\nreads by budget (pipeline passes in order, one round)\n");
+        std::printf("\nreads by budget (pipeline passes in order)\n");
         for (double b : {2.0, 3.0, 4.0, 6.0, 8.0, 16.0}) {
-            qr::DecodePipeline swept({.passes = passes, .budget = b, .max_symbols = max_symbols});
+            qr::DecodePipeline swept({.passes = passes, .budget = b, .time_guard = time_guard, .max_symbols = max_symbols});
             Tally t;
             std::vector<double> ratios;
             for (std::size_t k = 0; k < samples.size(); ++k) {
-                const Run r = timed(swept, samples[k].image, 1);
+                const Run r = timed(swept, samples[k].image, rounds);
                 t.add(samples[k], r.text);
                 ratios.push_back(plain_ms[k] > 0 ? r.ms / plain_ms[k] : 1.0);
             }
