@@ -179,13 +179,15 @@ Result<PipelineRead, Error> DecodePipeline::read(GrayView image, const AcceptTex
             const double cost = decode_pass_cost(pass) * view.area_share;
             if (!plain) {
                 // Deterministic: the same image, hint, options and rotation run the same passes.
-                if (spent + cost > options_.budget + 1e-9) {
+                // Where the next frame starts: the first pass left out that would fit beside
+                // the plain pass at all (one that never fits is never waited for).
+                auto left_out = [&] {
                     out.budget_spent = true;
-                    // Where the next frame starts: the first pass left out that would fit
-                    // beside the plain pass at all (one that never fits is never waited for).
-                    const bool feasible = 1.0 + cost <= options_.budget + 1e-9;
-                    if (feasible && !first_skipped)
+                    if (1.0 + cost <= options_.budget + 1e-9 && !first_skipped)
                         first_skipped = position - (order.size() - fallbacks.size());
+                };
+                if (spent + cost > options_.budget + 1e-9) {
+                    left_out();
                     continue;
                 }
                 // The guard against passes that took longer than their costs say (a busy
@@ -194,12 +196,12 @@ Result<PipelineRead, Error> DecodePipeline::read(GrayView image, const AcceptTex
                 // once the caller's time_limit is reached.
                 const auto elapsed = Steady::now() - started;
                 if (options_.time_guard && unit && in_units(elapsed) + cost > options_.budget) {
-                    out.budget_spent = true;
+                    left_out();
                     out.cut_by_time = true;
                     continue;
                 }
                 if (options_.time_limit.count() > 0 && elapsed >= options_.time_limit) {
-                    out.budget_spent = true;
+                    left_out();
                     out.cut_by_time = true;
                     return finish(false);
                 }

@@ -170,6 +170,16 @@ TEST_CASE("the budget decides which passes run, the same way every time") {
         for (std::size_t i = 0; i < kDecodePassCount; ++i)
             CHECK(a.stats()[i].runs == b.stats()[i].runs);
     }
+    SUBCASE("a time limit already reached: nothing starts after the plain pass") {
+        DecodePipeline capped({.budget = 64,
+                               .time_guard = false,
+                               .time_limit = std::chrono::microseconds(1)});
+        auto got = capped.read(scene.image.view());
+        REQUIRE(got.ok());
+        CHECK(got->passes_run == 1);
+        CHECK(got->cut_by_time);
+        CHECK(got->budget_spent);
+    }
     SUBCASE("no fallback passes: the plain pass alone whatever the budget") {
         DecodePipeline plain({.passes = {DecodePass::Plain}, .budget = 64});
         auto got = plain.read(scene.image.view());
