@@ -189,7 +189,7 @@ Held held(qr::DecodePipeline& pipeline, const qr::GrayImage& image, int frames, 
 }
 
 void print_tally(const char* name, const Tally& t, int with_code, int without_code) {
-    std::printf("%-24s read %4d (%5.1f%%)  misread %3d  missed %4d  false positives %d/%d\n",
+    std::printf("%-24s read %4d (%6.2f%%)  misread %3d  missed %4d  false positives %d/%d\n",
                 name, t.read, with_code > 0 ? 100.0 * t.read / with_code : 0.0, t.misread,
                 t.missed, t.false_positive, without_code);
 }
@@ -371,7 +371,7 @@ int main(int argc, char** argv) {
         for (int f = 1; f <= kFrames; ++f) {
             sum += by_frame[static_cast<std::size_t>(f)];
             if (f == 1 || f == 2 || f == 4 || f == kFrames)
-                std::printf("  read within %d frame%s: %4d (%5.1f%%)\n", f, f == 1 ? " " : "s", sum,
+                std::printf("  read within %d frame%s: %4d (%6.2f%%)\n", f, f == 1 ? " " : "s", sum,
                             100.0 * sum / std::max(1, with_code));
         }
         print_tally("  held, in all", t, with_code, without_code);
@@ -390,7 +390,7 @@ int main(int argc, char** argv) {
                 t.add(samples[k], r.text);
                 ratios.push_back(plain_ms[k] > 0 ? r.ms / plain_ms[k] : 1.0);
             }
-            std::printf("  budget %4.1f  read %4d (%5.1f%%)  misread %d  fp %d   x plain p99 %.2f "
+            std::printf("  budget %4.1f  read %4d (%6.2f%%)  misread %d  fp %d   x plain p99 %.2f "
                         "max %.2f\n",
                         b, t.read, 100.0 * t.read / std::max(1, with_code), t.misread,
                         t.false_positive, percentile(ratios, 0.99), percentile(ratios, 1.0));
