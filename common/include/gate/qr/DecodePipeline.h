@@ -88,14 +88,14 @@ struct PipelineRead {
     /// was taken). Lets a caller show a verdict for a code that is read but never genuine.
     std::optional<Decoded> first_read;
     std::optional<DecodePass> first_read_by;
-    bool accepted_in_hint = false;    ///< read from the hint's pixels, not the whole image
+    bool accepted_in_hint = false;  ///< read from the hint's pixels, not the whole image
     bool first_read_in_hint = false;
     int passes_run = 0;  ///< pass runs, counting a pass on the hint and on the image as two
     double cost = 0;     ///< budget spent, in cost units (plain pass = 1)
     std::chrono::nanoseconds time{0};        ///< the whole read
     std::chrono::nanoseconds plain_time{0};  ///< the plain pass over the whole image
-    bool budget_spent = false;  ///< a pass was left out for want of budget or time
-    bool cut_by_time = false;   ///< the time guard or time_limit stopped the passes
+    bool budget_spent = false;               ///< a pass was left out for want of budget or time
+    bool cut_by_time = false;                ///< the time guard or time_limit stopped the passes
 };
 
 /// Per pass since construction (or reset_stats): how often it ran, read a text, had a text
