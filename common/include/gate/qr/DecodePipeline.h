@@ -1,7 +1,7 @@
 #pragma once
-// Reads a QR code that one plain ZXing pass misses: fallback passes (other binarizers, the
-// negative, local contrast, resampling, try_harder, zbar) in a fixed order of cost, until the
-// caller's acceptance predicate takes a text or the frame's budget is spent. The predicate is
+// Reads a QR code that one plain ZXing pass misses: fallback passes (the negative, zbar,
+// resampling, another binarizer, sharpening, local contrast, try_harder) in a fixed order,
+// until the caller's acceptance predicate takes a text or the frame's budget is spent. The predicate is
 // how a caller says "this is a genuine code" (the scanner: a ticket code whose signature
 // verifies); this layer knows nothing about tickets.
 
@@ -108,6 +108,8 @@ struct PassStats {
     std::chrono::nanoseconds time{0};
 };
 
+/// Holds the passes' buffers and a zbar scanner, reused from read to read: one pipeline per
+/// decoding thread (it is not thread-safe).
 class DecodePipeline {
   public:
     explicit DecodePipeline(PipelineOptions options = {});
