@@ -195,7 +195,10 @@ Result<PipelineRead, Error> DecodePipeline::read(GrayView image, const AcceptTex
                 // left (budget x the plain pass's measured time) is left out, as is every pass
                 // once the caller's time_limit is reached.
                 const auto elapsed = Steady::now() - started;
-                if (options_.time_guard && unit && in_units(elapsed) + cost > options_.budget) {
+                // The cost as this device has seen it, when that is more than the table says.
+                const double expected = std::max(
+                    cost, observed_cost_[static_cast<std::size_t>(pass)] * view.area_share);
+                if (options_.time_guard && unit && in_units(elapsed) + expected > options_.budget) {
                     left_out();
                     out.cut_by_time = true;
                     continue;
@@ -217,6 +220,12 @@ Result<PipelineRead, Error> DecodePipeline::read(GrayView image, const AcceptTex
             stats.time += took;
             if (plain && view.area_share == 1.0)
                 unit = std::max<Steady::duration>(took, std::chrono::microseconds(1));
+            if (!plain && unit && view.area_share > 0) {
+                // A running mean of the pass's cost in plain passes of its frame, for the guard.
+                double& seen = observed_cost_[static_cast<std::size_t>(pass)];
+                const double now = in_units(took) / view.area_share;
+                seen = seen == 0 ? now : 0.8 * seen + 0.2 * now;
+            }
             if (!found.empty()) ++stats.reads;
             for (Decoded& d : found) {
                 for (Point& p : d.corners)
