@@ -178,7 +178,6 @@ Result<PipelineRead, Error> DecodePipeline::read(GrayView image, const AcceptTex
             if (!pass_applies(pass, view.pixels)) continue;
             const double cost = decode_pass_cost(pass) * view.area_share;
             if (!plain) {
-                // Deterministic: the same image, hint, options and rotation run the same passes.
                 // Where the next frame starts: the first pass left out that would fit beside
                 // the plain pass at all (one that never fits is never waited for).
                 auto left_out = [&] {
@@ -186,16 +185,17 @@ Result<PipelineRead, Error> DecodePipeline::read(GrayView image, const AcceptTex
                     if (1.0 + cost <= options_.budget + 1e-9 && !first_skipped)
                         first_skipped = position - (order.size() - fallbacks.size());
                 };
+                // The budget in cost units: the same image, hint, options and rotation always
+                // run the same passes.
                 if (spent + cost > options_.budget + 1e-9) {
                     left_out();
                     continue;
                 }
-                // The guard against passes that took longer than their costs say (a busy
-                // machine, an unusual image): a pass whose cost no longer fits in the time
-                // left (budget x the plain pass's measured time) is left out, as is every pass
-                // once the caller's time_limit is reached.
+                // The time guard, against passes that take longer than their costs say (a busy
+                // machine, an unusual image): a pass whose cost, or what it has cost on this
+                // device when that is more, no longer fits in budget x the plain pass's
+                // measured time is left out, as is every pass once time_limit is reached.
                 const auto elapsed = Steady::now() - started;
-                // The cost as this device has seen it, when that is more than the table says.
                 const double expected = std::max(
                     cost, observed_cost_[static_cast<std::size_t>(pass)] * view.area_share);
                 if (options_.time_guard && unit && in_units(elapsed) + expected > options_.budget) {
