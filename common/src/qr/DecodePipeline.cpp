@@ -199,6 +199,13 @@ Result<PipelineRead, Error> DecodePipeline::read(GrayView image, const AcceptTex
                 const double expected = std::max(
                     cost, observed_cost_[static_cast<std::size_t>(pass)] * view.area_share);
                 if (options_.time_guard && unit && in_units(elapsed) + expected > options_.budget) {
+                    // Left out for what it cost before, not for its table cost: that memory
+                    // fades, so one slow run (a cold cache, a busy moment) does not shut a
+                    // pass out for good.
+                    if (in_units(elapsed) + cost <= options_.budget) {
+                        double& seen = observed_cost_[static_cast<std::size_t>(pass)];
+                        seen = 0.5 * (seen + decode_pass_cost(pass));
+                    }
                     left_out();
                     out.cut_by_time = true;
                     continue;
