@@ -345,9 +345,9 @@ int main(int argc, char** argv) {
     scan_cmd->add_option("--clock-tolerance-s", scan.tolerance_s, "Grace outside validity windows")
         ->capture_default_str()
         ->check(CLI::Range(0, 86400));
-    auto* no_fallback_opt = scan_cmd->add_flag(
-        "--no-fallback", scan.no_fallback,
-        "Decode with the plain ZXing pass only (no fallback passes, no zbar)");
+    auto* no_fallback_opt =
+        scan_cmd->add_flag("--no-fallback", scan.no_fallback,
+                           "Decode with the plain ZXing pass only (no fallback passes, no zbar)");
     scan_cmd
         ->add_option("--decode-budget", scan.decode_budget,
                      "Decode time a frame may spend, in plain ZXing passes (1..16)")

@@ -7,9 +7,8 @@ Result<ScanLoopStats, SourceError> run_scan_loop(FrameSource& source, Gate& gate
                                                  const VerdictSink& sink,
                                                  const std::atomic<bool>& stop) {
     ScanLoopStats stats;
-    FrameDecoder decoder(options.decoder, [&gate](std::string_view text) {
-        return gate.genuine(text);
-    });
+    FrameDecoder decoder(options.decoder,
+                         [&gate](std::string_view text) { return gate.genuine(text); });
     HoldOff hold_off(options.hold_off);
     while (!stop.load(std::memory_order_relaxed)) {
         auto frame = source.next();

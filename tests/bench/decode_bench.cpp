@@ -10,6 +10,7 @@
 //   --budget N                  the pipeline's budget in plain passes (default 4)
 //   --rounds N                  timing rounds per image (default 3; the median is kept)
 //   --passes a,b,c              the pipeline's passes in this order (default: all, in order)
+//   --no-time-guard             the passes run depend on the budget alone (reproducible reads)
 //   --sweep                     also the pipeline's reads at budgets 2, 3, 4, 6, 8 and 16
 //   --dump DIR                  also write the generated scenes to DIR as PNG, to look at
 //
@@ -73,8 +74,8 @@ std::vector<Sample> load_corpus(const fs::path& dir, int& unreadable) {
         }
         auto txt = file;
         txt.replace_extension(".txt");
-        samples.push_back({fs::relative(file, dir).string(), std::move(image).value(),
-                           read_text(txt)});
+        samples.push_back(
+            {fs::relative(file, dir).string(), std::move(image).value(), read_text(txt)});
     }
     return samples;
 }
@@ -89,9 +90,9 @@ std::vector<Sample> generated() {
 }
 
 struct Tally {
-    int read = 0;     // the expected text
-    int misread = 0;  // some other text
-    int missed = 0;   // nothing, on an image with a code
+    int read = 0;            // the expected text
+    int misread = 0;         // some other text
+    int missed = 0;          // nothing, on an image with a code
     int false_positive = 0;  // something, on an image without a code
     void add(const Sample& s, const std::optional<std::string>& got) {
         if (!s.expected) {
@@ -111,7 +112,8 @@ std::string shown(const std::string& text) {
     std::string out;
     for (char c : text.substr(0, 60))
         out += c == '\n' ? std::string("\\n") : c == '\r' ? std::string("\\r") : std::string(1, c);
-    return "\"" + out + (text.size() > 60 ? "...\"" : "\"") + " (" + std::to_string(text.size()) + " bytes)";
+    return "\"" + out + (text.size() > 60 ? "...\"" : "\"") + " (" + std::to_string(text.size()) +
+           " bytes)";
 }
 
 double percentile(std::vector<double> v, double q) {
@@ -125,17 +127,21 @@ struct Run {
     std::optional<std::string> text;
     qr::PipelineRead detail;
     double ms = 0;
+    double over_plain = 0;  // the read's time over its own plain pass's, median of the rounds
 };
 
 // The median of `rounds` runs; the read of the first.
 Run timed(qr::DecodePipeline& pipeline, const qr::GrayImage& image, int rounds) {
     Run run;
-    std::vector<double> times;
+    std::vector<double> times, ratios;
     for (int r = 0; r < rounds; ++r) {
         pipeline.reset_rotation();  // every round is the image's first frame
         const auto t0 = Steady::now();
         auto got = pipeline.read(image.view());
         times.push_back(std::chrono::duration<double, std::milli>(Steady::now() - t0).count());
+        if (got && got->plain_time.count() > 0)
+            ratios.push_back(static_cast<double>(got->time.count()) /
+                             static_cast<double>(got->plain_time.count()));
         if (r == 0 && got && got->accepted) {
             run.text = got->accepted->text;
             run.detail = *got;
@@ -144,6 +150,7 @@ Run timed(qr::DecodePipeline& pipeline, const qr::GrayImage& image, int rounds) 
         }
     }
     run.ms = percentile(times, 0.5);
+    run.over_plain = percentile(ratios, 0.5);
     return run;
 }
 
@@ -151,18 +158,24 @@ Run timed(qr::DecodePipeline& pipeline, const qr::GrayImage& image, int rounds) 
 // pipeline reads it or `frames` have gone by. Fallbacks rotate from frame to frame.
 struct Held {
     std::optional<std::string> text;
-    int frames = 0;              // frames it took (0: never read)
-    double worst_frame_ms = 0;   // the slowest of those frames
+    int frames = 0;               // frames it took (0: never read)
+    double worst_frame_ms = 0;    // the slowest of those frames
+    double worst_over_plain = 0;  // the highest frame time over that frame's own plain pass
 };
 
-Held held(qr::DecodePipeline& pipeline, const qr::GrayImage& image, int frames) {
+Held held_once(qr::DecodePipeline& pipeline, const qr::GrayImage& image, int frames) {
     Held h;
     pipeline.reset_rotation();
     for (int f = 1; f <= frames; ++f) {
         const auto t0 = Steady::now();
         auto got = pipeline.read(image.view());
-        h.worst_frame_ms = std::max(
-            h.worst_frame_ms, std::chrono::duration<double, std::milli>(Steady::now() - t0).count());
+        h.worst_frame_ms =
+            std::max(h.worst_frame_ms,
+                     std::chrono::duration<double, std::milli>(Steady::now() - t0).count());
+        if (got && got->plain_time.count() > 0)
+            h.worst_over_plain =
+                std::max(h.worst_over_plain, static_cast<double>(got->time.count()) /
+                                                 static_cast<double>(got->plain_time.count()));
         if (got && got->accepted) {
             h.text = got->accepted->text;
             h.frames = f;
@@ -172,10 +185,24 @@ Held held(qr::DecodePipeline& pipeline, const qr::GrayImage& image, int frames) 
     return h;
 }
 
+// The read of the first round; the median over `rounds` of the slowest frame.
+Held held(qr::DecodePipeline& pipeline, const qr::GrayImage& image, int frames, int rounds) {
+    Held first = held_once(pipeline, image, frames);
+    std::vector<double> worst{first.worst_frame_ms}, over{first.worst_over_plain};
+    for (int r = 1; r < rounds; ++r) {
+        const Held again = held_once(pipeline, image, frames);
+        worst.push_back(again.worst_frame_ms);
+        over.push_back(again.worst_over_plain);
+    }
+    first.worst_frame_ms = percentile(worst, 0.5);
+    first.worst_over_plain = percentile(over, 0.5);
+    return first;
+}
+
 void print_tally(const char* name, const Tally& t, int with_code, int without_code) {
-    std::printf("%-24s read %4d (%5.1f%%)  misread %3d  missed %4d  false positives %d/%d\n",
-                name, t.read, with_code > 0 ? 100.0 * t.read / with_code : 0.0, t.misread,
-                t.missed, t.false_positive, without_code);
+    std::printf("%-24s read %4d (%6.2f%%)  misread %3d  missed %4d  false positives %d/%d\n", name,
+                t.read, with_code > 0 ? 100.0 * t.read / with_code : 0.0, t.misread, t.missed,
+                t.false_positive, without_code);
 }
 
 }  // namespace
@@ -183,6 +210,7 @@ void print_tally(const char* name, const Tally& t, int with_code, int without_co
 int main(int argc, char** argv) {
     bool quick = false, each_pass = false, sweep = false;
     int max_symbols = qr::PipelineOptions{}.max_symbols;
+    bool time_guard = true;
     std::vector<qr::DecodePass> passes = qr::default_decode_passes();
     std::optional<fs::path> corpus, dump;
     double budget = 4.0;
@@ -199,6 +227,8 @@ int main(int argc, char** argv) {
             budget = std::atof(argv[++i]);
         } else if (arg == "--max-symbols" && i + 1 < argc) {
             max_symbols = std::atoi(argv[++i]);
+        } else if (arg == "--no-time-guard") {
+            time_guard = false;
         } else if (arg == "--sweep") {
             sweep = true;
         } else if (arg == "--passes" && i + 1 < argc) {
@@ -222,7 +252,8 @@ int main(int argc, char** argv) {
         } else {
             std::fprintf(stderr,
                          "usage: decode_bench (--quick | --corpus DIR) [--each-pass] "
-                         "[--budget N] [--rounds N] [--dump DIR]\n");
+                         "[--budget N] [--rounds N] [--passes a,b,..] [--sweep] [--no-time-guard] "
+                         "[--max-symbols N] [--dump DIR]\n");
             return 2;
         }
     }
@@ -256,14 +287,16 @@ int main(int argc, char** argv) {
     const int with_code = static_cast<int>(
         std::count_if(samples.begin(), samples.end(), [](const Sample& s) { return s.expected; }));
     const int without_code = static_cast<int>(samples.size()) - with_code;
-    std::printf("decode bench (%s): %d images with a code, %d without, %d unreadable files, "
-                "budget %.1f\n\n",
-                quick ? "quick, generated" : corpus->c_str(), with_code, without_code, unreadable,
-                budget);
+    std::printf(
+        "decode bench (%s): %d images with a code, %d without, %d unreadable files, "
+        "budget %.1f, time guard %s, %d rounds\n\n",
+        quick ? "quick, generated" : corpus->c_str(), with_code, without_code, unreadable, budget,
+        time_guard ? "on" : "off", rounds);
 
     // Raw ZXing: what gate-scanner did before the pipeline (one pass, first symbol).
     qr::DecodePipeline plain({.passes = {qr::DecodePass::Plain}, .max_symbols = 1});
-    qr::DecodePipeline pipeline({.passes = passes, .budget = budget, .max_symbols = max_symbols});
+    qr::DecodePipeline pipeline(
+        {.passes = passes, .budget = budget, .time_guard = time_guard, .max_symbols = max_symbols});
     Tally raw_tally, pipe_tally;
     std::map<qr::DecodePass, Tally> by_pass;  // images the pipeline read with each pass
     std::vector<double> plain_ms, pipe_ms, ratio, own_ratio, pipe_ms_fallback;
@@ -281,12 +314,9 @@ int main(int argc, char** argv) {
         pipe_ms.push_back(full.ms);
         if (!raw.text) pipe_ms_fallback.push_back(full.ms);
         ratio.push_back(raw.ms > 0 ? full.ms / raw.ms : 1.0);
-        if (full.detail.plain_time.count() > 0)
-            own_ratio.push_back(static_cast<double>(full.detail.time.count()) /
-                                static_cast<double>(full.detail.plain_time.count()));
+        own_ratio.push_back(full.over_plain);
         if (s.expected && (!full.text || *full.text != *s.expected))
-            std::printf("  %-28s %s (plain %s)\n", s.name.c_str(),
-                        full.text ? "MISREAD" : "missed",
+            std::printf("  %-28s %s (plain %s)\n", s.name.c_str(), full.text ? "MISREAD" : "missed",
                         raw.text ? (*raw.text == *s.expected ? "read" : "MISREAD") : "missed");
         if (s.expected && full.text && *full.text != *s.expected)
             std::printf("    expected %s\n    got      %s\n", shown(*s.expected).c_str(),
@@ -298,22 +328,24 @@ int main(int argc, char** argv) {
     std::printf("\nper pass (the pass that gave the pipeline its text)\n");
     for (const auto& [pass, t] : by_pass) {
         const auto& st = pipeline.stats()[static_cast<std::size_t>(pass)];
-        std::printf("  %-18s read %4d  misread %3d  false positives %d   (ran %lld times, "
-                    "read on %lld, %.2f ms a run)\n",
-                    std::string(qr::to_string(pass)).c_str(), t.read, t.misread, t.false_positive,
-                    static_cast<long long>(st.runs), static_cast<long long>(st.reads),
-                    st.runs > 0 ? std::chrono::duration<double, std::milli>(st.time).count() /
-                                      static_cast<double>(st.runs)
-                                : 0.0);
+        std::printf(
+            "  %-18s read %4d  misread %3d  false positives %d   (ran %lld times, "
+            "read on %lld, %.2f ms a run)\n",
+            std::string(qr::to_string(pass)).c_str(), t.read, t.misread, t.false_positive,
+            static_cast<long long>(st.runs), static_cast<long long>(st.reads),
+            st.runs > 0 ? std::chrono::duration<double, std::milli>(st.time).count() /
+                              static_cast<double>(st.runs)
+                        : 0.0);
     }
     for (std::size_t i = 0; i < qr::kDecodePassCount; ++i) {
         const auto pass = static_cast<qr::DecodePass>(i);
         const auto& st = pipeline.stats()[i];
         if (by_pass.count(pass) == 0 && st.runs > 0)
-            std::printf("  %-18s read    0                          (ran %lld times, %.2f ms a run)\n",
-                        std::string(qr::to_string(pass)).c_str(), static_cast<long long>(st.runs),
-                        std::chrono::duration<double, std::milli>(st.time).count() /
-                            static_cast<double>(st.runs));
+            std::printf(
+                "  %-18s read    0                          (ran %lld times, %.2f ms a run)\n",
+                std::string(qr::to_string(pass)).c_str(), static_cast<long long>(st.runs),
+                std::chrono::duration<double, std::milli>(st.time).count() /
+                    static_cast<double>(st.runs));
     }
 
     std::printf("\nin all\n");
@@ -329,23 +361,29 @@ int main(int argc, char** argv) {
                 percentile(pipe_ms_fallback, 0.99), percentile(pipe_ms_fallback, 1.0));
     std::printf("  pipeline / raw ZXing run, per image: median %.2fx  p99 %.2fx  max %.2fx\n",
                 percentile(ratio, 0.5), percentile(ratio, 0.99), percentile(ratio, 1.0));
-    std::printf("  pipeline / its own plain pass (what the budget bounds): median %.2fx  p99 %.2fx  "
-                "max %.2fx\n",
-                percentile(own_ratio, 0.5), percentile(own_ratio, 0.99), percentile(own_ratio, 1.0));
+    std::printf(
+        "  pipeline / its own plain pass (what the budget bounds): median %.2fx  p99 %.2fx  "
+        "max %.2fx\n",
+        percentile(own_ratio, 0.5), percentile(own_ratio, 0.99), percentile(own_ratio, 1.0));
     std::printf("  images where the time guard stopped the passes: %d\n", cut_by_time);
 
     {
         // A code held in view for up to 8 frames (a quarter of a second at 30 fps).
         constexpr int kFrames = 8;
-        qr::DecodePipeline stream({.passes = passes, .budget = budget, .max_symbols = max_symbols});
+        qr::DecodePipeline stream({.passes = passes,
+                                   .budget = budget,
+                                   .time_guard = time_guard,
+                                   .max_symbols = max_symbols});
         Tally t;
         std::array<int, kFrames + 1> by_frame{};
-        std::vector<double> frame_ratio;
+        std::vector<double> frame_ratio, frame_own;
         for (std::size_t k = 0; k < samples.size(); ++k) {
-            const Held h = held(stream, samples[k].image, kFrames);
+            const Held h = held(stream, samples[k].image, kFrames, rounds);
             t.add(samples[k], h.text);
-            if (h.text && samples[k].expected && *h.text == *samples[k].expected) ++by_frame[static_cast<std::size_t>(h.frames)];
+            if (h.text && samples[k].expected && *h.text == *samples[k].expected)
+                ++by_frame[static_cast<std::size_t>(h.frames)];
             frame_ratio.push_back(plain_ms[k] > 0 ? h.worst_frame_ms / plain_ms[k] : 1.0);
+            frame_own.push_back(h.worst_over_plain);
         }
         std::printf("\nheld in view (the same image as consecutive frames, budget %.1f each)\n",
                     budget);
@@ -353,29 +391,37 @@ int main(int argc, char** argv) {
         for (int f = 1; f <= kFrames; ++f) {
             sum += by_frame[static_cast<std::size_t>(f)];
             if (f == 1 || f == 2 || f == 4 || f == kFrames)
-                std::printf("  read within %d frame%s: %4d (%5.1f%%)\n", f, f == 1 ? " " : "s", sum,
+                std::printf("  read within %d frame%s: %4d (%6.2f%%)\n", f, f == 1 ? " " : "s", sum,
                             100.0 * sum / std::max(1, with_code));
         }
         print_tally("  held, in all", t, with_code, without_code);
-        std::printf("  slowest frame / plain, per image: median %.2fx  p99 %.2fx  max %.2fx\n",
-                    percentile(frame_ratio, 0.5), percentile(frame_ratio, 0.99),
-                    percentile(frame_ratio, 1.0));
+        std::printf(
+            "  slowest frame / raw ZXing run, per image: median %.2fx  p99 %.2fx  max %.2fx\n",
+            percentile(frame_ratio, 0.5), percentile(frame_ratio, 0.99),
+            percentile(frame_ratio, 1.0));
+        std::printf("  slowest frame / its own plain pass: median %.2fx  p99 %.2fx  max %.2fx\n",
+                    percentile(frame_own, 0.5), percentile(frame_own, 0.99),
+                    percentile(frame_own, 1.0));
     }
     if (sweep) {
-        std::printf("\nreads by budget (pipeline passes in order, one round)\n");
+        std::printf("\nreads by budget (pipeline passes in order)\n");
         for (double b : {2.0, 3.0, 4.0, 6.0, 8.0, 16.0}) {
-            qr::DecodePipeline swept({.passes = passes, .budget = b, .max_symbols = max_symbols});
+            qr::DecodePipeline swept({.passes = passes,
+                                      .budget = b,
+                                      .time_guard = time_guard,
+                                      .max_symbols = max_symbols});
             Tally t;
             std::vector<double> ratios;
             for (std::size_t k = 0; k < samples.size(); ++k) {
-                const Run r = timed(swept, samples[k].image, 1);
+                const Run r = timed(swept, samples[k].image, rounds);
                 t.add(samples[k], r.text);
                 ratios.push_back(plain_ms[k] > 0 ? r.ms / plain_ms[k] : 1.0);
             }
-            std::printf("  budget %4.1f  read %4d (%5.1f%%)  misread %d  fp %d   x plain p99 %.2f "
-                        "max %.2f\n",
-                        b, t.read, 100.0 * t.read / std::max(1, with_code), t.misread,
-                        t.false_positive, percentile(ratios, 0.99), percentile(ratios, 1.0));
+            std::printf(
+                "  budget %4.1f  read %4d (%6.2f%%)  misread %d  fp %d   x plain p99 %.2f "
+                "max %.2f\n",
+                b, t.read, 100.0 * t.read / std::max(1, with_code), t.misread, t.false_positive,
+                percentile(ratios, 0.99), percentile(ratios, 1.0));
         }
     }
     if (each_pass) {
@@ -397,11 +443,12 @@ int main(int argc, char** argv) {
                 if (samples[k].expected && plain_text[k] != samples[k].expected)
                     rel_missed.push_back(rel.back());
             }
-            std::printf("  %-18s read %4d  misread %3d  fp %d   %6.2f ms median, x plain: "
-                        "median %.2f, on images plain misses %.2f (p90 %.2f)\n",
-                        std::string(qr::to_string(pass)).c_str(), t.read, t.misread,
-                        t.false_positive, percentile(ms, 0.5), percentile(rel, 0.5),
-                        percentile(rel_missed, 0.5), percentile(rel_missed, 0.9));
+            std::printf(
+                "  %-18s read %4d  misread %3d  fp %d   %6.2f ms median, x plain: "
+                "median %.2f, on images plain misses %.2f (p90 %.2f)\n",
+                std::string(qr::to_string(pass)).c_str(), t.read, t.misread, t.false_positive,
+                percentile(ms, 0.5), percentile(rel, 0.5), percentile(rel_missed, 0.5),
+                percentile(rel_missed, 0.9));
             if (!rescued.empty()) std::printf("      rescues:%s\n", rescued.c_str());
         }
     }

@@ -50,8 +50,10 @@ inline double sample(const GrayImage& img, double x, double y, double outside) {
     const int x0 = static_cast<int>(x), y0 = static_cast<int>(y);
     const int x1 = std::min(x0 + 1, img.width - 1), y1 = std::min(y0 + 1, img.height - 1);
     const double fx = x - x0, fy = y - y0;
-    const double top = img.pixels[index(img, x0, y0)] * (1 - fx) + img.pixels[index(img, x1, y0)] * fx;
-    const double bot = img.pixels[index(img, x0, y1)] * (1 - fx) + img.pixels[index(img, x1, y1)] * fx;
+    const double top =
+        img.pixels[index(img, x0, y0)] * (1 - fx) + img.pixels[index(img, x1, y0)] * fx;
+    const double bot =
+        img.pixels[index(img, x0, y1)] * (1 - fx) + img.pixels[index(img, x1, y1)] * fx;
     return top * (1 - fy) + bot * fy;
 }
 
@@ -283,7 +285,8 @@ inline Scene crumpled(unsigned seed = 1, double fold_px = 1.0) {
             const double v = w.amp * std::sin(w.fx * x + w.fy * y + w.ph);
             (i % 2 == 0 ? dx : dy) += v;
         }
-        return std::pair{(x + dx - 240) / s + code.width / 2.0, (y + dy - 180) / s + code.height / 2.0};
+        return std::pair{(x + dx - 240) / s + code.width / 2.0,
+                         (y + dy - 180) / s + code.height / 2.0};
     });
     for (int y = 0; y < frame.height; ++y)
         for (int x = 0; x < frame.width; ++x) {

@@ -38,9 +38,12 @@ std::optional<Error> check_view(const GrayView& image) {
 
 ZXing::Binarizer to_zxing(Binarizer binarizer) {
     switch (binarizer) {
-        case Binarizer::GlobalHistogram: return ZXing::Binarizer::GlobalHistogram;
-        case Binarizer::FixedThreshold: return ZXing::Binarizer::FixedThreshold;
-        case Binarizer::LocalAverage: break;
+        case Binarizer::GlobalHistogram:
+            return ZXing::Binarizer::GlobalHistogram;
+        case Binarizer::FixedThreshold:
+            return ZXing::Binarizer::FixedThreshold;
+        case Binarizer::LocalAverage:
+            break;
     }
     return ZXing::Binarizer::LocalAverage;
 }

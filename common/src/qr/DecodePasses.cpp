@@ -51,9 +51,12 @@ std::vector<Decoded> rescaled(std::vector<Decoded> found, double factor) {
 bool pass_applies(DecodePass pass, GrayView view) noexcept {
     const int shorter = std::min(view.width, view.height);
     switch (pass) {
-        case DecodePass::Upscaled: return std::max(view.width, view.height) <= kUpscaleMaxSide;
-        case DecodePass::Downscaled: return shorter >= kDownscaleMinSide;
-        default: return true;
+        case DecodePass::Upscaled:
+            return std::max(view.width, view.height) <= kUpscaleMaxSide;
+        case DecodePass::Downscaled:
+            return shorter >= kDownscaleMinSide;
+        default:
+            return true;
     }
 }
 
@@ -63,7 +66,8 @@ std::vector<Decoded> run_pass(DecodePass pass, GrayView view, int max_symbols,
     options.max_symbols = max_symbols;
     GrayImage& filtered = workspace.filtered;
     switch (pass) {
-        case DecodePass::Plain: return zxing(view, options);
+        case DecodePass::Plain:
+            return zxing(view, options);
         case DecodePass::GlobalHistogram:
             options.binarizer = Binarizer::GlobalHistogram;
             return zxing(view, options);
@@ -83,7 +87,8 @@ std::vector<Decoded> run_pass(DecodePass pass, GrayView view, int max_symbols,
             upscale(view, 2, filtered);
             options.try_downscale = false;  // would undo the enlargement
             return rescaled(zxing(filtered.view(), options), 0.5);
-        case DecodePass::Zbar: return workspace.zbar.read(view);
+        case DecodePass::Zbar:
+            return workspace.zbar.read(view);
         case DecodePass::Sharpened:
             sharpen(view, filtered);
             return zxing(filtered.view(), options);

@@ -178,28 +178,40 @@ Result<PipelineRead, Error> DecodePipeline::read(GrayView image, const AcceptTex
             if (!pass_applies(pass, view.pixels)) continue;
             const double cost = decode_pass_cost(pass) * view.area_share;
             if (!plain) {
-                // Deterministic: the same image, hint, options and rotation run the same passes.
-                if (spent + cost > options_.budget + 1e-9) {
+                // Where the next frame starts: the first pass left out that would fit beside
+                // the plain pass at all (one that never fits is never waited for).
+                auto left_out = [&] {
                     out.budget_spent = true;
-                    // Where the next frame starts: the first pass left out that would fit
-                    // beside the plain pass at all (one that never fits is never waited for).
-                    const bool feasible = 1.0 + cost <= options_.budget + 1e-9;
-                    if (feasible && !first_skipped)
+                    if (1.0 + cost <= options_.budget + 1e-9 && !first_skipped)
                         first_skipped = position - (order.size() - fallbacks.size());
+                };
+                // The budget in cost units: the same image, hint, options and rotation always
+                // run the same passes.
+                if (spent + cost > options_.budget + 1e-9) {
+                    left_out();
                     continue;
                 }
-                // The guard against passes that took longer than their costs say (a busy
-                // machine, an unusual image): a pass whose cost no longer fits in the time
-                // left (budget x the plain pass's measured time) is left out, as is every pass
-                // once the caller's time_limit is reached.
+                // The time guard, against passes that take longer than their costs say (a busy
+                // machine, an unusual image): a pass whose cost, or what it has cost on this
+                // device when that is more, no longer fits in budget x the plain pass's
+                // measured time is left out, as is every pass once time_limit is reached.
                 const auto elapsed = Steady::now() - started;
-                if (options_.time_guard && unit && in_units(elapsed) + cost > options_.budget) {
-                    out.budget_spent = true;
+                const double expected = std::max(
+                    cost, observed_cost_[static_cast<std::size_t>(pass)] * view.area_share);
+                if (options_.time_guard && unit && in_units(elapsed) + expected > options_.budget) {
+                    // Left out for what it cost before, not for its table cost: that memory
+                    // fades, so one slow run (a cold cache, a busy moment) does not shut a
+                    // pass out for good.
+                    if (in_units(elapsed) + cost <= options_.budget) {
+                        double& seen = observed_cost_[static_cast<std::size_t>(pass)];
+                        seen = 0.5 * (seen + decode_pass_cost(pass));
+                    }
+                    left_out();
                     out.cut_by_time = true;
                     continue;
                 }
                 if (options_.time_limit.count() > 0 && elapsed >= options_.time_limit) {
-                    out.budget_spent = true;
+                    left_out();
                     out.cut_by_time = true;
                     return finish(false);
                 }
@@ -215,6 +227,12 @@ Result<PipelineRead, Error> DecodePipeline::read(GrayView image, const AcceptTex
             stats.time += took;
             if (plain && view.area_share == 1.0)
                 unit = std::max<Steady::duration>(took, std::chrono::microseconds(1));
+            if (!plain && unit && view.area_share > 0) {
+                // A running mean of the pass's cost in plain passes of its frame, for the guard.
+                double& seen = observed_cost_[static_cast<std::size_t>(pass)];
+                const double now = in_units(took) / view.area_share;
+                seen = seen == 0 ? now : 0.8 * seen + 0.2 * now;
+            }
             if (!found.empty()) ++stats.reads;
             for (Decoded& d : found) {
                 for (Point& p : d.corners)

@@ -74,7 +74,8 @@ std::vector<Decoded> ZbarReader::read(GrayView image) {
                 x1 = std::max(x1, x);
                 y1 = std::max(y1, y);
             }
-            if (points > 0) d.corners = {Point{x0, y0}, Point{x1, y0}, Point{x1, y1}, Point{x0, y1}};
+            if (points > 0)
+                d.corners = {Point{x0, y0}, Point{x1, y0}, Point{x1, y1}, Point{x0, y1}};
             found.push_back(std::move(d));
         }
     }

@@ -77,11 +77,12 @@ TEST_CASE("scan's decode settings are checked before anything runs") {
         const char* args;
         const char* says;
     };
-    for (const Bad& bad : {Bad{"--decode-budget 0.5", "--decode-budget: must be 1..16"},
-                           Bad{"--decode-budget 17", "--decode-budget: must be 1..16"},
-                           Bad{"--decode-budget many", "--decode-budget: must be 1..16"},
-                           Bad{"--decode-budget-ms 5000", "--decode-budget-ms: Value 5000 not in range"},
-                           Bad{"--no-fallback --decode-budget 3", "--no-fallback excludes --decode-budget"}}) {
+    for (const Bad& bad :
+         {Bad{"--decode-budget 0.5", "--decode-budget: must be 1..16"},
+          Bad{"--decode-budget 17", "--decode-budget: must be 1..16"},
+          Bad{"--decode-budget many", "--decode-budget: must be 1..16"},
+          Bad{"--decode-budget-ms 5000", "--decode-budget-ms: Value 5000 not in range"},
+          Bad{"--no-fallback --decode-budget 3", "--no-fallback excludes --decode-budget"}}) {
         CAPTURE(bad.args);
         const auto r = run(scan + bad.args);
         CHECK(r.exit_code != 0);

@@ -28,8 +28,8 @@ std::string forged(const std::string& genuine) {
     return std::string(ticket::kPrefix) + codec::base45_encode(*raw);
 }
 
-void paste_code(std::vector<std::uint8_t>& frame, int width, const std::string& text, int x,
-                int y, int module_px) {
+void paste_code(std::vector<std::uint8_t>& frame, int width, const std::string& text, int x, int y,
+                int module_px) {
     auto qr = qr::render(text, {.module_px = module_px});
     REQUIRE(qr.ok());
     for (int row = 0; row < qr->image.height; ++row)

@@ -1,9 +1,9 @@
 #pragma once
-// Reads a QR code that one plain ZXing pass misses: fallback passes (other binarizers, the
-// negative, local contrast, resampling, try_harder, zbar) in a fixed order of cost, until the
-// caller's acceptance predicate takes a text or the frame's budget is spent. The predicate is
-// how a caller says "this is a genuine code" (the scanner: a ticket code whose signature
-// verifies); this layer knows nothing about tickets.
+// Reads a QR code that one plain ZXing pass misses: fallback passes (the negative, zbar,
+// resampling, another binarizer, sharpening, local contrast, try_harder) in a fixed order,
+// until the caller's acceptance predicate takes a text or the frame's budget is spent. The
+// predicate is how a caller says "this is a genuine code" (the scanner: a ticket code whose
+// signature verifies); this layer knows nothing about tickets.
 
 #include <array>
 #include <chrono>
@@ -61,9 +61,10 @@ struct PipelineOptions {
     /// image size, the hint and the rotation alone, never on the machine's load.
     double budget = 4.0;
     /// Also leave out a pass whose cost no longer fits in the time left, counting the budget
-    /// as budget x the plain pass's measured time: the guard against passes that run longer
-    /// than their costs say (a busy machine, an unusual image, a debug build). Off makes the
-    /// passes run depend on nothing but the budget (tests).
+    /// as budget x the plain pass's measured time and a pass's cost as the larger of its
+    /// decode_pass_cost() and a running mean of what it has cost on this device: the guard
+    /// against passes that run longer than their costs say (a busy machine, other images, a
+    /// debug build). Off makes the passes run depend on nothing but the budget (tests).
     bool time_guard = true;
     /// Wall-clock cap per image on top of the budget, 0 = none: no pass but the plain one
     /// starts once it is reached (depends on load: a safety net for slow devices).
@@ -88,14 +89,14 @@ struct PipelineRead {
     /// was taken). Lets a caller show a verdict for a code that is read but never genuine.
     std::optional<Decoded> first_read;
     std::optional<DecodePass> first_read_by;
-    bool accepted_in_hint = false;    ///< read from the hint's pixels, not the whole image
+    bool accepted_in_hint = false;  ///< read from the hint's pixels, not the whole image
     bool first_read_in_hint = false;
     int passes_run = 0;  ///< pass runs, counting a pass on the hint and on the image as two
     double cost = 0;     ///< budget spent, in cost units (plain pass = 1)
     std::chrono::nanoseconds time{0};        ///< the whole read
     std::chrono::nanoseconds plain_time{0};  ///< the plain pass over the whole image
-    bool budget_spent = false;  ///< a pass was left out for want of budget or time
-    bool cut_by_time = false;   ///< the time guard or time_limit stopped the passes
+    bool budget_spent = false;               ///< a pass was left out for want of budget or time
+    bool cut_by_time = false;                ///< the time guard or time_limit stopped the passes
 };
 
 /// Per pass since construction (or reset_stats): how often it ran, read a text, had a text
@@ -108,6 +109,8 @@ struct PassStats {
     std::chrono::nanoseconds time{0};
 };
 
+/// Holds the passes' buffers and a zbar scanner, reused from read to read: one pipeline per
+/// decoding thread (it is not thread-safe).
 class DecodePipeline {
   public:
     explicit DecodePipeline(PipelineOptions options = {});
@@ -136,6 +139,7 @@ class DecodePipeline {
     PipelineOptions options_;
     std::array<PassStats, kDecodePassCount> stats_{};
     std::size_t rotation_ = 0;
+    std::array<double, kDecodePassCount> observed_cost_{};  // for the time guard
     std::unique_ptr<Workspace> workspace_;
 };
 

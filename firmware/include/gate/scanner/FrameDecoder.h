@@ -28,11 +28,11 @@ struct Roi {
 
 struct DecoderOptions {
     std::optional<Roi> roi = std::nullopt;  ///< clipped to the frame; none = the whole frame
-    int downscale = 1;       ///< 1..8: decode every Nth pixel of every Nth line
-    bool fallback = true;    ///< false: the plain ZXing pass only (what the scanner did before)
-    double budget = 4.0;     ///< per frame, in plain passes (qr::PipelineOptions::budget)
+    int downscale = 1;                      ///< 1..8: decode every Nth pixel of every Nth line
+    bool fallback = true;  ///< false: the plain ZXing pass only (what the scanner did before)
+    double budget = 4.0;   ///< per frame, in plain passes (qr::PipelineOptions::budget)
     std::chrono::microseconds time_limit{0};  ///< per frame wall-clock cap, 0 = none
-    bool time_guard = true;  ///< qr::PipelineOptions::time_guard (off in tests)
+    bool time_guard = true;                   ///< qr::PipelineOptions::time_guard (off in tests)
     bool track = true;  ///< try where the last code was first (region of interest)
 };
 
@@ -47,7 +47,7 @@ struct FrameRead {
     /// with genuine = false, so a forged code still reaches a verdict.
     bool genuine = false;
     qr::DecodePass pass = qr::DecodePass::Plain;  ///< the pass that read it
-    bool from_tracked_region = false;  ///< read inside the region the last code gave
+    bool from_tracked_region = false;             ///< read inside the region the last code gave
 };
 
 class FrameDecoder {

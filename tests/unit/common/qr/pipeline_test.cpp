@@ -1,8 +1,6 @@
 // The decode pipeline: the plain pass first and alone when it reads, fallbacks that read what
 // it misses, the acceptance predicate, the budget, the rotation across frames and the hint.
 // No assertion here is about time.
-#include "gate/qr/DecodePipeline.h"
-
 #include <doctest/doctest.h>
 
 #include <string>
@@ -10,6 +8,7 @@
 
 #include "QrScenes.h"
 #include "QrTestImages.h"
+#include "gate/qr/DecodePipeline.h"
 #include "gate/qr/Render.h"
 
 using namespace gate::qr;
@@ -170,6 +169,15 @@ TEST_CASE("the budget decides which passes run, the same way every time") {
         for (std::size_t i = 0; i < kDecodePassCount; ++i)
             CHECK(a.stats()[i].runs == b.stats()[i].runs);
     }
+    SUBCASE("a time limit already reached: nothing starts after the plain pass") {
+        DecodePipeline capped(
+            {.budget = 64, .time_guard = false, .time_limit = std::chrono::microseconds(1)});
+        auto got = capped.read(scene.image.view());
+        REQUIRE(got.ok());
+        CHECK(got->passes_run == 1);
+        CHECK(got->cut_by_time);
+        CHECK(got->budget_spent);
+    }
     SUBCASE("no fallback passes: the plain pass alone whatever the budget") {
         DecodePipeline plain({.passes = {DecodePass::Plain}, .budget = 64});
         auto got = plain.read(scene.image.view());
@@ -213,7 +221,8 @@ TEST_CASE("a hint is tried first and costs its share of the image") {
     qr_test::paste(frame, code, 400, 250);
     DecodePipeline pipeline;
     SUBCASE("around the code: read from the hint, cheaper than a plain pass") {
-        auto got = pipeline.read(frame.view(), {}, Region{380, 230, code.width + 40, code.height + 40});
+        auto got =
+            pipeline.read(frame.view(), {}, Region{380, 230, code.width + 40, code.height + 40});
         REQUIRE(got.ok());
         REQUIRE(got->accepted);
         CHECK(got->accepted_in_hint);
