@@ -29,7 +29,7 @@ ApiResult<Principal> authenticate(Services& s, const Request& request) {
 }
 
 ApiResult<Principal> require_role(Services& s, const Request& request,
-                                  std::initializer_list<Role> roles) {
+                                  const std::vector<Role>& roles) {
     auto principal = authenticate(s, request);
     if (!principal.ok()) return principal;
     for (Role r : roles)

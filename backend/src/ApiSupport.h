@@ -28,7 +28,7 @@ std::string hash_hex(std::string_view secret);
 ApiResult<Principal> authenticate(Services& s, const Request& request);
 /// Like authenticate, and 403 unless the caller has one of the roles.
 ApiResult<Principal> require_role(Services& s, const Request& request,
-                                  std::initializer_list<Role> roles);
+                                  const std::vector<Role>& roles);
 
 /// A positive decimal id from a path parameter; 404 for anything else.
 ApiResult<std::int64_t> path_id(const Request& request, std::string_view name,

@@ -2,6 +2,7 @@
 // registration with proof of key possession, assignment, snapshot, deltas by cursor and
 // idempotent entry ingest. Bodies are the shared gate::device message types.
 #include "ApiSupport.h"
+#include "Endpoint.h"
 #include "GateRules.h"
 #include "gate/codec/Base64Url.h"
 #include "gate/crypto/SealedBox.h"
@@ -11,29 +12,8 @@ namespace gate::backend {
 
 namespace {
 
-ApiResult<Event> organizer_event(Services& s, const Principal& who, std::int64_t event_id) {
-    auto event = s.store.get_event(event_id);
-    if (!event.ok()) return fail(event.error());
-    if (!event->has_value()) return fail(not_found("event"));
-    if ((*event)->organizer_id != who.user_id)
-        return fail(forbidden("this event belongs to another organizer"));
-    return std::move(**event);
-}
-
 ApiError message_error(const domain::MessageError& e) {
     return {400, "validation_failed", e.message, {{e.field, "invalid", e.message}}, {}};
-}
-
-ApiResult<DeviceRecord> authenticate_device(Services& s, const Request& r) {
-    const auto token = r.bearer();
-    if (!token) return fail(unauthorized("unauthorized", "a device token is required"));
-    auto device = s.store.find_device(hash_hex(*token));
-    if (!device.ok()) return fail(device.error());
-    if (!device->has_value())
-        return fail(unauthorized("unauthorized", "the device token is unknown"));
-    if ((*device)->revoked)
-        return fail(unauthorized("device_token_revoked", "this device was revoked"));
-    return std::move(**device);
 }
 
 // The event's validator key, sealed to this device's registered key: only the device
@@ -74,255 +54,267 @@ ApiResult<domain::Assignment> assignment_of(Services& s, const DeviceRecord& d) 
     return a;
 }
 
-}  // namespace
+ApiResult<Response> create_checkin_list(Call& c) {
+    Services& s = c.s;
+    Request& r = c.request;
+    auto id = path_id(r, "id", "event");
+    if (!id.ok()) return fail(id.error());
+    auto event = c.organized_event(*id);
+    if (!event.ok()) return fail(event.error());
+    auto body = JsonBody::parse(r.body);
+    if (!body.ok()) return fail(body.error());
+    StoredCheckinList stored;
+    stored.event_id = event->id;
+    domain::CheckinList& list = stored.list;
+    auto name = body->text("name", Need::Required, 100);
+    auto tiers = body->array("tiers", Need::Optional, 0, 256);
+    if (tiers)
+        for (const auto& t : *tiers) {
+            if (!t.is_number_integer() || t.get<std::int64_t>() < 0 || t.get<std::int64_t>() > 255)
+                body->add_error("tiers", "invalid", "must hold tier numbers 0..255");
+            else
+                list.tiers.push_back(t.get<std::uint8_t>());
+        }
+    if (auto reentry = body->text("reentry", Need::Optional, 20)) {
+        auto rule = domain::reentry_from_string(*reentry);
+        if (!rule)
+            body->add_error("reentry", "invalid", "must be single, multi or entry_after_exit");
+        list.reentry = rule.value_or(domain::Reentry::Single);
+    }
+    auto accept = body->boolean("accept_unknown_tickets", Need::Optional);
+    if (auto done = body->finish(); !done.ok()) return fail(done.error());
+    list.name = *name;
+    if (accept) list.accept_unknown_tickets = *accept;
+    auto created = s.store.create_checkin_list(stored);
+    if (!created.ok()) return fail(created.error());
+    auto out = domain::to_json(created->list);
+    out["event_id"] = created->event_id;
+    return json_response(201, out);
+}
 
-void add_device_routes(Router& router, Services& s) {
-    router.add(Method::Post, "/api/v1/events/{id}/checkin-lists",
-               handler([&s](Request& r) -> ApiResult<Response> {
-                   auto who = require_role(s, r, {Role::Organizer});
-                   if (!who.ok()) return fail(who.error());
-                   auto id = path_id(r, "id", "event");
-                   if (!id.ok()) return fail(id.error());
-                   auto event = organizer_event(s, *who, *id);
-                   if (!event.ok()) return fail(event.error());
-                   auto body = JsonBody::parse(r.body);
-                   if (!body.ok()) return fail(body.error());
-                   StoredCheckinList stored;
-                   stored.event_id = event->id;
-                   domain::CheckinList& list = stored.list;
-                   auto name = body->text("name", Need::Required, 100);
-                   auto tiers = body->array("tiers", Need::Optional, 0, 256);
-                   if (tiers)
-                       for (const auto& t : *tiers) {
-                           if (!t.is_number_integer() || t.get<std::int64_t>() < 0 ||
-                               t.get<std::int64_t>() > 255)
-                               body->add_error("tiers", "invalid", "must hold tier numbers 0..255");
-                           else
-                               list.tiers.push_back(t.get<std::uint8_t>());
-                       }
-                   if (auto reentry = body->text("reentry", Need::Optional, 20)) {
-                       auto rule = domain::reentry_from_string(*reentry);
-                       if (!rule)
-                           body->add_error("reentry", "invalid",
-                                           "must be single, multi or entry_after_exit");
-                       list.reentry = rule.value_or(domain::Reentry::Single);
-                   }
-                   auto accept = body->boolean("accept_unknown_tickets", Need::Optional);
-                   if (auto done = body->finish(); !done.ok()) return fail(done.error());
-                   list.name = *name;
-                   if (accept) list.accept_unknown_tickets = *accept;
-                   auto created = s.store.create_checkin_list(stored);
-                   if (!created.ok()) return fail(created.error());
-                   auto out = domain::to_json(created->list);
-                   out["event_id"] = created->event_id;
-                   return json_response(201, out);
-               }));
+ApiResult<Response> create_setup_code(Call& c) {
+    Services& s = c.s;
+    Request& r = c.request;
+    const auto& who = c.who;
+    auto body = JsonBody::parse(r.body);
+    if (!body.ok()) return fail(body.error());
+    auto event_id = body->integer("event_id", Need::Required, 1, UINT32_MAX);
+    auto gate = body->text("gate", Need::Required, 64);
+    auto list_id = body->integer("checkin_list_id", Need::Optional, 1, INT64_MAX);
+    auto expires_in = body->integer("expires_in_s", Need::Optional, 60, 7 * 86400);
+    if (auto done = body->finish(); !done.ok()) return fail(done.error());
+    auto event = c.organized_event(*event_id);
+    if (!event.ok()) return fail(event.error());
+    std::int64_t checkin_list_id = 0;
+    if (list_id) {
+        auto list = s.store.get_checkin_list(*list_id);
+        if (!list.ok()) return fail(list.error());
+        if (!list->has_value() || (*list)->event_id != event->id)
+            return fail(ApiError{400,
+                                 "validation_failed",
+                                 "checkin_list_id is not a list of this event",
+                                 {{"checkin_list_id", "invalid", "is not a list of this event"}},
+                                 {}});
+        checkin_list_id = *list_id;
+    } else {
+        auto list = s.store.default_checkin_list(event->id);
+        if (!list.ok()) return fail(list.error());
+        if (!list->has_value()) return fail(not_found("check-in list"));
+        checkin_list_id = (*list)->list.id;
+    }
+    const std::string token = s.random.token(32);
+    const auto expires_at = s.clock.now_ms() + expires_in.value_or(86400) * 1000;
+    SetupCodeRecord record{hash_hex(token), event->id,    *gate,
+                           checkin_list_id, who->user_id, expires_at};
+    if (auto put = s.store.put_setup_code(record); !put.ok()) return fail(put.error());
+    return json_response(
+        201, {{"setup_code", domain::format_setup_code({s.settings.public_base_url, token})},
+              {"expires_at", expires_at}});
+}
 
-    router.add(Method::Post, "/api/v1/devices/setup-codes",
-               handler([&s](Request& r) -> ApiResult<Response> {
-                   auto who = require_role(s, r, {Role::Organizer});
-                   if (!who.ok()) return fail(who.error());
-                   auto body = JsonBody::parse(r.body);
-                   if (!body.ok()) return fail(body.error());
-                   auto event_id = body->integer("event_id", Need::Required, 1, UINT32_MAX);
-                   auto gate = body->text("gate", Need::Required, 64);
-                   auto list_id = body->integer("checkin_list_id", Need::Optional, 1, INT64_MAX);
-                   auto expires_in = body->integer("expires_in_s", Need::Optional, 60, 7 * 86400);
-                   if (auto done = body->finish(); !done.ok()) return fail(done.error());
-                   auto event = organizer_event(s, *who, *event_id);
-                   if (!event.ok()) return fail(event.error());
-                   std::int64_t checkin_list_id = 0;
-                   if (list_id) {
-                       auto list = s.store.get_checkin_list(*list_id);
-                       if (!list.ok()) return fail(list.error());
-                       if (!list->has_value() || (*list)->event_id != event->id)
-                           return fail(ApiError{
-                               400,
-                               "validation_failed",
-                               "checkin_list_id is not a list of this event",
-                               {{"checkin_list_id", "invalid", "is not a list of this event"}},
-                               {}});
-                       checkin_list_id = *list_id;
-                   } else {
-                       auto list = s.store.default_checkin_list(event->id);
-                       if (!list.ok()) return fail(list.error());
-                       if (!list->has_value()) return fail(not_found("check-in list"));
-                       checkin_list_id = (*list)->list.id;
-                   }
-                   const std::string token = s.random.token(32);
-                   const auto expires_at = s.clock.now_ms() + expires_in.value_or(86400) * 1000;
-                   SetupCodeRecord record{hash_hex(token), event->id,    *gate,
-                                          checkin_list_id, who->user_id, expires_at};
-                   if (auto put = s.store.put_setup_code(record); !put.ok())
-                       return fail(put.error());
-                   return json_response(
-                       201, {{"setup_code",
-                              domain::format_setup_code({s.settings.public_base_url, token})},
-                             {"expires_at", expires_at}});
-               }));
+ApiResult<Response> register_device(Call& c) {
+    Services& s = c.s;
+    Request& r = c.request;
+    auto request = domain::parse_message<domain::RegisterRequest>(r.body);
+    if (!request.ok()) return fail(message_error(request.error()));
+    if (request->name.empty() || request->name.size() > 100)
+        return fail(ApiError{400,
+                             "validation_failed",
+                             "name must be 1..100 characters",
+                             {{"name", "invalid", "must be 1..100 characters"}},
+                             {}});
+    const std::string signed_text = domain::register_signing_input(request->setup_token);
+    if (!crypto::verify(request->public_key, as_bytes(signed_text), request->signature))
+        return fail(
+            bad_request("signature_invalid", "the signature does not prove the device key"));
+    const std::string token = s.random.token(32);
+    auto device =
+        s.store.register_device(hash_hex(request->setup_token), request->name,
+                                request->public_key.to_base58(), hash_hex(token), s.clock.now_ms());
+    if (!device.ok()) return fail(device.error());
+    auto assignment = assignment_of(s, *device);
+    if (!assignment.ok()) return fail(assignment.error());
+    s.logger.info("device registered", {{"device_id", device->id}, {"event_id", device->event_id}});
+    return json_response(201,
+                         domain::to_json(domain::RegisterResponse{device->id, token, *assignment}));
+}
 
-    router.add(
-        Method::Post, "/api/v1/devices/register", handler([&s](Request& r) -> ApiResult<Response> {
-            if (auto limited = check_rate(s, "sign-in:ip:" + r.remote, s.settings.sign_in_limit);
-                !limited.ok())
-                return fail(limited.error());
-            auto request = domain::parse_message<domain::RegisterRequest>(r.body);
-            if (!request.ok()) return fail(message_error(request.error()));
-            if (request->name.empty() || request->name.size() > 100)
-                return fail(ApiError{400,
-                                     "validation_failed",
-                                     "name must be 1..100 characters",
-                                     {{"name", "invalid", "must be 1..100 characters"}},
-                                     {}});
-            const std::string signed_text = domain::register_signing_input(request->setup_token);
-            if (!crypto::verify(request->public_key, as_bytes(signed_text), request->signature))
-                return fail(bad_request("signature_invalid",
-                                        "the signature does not prove the device key"));
-            const std::string token = s.random.token(32);
-            auto device = s.store.register_device(hash_hex(request->setup_token), request->name,
-                                                  request->public_key.to_base58(), hash_hex(token),
-                                                  s.clock.now_ms());
-            if (!device.ok()) return fail(device.error());
-            auto assignment = assignment_of(s, *device);
-            if (!assignment.ok()) return fail(assignment.error());
-            s.logger.info("device registered",
-                          {{"device_id", device->id}, {"event_id", device->event_id}});
-            return json_response(
-                201, domain::to_json(domain::RegisterResponse{device->id, token, *assignment}));
-        }));
+ApiResult<Response> revoke_device(Call& c) {
+    Services& s = c.s;
+    Request& r = c.request;
+    auto id = path_id(r, "id", "device");
+    if (!id.ok()) return fail(id.error());
+    auto device = s.store.get_device(*id);
+    if (!device.ok()) return fail(device.error());
+    if (!device->has_value()) return fail(not_found("device"));
+    auto event = c.organized_event((*device)->event_id);
+    if (!event.ok()) return fail(event.error());
+    if (auto revoked = s.store.revoke_device(*id, s.clock.now_ms()); !revoked.ok())
+        return fail(revoked.error());
+    return json_response(200, {{"device_id", *id}, {"revoked", true}});
+}
 
-    router.add(Method::Post, "/api/v1/devices/{id}/revoke",
-               handler([&s](Request& r) -> ApiResult<Response> {
-                   auto who = require_role(s, r, {Role::Organizer});
-                   if (!who.ok()) return fail(who.error());
-                   auto id = path_id(r, "id", "device");
-                   if (!id.ok()) return fail(id.error());
-                   auto device = s.store.get_device(*id);
-                   if (!device.ok()) return fail(device.error());
-                   if (!device->has_value()) return fail(not_found("device"));
-                   auto event = organizer_event(s, *who, (*device)->event_id);
-                   if (!event.ok()) return fail(event.error());
-                   if (auto revoked = s.store.revoke_device(*id, s.clock.now_ms()); !revoked.ok())
-                       return fail(revoked.error());
-                   return json_response(200, {{"device_id", *id}, {"revoked", true}});
-               }));
+ApiResult<Response> device_assignment(Call& c) {
+    Services& s = c.s;
+    const auto& device = c.device;
+    auto assignment = assignment_of(s, *device);
+    if (!assignment.ok()) return fail(assignment.error());
+    return json_response(200, domain::to_json(*assignment));
+}
 
-    router.add(Method::Get, "/api/v1/devices/me/assignment",
-               handler([&s](Request& r) -> ApiResult<Response> {
-                   auto device = authenticate_device(s, r);
-                   if (!device.ok()) return fail(device.error());
-                   auto assignment = assignment_of(s, *device);
-                   if (!assignment.ok()) return fail(assignment.error());
-                   return json_response(200, domain::to_json(*assignment));
-               }));
+ApiResult<Response> device_snapshot(Call& c) {
+    Services& s = c.s;
+    const auto& device = c.device;
+    auto assignment = assignment_of(s, *device);
+    if (!assignment.ok()) return fail(assignment.error());
+    auto cache = s.store.snapshot(device->event_id);
+    if (!cache.ok()) return fail(cache.error());
+    domain::Snapshot out{cache->cursor,
+                         s.clock.now_ms(),
+                         std::move(*assignment),
+                         std::move(cache->issuer_keys),
+                         std::move(cache->tickets),
+                         std::move(cache->inside)};
+    return json_response(200, domain::to_json(out));
+}
 
-    router.add(Method::Get, "/api/v1/devices/me/snapshot",
-               handler([&s](Request& r) -> ApiResult<Response> {
-                   auto device = authenticate_device(s, r);
-                   if (!device.ok()) return fail(device.error());
-                   auto assignment = assignment_of(s, *device);
-                   if (!assignment.ok()) return fail(assignment.error());
-                   auto cache = s.store.snapshot(device->event_id);
-                   if (!cache.ok()) return fail(cache.error());
-                   domain::Snapshot out{cache->cursor,
-                                        s.clock.now_ms(),
-                                        std::move(*assignment),
-                                        std::move(cache->issuer_keys),
-                                        std::move(cache->tickets),
-                                        std::move(cache->inside)};
-                   return json_response(200, domain::to_json(out));
-               }));
+ApiResult<Response> device_changes(Call& c) {
+    Services& s = c.s;
+    Request& r = c.request;
+    const auto& device = c.device;
+    std::int64_t after = 0;
+    std::int64_t limit = 1000;
+    if (auto text = r.query_value("after")) {
+        auto v = parse_int(*text);
+        if (!v || *v < 0)
+            return fail(ApiError{400,
+                                 "validation_failed",
+                                 "after must be a cursor (integer >= 0)",
+                                 {{"after", "invalid", "must be an integer >= 0"}},
+                                 {}});
+        after = *v;
+    }
+    if (auto text = r.query_value("limit")) {
+        auto v = parse_int(*text);
+        if (!v || *v < 1 || *v > static_cast<std::int64_t>(domain::kMaxChangesPerPage))
+            return fail(ApiError{400,
+                                 "validation_failed",
+                                 "limit must be 1..5000",
+                                 {{"limit", "out_of_range", "must be 1..5000"}},
+                                 {}});
+        limit = *v;
+    }
+    auto page = s.store.changes(device->event_id, after, limit);
+    if (!page.ok()) return fail(page.error());
+    if (!page->has_value())
+        return fail(ApiError{410,
+                             "cursor_expired",
+                             "the cursor is older than the change log; take a new snapshot",
+                             {},
+                             {}});
+    domain::ChangesPage& out = **page;
+    out.server_time = s.clock.now_ms();
+    for (auto& change : out.changes) {
+        if (change.kind() != domain::ChangeKind::Assignment) continue;
+        auto assignment = assignment_of(s, *device);
+        if (!assignment.ok()) return fail(assignment.error());
+        change.payload = std::move(*assignment);
+    }
+    return json_response(200, domain::to_json(out));
+}
 
-    router.add(
-        Method::Get, "/api/v1/devices/me/changes", handler([&s](Request& r) -> ApiResult<Response> {
-            auto device = authenticate_device(s, r);
-            if (!device.ok()) return fail(device.error());
-            std::int64_t after = 0;
-            std::int64_t limit = 1000;
-            if (auto text = r.query_value("after")) {
-                auto v = parse_int(*text);
-                if (!v || *v < 0)
-                    return fail(ApiError{400,
-                                         "validation_failed",
-                                         "after must be a cursor (integer >= 0)",
-                                         {{"after", "invalid", "must be an integer >= 0"}},
-                                         {}});
-                after = *v;
-            }
-            if (auto text = r.query_value("limit")) {
-                auto v = parse_int(*text);
-                if (!v || *v < 1 || *v > static_cast<std::int64_t>(domain::kMaxChangesPerPage))
-                    return fail(ApiError{400,
-                                         "validation_failed",
-                                         "limit must be 1..5000",
-                                         {{"limit", "out_of_range", "must be 1..5000"}},
-                                         {}});
-                limit = *v;
-            }
-            auto page = s.store.changes(device->event_id, after, limit);
-            if (!page.ok()) return fail(page.error());
-            if (!page->has_value())
-                return fail(ApiError{410,
-                                     "cursor_expired",
-                                     "the cursor is older than the change log; take a new snapshot",
-                                     {},
-                                     {}});
-            domain::ChangesPage& out = **page;
-            out.server_time = s.clock.now_ms();
-            for (auto& change : out.changes) {
-                if (change.kind() != domain::ChangeKind::Assignment) continue;
-                auto assignment = assignment_of(s, *device);
-                if (!assignment.ok()) return fail(assignment.error());
-                change.payload = std::move(*assignment);
-            }
-            return json_response(200, domain::to_json(out));
-        }));
-
-    router.add(
-        Method::Post, "/api/v1/devices/me/entries",
-        handler([&s](Request& r) -> ApiResult<Response> {
-            auto device = authenticate_device(s, r);
-            if (!device.ok()) return fail(device.error());
-            if (auto limited = check_rate(s, "validate:device:" + std::to_string(device->id),
-                                          s.settings.validate_limit);
-                !limited.ok())
-                return fail(limited.error());
-            auto batch = domain::parse_message<domain::EntryBatch>(r.body);
-            if (!batch.ok()) return fail(message_error(batch.error()));
-            for (std::size_t i = 0; i < batch->entries.size(); ++i) {
-                const auto& e = batch->entries[i];
-                const std::string at = "entries[" + std::to_string(i) + "]";
-                if (e.gate.empty() || e.gate.size() > 64)
-                    return fail(ApiError{400,
-                                         "validation_failed",
-                                         at + ".gate must be 1..64 characters",
-                                         {{at + ".gate", "invalid", "must be 1..64 characters"}},
-                                         {}});
-                if (e.reason.size() > 64)
-                    return fail(
-                        ApiError{400,
+ApiResult<Response> ingest_entries(Call& c) {
+    Services& s = c.s;
+    Request& r = c.request;
+    const auto& device = c.device;
+    auto batch = domain::parse_message<domain::EntryBatch>(r.body);
+    if (!batch.ok()) return fail(message_error(batch.error()));
+    for (std::size_t i = 0; i < batch->entries.size(); ++i) {
+        const auto& e = batch->entries[i];
+        const std::string at = "entries[" + std::to_string(i) + "]";
+        if (e.gate.empty() || e.gate.size() > 64)
+            return fail(ApiError{400,
+                                 "validation_failed",
+                                 at + ".gate must be 1..64 characters",
+                                 {{at + ".gate", "invalid", "must be 1..64 characters"}},
+                                 {}});
+        if (e.reason.size() > 64)
+            return fail(ApiError{400,
                                  "validation_failed",
                                  at + ".reason is too long",
                                  {{at + ".reason", "too_long", "must be at most 64 characters"}},
                                  {}});
-                if (e.verdict == domain::Verdict::Accepted &&
-                    (!e.ticket_id || static_cast<std::int64_t>(e.event_id) != device->event_id))
-                    return fail(
-                        ApiError{400,
+        if (e.verdict == domain::Verdict::Accepted &&
+            (!e.ticket_id || static_cast<std::int64_t>(e.event_id) != device->event_id))
+            return fail(ApiError{400,
                                  "validation_failed",
                                  at + ": an accepted entry needs a ticket of the device's event",
                                  {{at + ".event_id", "invalid", "is not the device's event"}},
                                  {}});
-            }
-            auto result = s.store.ingest(*device, batch->entries, s.clock.now_ms());
-            if (!result.ok()) return fail(result.error());
-            const domain::IngestResult& out = *result;
-            s.metrics.count("gate_entries_ingested_total", "result", "stored",
-                            static_cast<std::int64_t>(out.stored.size()));
-            s.metrics.count("gate_entries_ingested_total", "result", "duplicate",
-                            static_cast<std::int64_t>(out.duplicates.size()));
-            return json_response(200, domain::to_json(out));
-        }));
+    }
+    auto result = s.store.ingest(*device, batch->entries, s.clock.now_ms());
+    if (!result.ok()) return fail(result.error());
+    const domain::IngestResult& out = *result;
+    s.metrics.count("gate_entries_ingested_total", "result", "stored",
+                    static_cast<std::int64_t>(out.stored.size()));
+    s.metrics.count("gate_entries_ingested_total", "result", "duplicate",
+                    static_cast<std::int64_t>(out.duplicates.size()));
+    return json_response(200, domain::to_json(out));
+}
+
+}  // namespace
+
+void add_device_routes(Router& router, Services& s) {
+    add_endpoint(
+        router, s,
+        {Method::Post, "/api/v1/events/{id}/checkin-lists", Caller::User, {Role::Organizer}, {}},
+        create_checkin_list);
+    add_endpoint(router, s,
+                 {Method::Post, "/api/v1/devices/setup-codes", Caller::User, {Role::Organizer}, {}},
+                 create_setup_code);
+    add_endpoint(router, s,
+                 {Method::Post,
+                  "/api/v1/devices/register",
+                  Caller::Anyone,
+                  {},
+                  RateLimit{"sign-in", &Settings::sign_in_limit, RateKey::ClientAddress}},
+                 register_device);
+    add_endpoint(router, s,
+                 {Method::Post, "/api/v1/devices/{id}/revoke", Caller::User, {Role::Organizer}, {}},
+                 revoke_device);
+    add_endpoint(router, s, {Method::Get, "/api/v1/devices/me/assignment", Caller::Device, {}, {}},
+                 device_assignment);
+    add_endpoint(router, s, {Method::Get, "/api/v1/devices/me/snapshot", Caller::Device, {}, {}},
+                 device_snapshot);
+    add_endpoint(router, s, {Method::Get, "/api/v1/devices/me/changes", Caller::Device, {}, {}},
+                 device_changes);
+    add_endpoint(router, s,
+                 {Method::Post,
+                  "/api/v1/devices/me/entries",
+                  Caller::Device,
+                  {},
+                  RateLimit{"validate", &Settings::validate_limit, RateKey::Device}},
+                 ingest_entries);
 }
 
 }  // namespace gate::backend

@@ -1,5 +1,6 @@
 // Events: create (organizer), list and get (public), update and statistics (the owner).
 #include "ApiSupport.h"
+#include "Endpoint.h"
 
 namespace gate::backend {
 
@@ -88,18 +89,6 @@ ApiResult<EventPatch> read_patch(Services& s, const std::string& text) {
     return p;
 }
 
-/// The event, if `who` organizes it: 404 when missing, 403 for another organizer's.
-ApiResult<Event> owned_event(Services& s, const Request& r, const Principal& who) {
-    auto id = path_id(r, "id", "event");
-    if (!id.ok()) return fail(id.error());
-    auto event = s.store.get_event(*id);
-    if (!event.ok()) return fail(event.error());
-    if (!event->has_value()) return fail(not_found("event"));
-    if ((*event)->organizer_id != who.user_id)
-        return fail(forbidden("this event belongs to another organizer"));
-    return std::move(**event);
-}
-
 ApiResult<EventFilter> read_filter(Services& s, const Request& r) {
     EventFilter f;
     f.now = s.clock.now_ms();
@@ -136,82 +125,88 @@ ApiResult<EventFilter> read_filter(Services& s, const Request& r) {
     return f;
 }
 
+ApiResult<Response> create_event(Call& c) {
+    auto event = read_new_event(c.s, c.request.body, c.user());
+    if (!event.ok()) return fail(event.error());
+    auto created = c.s.store.create_event(*event, c.s.keys.generate(0, event->created_at));
+    if (!created.ok()) return fail(created.error());
+    c.s.logger.info("event created", {{"event_id", created->id}, {"organizer", c.user().wallet}});
+    Response response = json_response(201, event_json(*created));
+    response.headers.set("Location", "/api/v1/events/" + std::to_string(created->id));
+    return response;
+}
+
+ApiResult<Response> list_events(Call& c) {
+    auto filter = read_filter(c.s, c.request);
+    if (!filter.ok()) return fail(filter.error());
+    auto page = c.s.store.list_events(*filter);
+    if (!page.ok()) return fail(page.error());
+    auto events = nlohmann::json::array();
+    for (const auto& e : page->events)
+        events.push_back(event_json(e));
+    return json_response(200, {{"events", std::move(events)},
+                               {"total", page->total},
+                               {"limit", filter->limit},
+                               {"offset", filter->offset}});
+}
+
+ApiResult<Response> get_event(Call& c) {
+    auto id = c.id("id", "event");
+    if (!id.ok()) return fail(id.error());
+    auto event = c.s.store.get_event(*id);
+    if (!event.ok()) return fail(event.error());
+    if (!event->has_value()) return fail(not_found("event"));
+    return json_response(200, event_json(**event));
+}
+
+ApiResult<Response> update_event(Call& c) {
+    auto id = c.id("id", "event");
+    if (!id.ok()) return fail(id.error());
+    auto event = c.organized_event(*id);
+    if (!event.ok()) return fail(event.error());
+    auto patch = read_patch(c.s, c.request.body);
+    if (!patch.ok()) return fail(patch.error());
+    auto updated = c.s.store.update_event(event->id, *patch, c.s.clock.now_ms());
+    if (!updated.ok()) return fail(updated.error());
+    return json_response(200, event_json(*updated));
+}
+
+ApiResult<Response> event_stats(Call& c) {
+    auto id = c.id("id", "event");
+    if (!id.ok()) return fail(id.error());
+    auto event = c.organized_event(*id);
+    if (!event.ok()) return fail(event.error());
+    auto stats = c.s.store.event_stats(event->id);
+    if (!stats.ok()) return fail(stats.error());
+    auto tiers = nlohmann::json::array();
+    for (const auto& t : stats->tiers)
+        tiers.push_back({{"tier", t.tier}, {"name", t.name}, {"sold", t.sold}, {"limit", t.limit}});
+    auto gates = nlohmann::json::array();
+    for (const auto& g : stats->gates)
+        gates.push_back({{"gate", g.gate}, {"entries", g.entries}});
+    return json_response(200, {{"event_id", event->id},
+                               {"capacity", stats->capacity},
+                               {"sold", stats->sold},
+                               {"tiers", std::move(tiers)},
+                               {"inside_now", stats->inside_now},
+                               {"gates", std::move(gates)},
+                               {"conflicts", stats->conflicts},
+                               {"rejected_scans", stats->rejected_scans}});
+}
+
 }  // namespace
 
 void add_event_routes(Router& router, Services& s) {
-    router.add(
-        Method::Post, "/api/v1/events", handler([&s](Request& r) -> ApiResult<Response> {
-            auto who = require_role(s, r, {Role::Organizer});
-            if (!who.ok()) return fail(who.error());
-            auto event = read_new_event(s, r.body, *who);
-            if (!event.ok()) return fail(event.error());
-            auto created = s.store.create_event(*event, s.keys.generate(0, event->created_at));
-            if (!created.ok()) return fail(created.error());
-            s.logger.info("event created", {{"event_id", created->id}, {"organizer", who->wallet}});
-            Response response = json_response(201, event_json(*created));
-            response.headers.set("Location", "/api/v1/events/" + std::to_string(created->id));
-            return response;
-        }));
-
-    router.add(Method::Get, "/api/v1/events", handler([&s](Request& r) -> ApiResult<Response> {
-                   auto filter = read_filter(s, r);
-                   if (!filter.ok()) return fail(filter.error());
-                   auto page = s.store.list_events(*filter);
-                   if (!page.ok()) return fail(page.error());
-                   auto events = nlohmann::json::array();
-                   for (const auto& e : page->events)
-                       events.push_back(event_json(e));
-                   return json_response(200, {{"events", std::move(events)},
-                                              {"total", page->total},
-                                              {"limit", filter->limit},
-                                              {"offset", filter->offset}});
-               }));
-
-    router.add(Method::Get, "/api/v1/events/{id}", handler([&s](Request& r) -> ApiResult<Response> {
-                   auto id = path_id(r, "id", "event");
-                   if (!id.ok()) return fail(id.error());
-                   auto event = s.store.get_event(*id);
-                   if (!event.ok()) return fail(event.error());
-                   if (!event->has_value()) return fail(not_found("event"));
-                   return json_response(200, event_json(**event));
-               }));
-
-    router.add(Method::Put, "/api/v1/events/{id}", handler([&s](Request& r) -> ApiResult<Response> {
-                   auto who = require_role(s, r, {Role::Organizer});
-                   if (!who.ok()) return fail(who.error());
-                   auto event = owned_event(s, r, *who);
-                   if (!event.ok()) return fail(event.error());
-                   auto patch = read_patch(s, r.body);
-                   if (!patch.ok()) return fail(patch.error());
-                   auto updated = s.store.update_event(event->id, *patch, s.clock.now_ms());
-                   if (!updated.ok()) return fail(updated.error());
-                   return json_response(200, event_json(*updated));
-               }));
-
-    router.add(
-        Method::Get, "/api/v1/events/{id}/stats", handler([&s](Request& r) -> ApiResult<Response> {
-            auto who = require_role(s, r, {Role::Organizer});
-            if (!who.ok()) return fail(who.error());
-            auto event = owned_event(s, r, *who);
-            if (!event.ok()) return fail(event.error());
-            auto stats = s.store.event_stats(event->id);
-            if (!stats.ok()) return fail(stats.error());
-            auto tiers = nlohmann::json::array();
-            for (const auto& t : stats->tiers)
-                tiers.push_back(
-                    {{"tier", t.tier}, {"name", t.name}, {"sold", t.sold}, {"limit", t.limit}});
-            auto gates = nlohmann::json::array();
-            for (const auto& g : stats->gates)
-                gates.push_back({{"gate", g.gate}, {"entries", g.entries}});
-            return json_response(200, {{"event_id", event->id},
-                                       {"capacity", stats->capacity},
-                                       {"sold", stats->sold},
-                                       {"tiers", std::move(tiers)},
-                                       {"inside_now", stats->inside_now},
-                                       {"gates", std::move(gates)},
-                                       {"conflicts", stats->conflicts},
-                                       {"rejected_scans", stats->rejected_scans}});
-        }));
+    const std::vector<Role> organizer{Role::Organizer};
+    add_endpoint(router, s, {Method::Post, "/api/v1/events", Caller::User, organizer, {}},
+                 create_event);
+    add_endpoint(router, s, {Method::Get, "/api/v1/events", Caller::Anyone, {}, {}}, list_events);
+    add_endpoint(router, s, {Method::Get, "/api/v1/events/{id}", Caller::Anyone, {}, {}},
+                 get_event);
+    add_endpoint(router, s, {Method::Put, "/api/v1/events/{id}", Caller::User, organizer, {}},
+                 update_event);
+    add_endpoint(router, s, {Method::Get, "/api/v1/events/{id}/stats", Caller::User, organizer, {}},
+                 event_stats);
 }
 
 }  // namespace gate::backend

@@ -44,12 +44,14 @@ std::string JsonBody::name(std::string_view key) const {
 
 bool JsonBody::has(std::string_view key) const {
     if (!object_.is_object()) return false;
+    asked_.emplace(key);
     auto it = object_.find(key);
     return it != object_.end() && !it->is_null();
 }
 
 const nlohmann::json* JsonBody::find(std::string_view key, Need need) {
     if (!object_.is_object()) return nullptr;
+    asked_.emplace(key);
     auto it = object_.find(key);
     if (it == object_.end() || it->is_null()) {
         if (need == Need::Required) add_error(name(key), "missing", "is required");
@@ -141,17 +143,28 @@ void JsonBody::add_error(std::string field, std::string code, std::string messag
 }
 
 void JsonBody::absorb(const JsonBody& nested) {
-    errors_.insert(errors_.end(), nested.errors_.begin(), nested.errors_.end());
+    const auto nested_errors = nested.all_errors();
+    errors_.insert(errors_.end(), nested_errors.begin(), nested_errors.end());
+}
+
+std::vector<FieldError> JsonBody::all_errors() const {
+    std::vector<FieldError> out = errors_;
+    if (object_.is_object())
+        for (const auto& [key, value] : object_.items())
+            if (!asked_.contains(key))
+                out.push_back({name(key), "unknown", "is not a field of this body"});
+    return out;
 }
 
 ApiStatus JsonBody::finish() const {
-    if (errors_.empty()) return {};
+    const auto errors = all_errors();
+    if (errors.empty()) return {};
     std::string message;
-    for (const auto& e : errors_) {
+    for (const auto& e : errors) {
         if (!message.empty()) message += "; ";
         message += e.field + " " + e.message;
     }
-    return fail(ApiError{400, "validation_failed", message, errors_, {}});
+    return fail(ApiError{400, "validation_failed", message, errors, {}});
 }
 
 }  // namespace gate::backend

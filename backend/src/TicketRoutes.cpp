@@ -1,6 +1,7 @@
 // Tickets: buy one or a batch with the test payment method (seats reserved while the
 // payment runs), list mine, and each ticket's signed code, QR image and NFT metadata.
 #include "ApiSupport.h"
+#include "Endpoint.h"
 #include "gate/qr/Png.h"
 #include "gate/qr/Render.h"
 #include "gate/ticket/TicketCode.h"
@@ -42,14 +43,10 @@ ApiResult<PurchaseRequest> read_purchase(const std::string& text, bool batch) {
     return p;
 }
 
-ApiResult<Response> purchase(Services& s, const Request& r, bool batch) {
-    auto who = authenticate(s, r);
-    if (!who.ok()) return fail(who.error());
-    if (auto limited =
-            check_rate(s, "mint:user:" + std::to_string(who->user_id), s.settings.mint_limit);
-        !limited.ok())
-        return fail(limited.error());
-    auto request = read_purchase(r.body, batch);
+ApiResult<Response> purchase(Call& c, bool batch) {
+    Services& s = c.s;
+    const Principal* who = &c.user();
+    auto request = read_purchase(c.request.body, batch);
     if (!request.ok()) return fail(request.error());
     int tier = static_cast<int>(request->tier_index.value_or(-1));
     if (request->tier_name) {
@@ -106,15 +103,21 @@ ApiResult<Response> purchase(Services& s, const Request& r, bool batch) {
     return json_response(201, {{"tickets", std::move(list)}, {"payment", payment_json}});
 }
 
-/// The ticket if `r`'s caller owns it (404 otherwise, so ids of others' tickets leak nothing).
-ApiResult<Ticket> own_ticket(Services& s, const Request& r) {
-    auto who = authenticate(s, r);
-    if (!who.ok()) return fail(who.error());
-    auto id = path_id(r, "id", "ticket");
+ApiResult<Response> mint(Call& c) {
+    return purchase(c, false);
+}
+
+ApiResult<Response> batch_mint(Call& c) {
+    return purchase(c, true);
+}
+
+/// The ticket if the caller owns it (404 otherwise, so ids of others' tickets leak nothing).
+ApiResult<Ticket> own_ticket(const Call& c) {
+    auto id = c.id("id", "ticket");
     if (!id.ok()) return fail(id.error());
-    auto ticket = s.store.get_ticket(*id);
+    auto ticket = c.s.store.get_ticket(*id);
     if (!ticket.ok()) return fail(ticket.error());
-    if (!ticket->has_value() || (*ticket)->owner_wallet != who->wallet)
+    if (!ticket->has_value() || (*ticket)->owner_wallet != c.user().wallet)
         return fail(not_found("ticket"));
     return std::move(**ticket);
 }
@@ -152,119 +155,121 @@ ApiResult<IssuedCode> issue_code(Services& s, const Ticket& t) {
     return IssuedCode{ticket::issue(claims, *pair), claims};
 }
 
+ApiResult<Response> my_tickets(Call& c) {
+    auto tickets = c.s.store.tickets_of(c.user().wallet);
+    if (!tickets.ok()) return fail(tickets.error());
+    auto list = nlohmann::json::array();
+    for (const auto& t : *tickets)
+        list.push_back(ticket_json(t, c.s));
+    return json_response(200, {{"tickets", std::move(list)}});
+}
+
+ApiResult<Response> ticket_code(Call& c) {
+    auto t = own_ticket(c);
+    if (!t.ok()) return fail(t.error());
+    auto code = issue_code(c.s, *t);
+    if (!code.ok()) return fail(code.error());
+    Response response = json_response(200, {{"ticket_id", std::to_string(t->id)},
+                                            {"code", code->text},
+                                            {"generation", t->generation},
+                                            {"valid_from", code->claims.valid_from},
+                                            {"valid_until", code->claims.valid_until}});
+    response.headers.set("Cache-Control", "no-store");
+    return response;
+}
+
+ApiResult<Response> ticket_qr(Call& c) {
+    auto t = own_ticket(c);
+    if (!t.ok()) return fail(t.error());
+    auto code = issue_code(c.s, *t);
+    if (!code.ok()) return fail(code.error());
+    auto symbol = qr::render(code->text);
+    if (!symbol.ok()) return fail(internal_error());
+    auto png = qr::encode_png(symbol->image);
+    if (!png.ok()) return fail(internal_error());
+    Response response;
+    response.content_type = "image/png";
+    response.body.assign(png->begin(), png->end());
+    response.headers.set("Cache-Control", "no-store");
+    return response;
+}
+
+// The event's organizer revokes (for good) or freezes (for now) a ticket; devices
+// learn it from their next delta.
+ApiResult<Response> set_ticket_status(Call& c) {
+    auto id = c.id("id", "ticket");
+    if (!id.ok()) return fail(id.error());
+    auto body = c.body();
+    if (!body.ok()) return fail(body.error());
+    auto text = body->text("status", Need::Required, 10);
+    std::optional<domain::TicketStatus> status;
+    if (text) {
+        status = domain::ticket_status_from_string(*text);
+        if (!status) body->add_error("status", "invalid", "must be valid, revoked or frozen");
+    }
+    if (auto done = body->finish(); !done.ok()) return fail(done.error());
+    auto ticket = c.s.store.get_ticket(*id);
+    if (!ticket.ok()) return fail(ticket.error());
+    if (!ticket->has_value()) return fail(not_found("ticket"));
+    auto event = c.s.store.get_event((*ticket)->event_id);
+    if (!event.ok()) return fail(event.error());
+    if (!event->has_value() || (*event)->organizer_id != c.user().user_id)
+        return fail(forbidden("this ticket belongs to another organizer's event"));
+    auto changed = c.s.store.set_ticket_status(*id, *status, c.s.clock.now_ms());
+    if (!changed.ok()) return fail(changed.error());
+    return json_response(200, ticket_json(*changed, c.s));
+}
+
+// Public: wallets and marketplaces fetch it. It never holds the signed code.
+ApiResult<Response> ticket_metadata(Call& c) {
+    auto id = c.id("id", "ticket");
+    if (!id.ok()) return fail(id.error());
+    auto t = c.s.store.get_ticket(*id);
+    if (!t.ok()) return fail(t.error());
+    if (!t->has_value()) return fail(not_found("ticket"));
+    auto event = c.s.store.get_event((*t)->event_id);
+    if (!event.ok()) return fail(event.error());
+    if (!event->has_value()) return fail(not_found("event"));
+    const Event& e = **event;
+    std::string tier_name = std::to_string((*t)->tier);
+    for (const auto& tier : e.tiers)
+        if (tier.index == (*t)->tier) tier_name = tier.name;
+    nlohmann::json attributes = nlohmann::json::array({
+        {{"trait_type", "Event"}, {"value", e.name}},
+        {{"trait_type", "Venue"}, {"value", e.venue}},
+        {{"trait_type", "Tier"}, {"value", tier_name}},
+        {{"trait_type", "Starts"}, {"display_type", "date"}, {"value", e.starts_at / 1000}},
+        {{"trait_type", "Status"}, {"value", domain::to_string((*t)->status)}},
+    });
+    return json_response(200, {{"name", e.name + " #" + std::to_string((*t)->id)},
+                               {"symbol", "GATE"},
+                               {"description", "Ticket for " + e.name + " at " + e.venue},
+                               {"image", e.image_url},
+                               {"external_url", c.s.settings.public_base_url + "/api/v1/events/" +
+                                                    std::to_string(e.id)},
+                               {"attributes", std::move(attributes)}});
+}
+
 }  // namespace
 
 void add_ticket_routes(Router& router, Services& s) {
-    router.add(Method::Post, "/api/v1/tickets/mint",
-               handler([&s](Request& r) { return purchase(s, r, false); }));
-    router.add(Method::Post, "/api/v1/tickets/batch-mint",
-               handler([&s](Request& r) { return purchase(s, r, true); }));
-
-    router.add(Method::Get, "/api/v1/tickets/my", handler([&s](Request& r) -> ApiResult<Response> {
-                   auto who = authenticate(s, r);
-                   if (!who.ok()) return fail(who.error());
-                   auto tickets = s.store.tickets_of(who->wallet);
-                   if (!tickets.ok()) return fail(tickets.error());
-                   auto list = nlohmann::json::array();
-                   for (const auto& t : *tickets)
-                       list.push_back(ticket_json(t, s));
-                   return json_response(200, {{"tickets", std::move(list)}});
-               }));
-
-    router.add(
-        Method::Get, "/api/v1/tickets/{id}/code", handler([&s](Request& r) -> ApiResult<Response> {
-            auto t = own_ticket(s, r);
-            if (!t.ok()) return fail(t.error());
-            auto code = issue_code(s, *t);
-            if (!code.ok()) return fail(code.error());
-            Response response = json_response(200, {{"ticket_id", std::to_string(t->id)},
-                                                    {"code", code->text},
-                                                    {"generation", t->generation},
-                                                    {"valid_from", code->claims.valid_from},
-                                                    {"valid_until", code->claims.valid_until}});
-            response.headers.set("Cache-Control", "no-store");
-            return response;
-        }));
-
-    router.add(Method::Get, "/api/v1/tickets/{id}/qr.png",
-               handler([&s](Request& r) -> ApiResult<Response> {
-                   auto t = own_ticket(s, r);
-                   if (!t.ok()) return fail(t.error());
-                   auto code = issue_code(s, *t);
-                   if (!code.ok()) return fail(code.error());
-                   auto symbol = qr::render(code->text);
-                   if (!symbol.ok()) return fail(internal_error());
-                   auto png = qr::encode_png(symbol->image);
-                   if (!png.ok()) return fail(internal_error());
-                   Response response;
-                   response.content_type = "image/png";
-                   response.body.assign(png->begin(), png->end());
-                   response.headers.set("Cache-Control", "no-store");
-                   return response;
-               }));
-
-    // The event's organizer revokes (for good) or freezes (for now) a ticket; devices
-    // learn it from their next delta.
-    router.add(Method::Post, "/api/v1/tickets/{id}/status",
-               handler([&s](Request& r) -> ApiResult<Response> {
-                   auto who = require_role(s, r, {Role::Organizer});
-                   if (!who.ok()) return fail(who.error());
-                   auto id = path_id(r, "id", "ticket");
-                   if (!id.ok()) return fail(id.error());
-                   auto body = JsonBody::parse(r.body);
-                   if (!body.ok()) return fail(body.error());
-                   auto text = body->text("status", Need::Required, 10);
-                   std::optional<domain::TicketStatus> status;
-                   if (text) {
-                       status = domain::ticket_status_from_string(*text);
-                       if (!status)
-                           body->add_error("status", "invalid", "must be valid, revoked or frozen");
-                   }
-                   if (auto done = body->finish(); !done.ok()) return fail(done.error());
-                   auto ticket = s.store.get_ticket(*id);
-                   if (!ticket.ok()) return fail(ticket.error());
-                   if (!ticket->has_value()) return fail(not_found("ticket"));
-                   auto event = s.store.get_event((*ticket)->event_id);
-                   if (!event.ok()) return fail(event.error());
-                   if (!event->has_value() || (*event)->organizer_id != who->user_id)
-                       return fail(forbidden("this ticket belongs to another organizer's event"));
-                   auto changed = s.store.set_ticket_status(*id, *status, s.clock.now_ms());
-                   if (!changed.ok()) return fail(changed.error());
-                   return json_response(200, ticket_json(*changed, s));
-               }));
-
-    // Public: wallets and marketplaces fetch it. It never holds the signed code.
-    router.add(
-        Method::Get, "/api/v1/tickets/{id}/metadata.json",
-        handler([&s](Request& r) -> ApiResult<Response> {
-            auto id = path_id(r, "id", "ticket");
-            if (!id.ok()) return fail(id.error());
-            auto t = s.store.get_ticket(*id);
-            if (!t.ok()) return fail(t.error());
-            if (!t->has_value()) return fail(not_found("ticket"));
-            auto event = s.store.get_event((*t)->event_id);
-            if (!event.ok()) return fail(event.error());
-            if (!event->has_value()) return fail(not_found("event"));
-            const Event& e = **event;
-            std::string tier_name = std::to_string((*t)->tier);
-            for (const auto& tier : e.tiers)
-                if (tier.index == (*t)->tier) tier_name = tier.name;
-            nlohmann::json attributes = nlohmann::json::array({
-                {{"trait_type", "Event"}, {"value", e.name}},
-                {{"trait_type", "Venue"}, {"value", e.venue}},
-                {{"trait_type", "Tier"}, {"value", tier_name}},
-                {{"trait_type", "Starts"}, {"display_type", "date"}, {"value", e.starts_at / 1000}},
-                {{"trait_type", "Status"}, {"value", domain::to_string((*t)->status)}},
-            });
-            return json_response(
-                200, {{"name", e.name + " #" + std::to_string((*t)->id)},
-                      {"symbol", "GATE"},
-                      {"description", "Ticket for " + e.name + " at " + e.venue},
-                      {"image", e.image_url},
-                      {"external_url",
-                       s.settings.public_base_url + "/api/v1/events/" + std::to_string(e.id)},
-                      {"attributes", std::move(attributes)}});
-        }));
+    const RateLimit per_user{"mint", &Settings::mint_limit, RateKey::User};
+    add_endpoint(router, s, {Method::Post, "/api/v1/tickets/mint", Caller::User, {}, per_user},
+                 mint);
+    add_endpoint(router, s,
+                 {Method::Post, "/api/v1/tickets/batch-mint", Caller::User, {}, per_user},
+                 batch_mint);
+    add_endpoint(router, s, {Method::Get, "/api/v1/tickets/my", Caller::User, {}, {}}, my_tickets);
+    add_endpoint(router, s, {Method::Get, "/api/v1/tickets/{id}/code", Caller::User, {}, {}},
+                 ticket_code);
+    add_endpoint(router, s, {Method::Get, "/api/v1/tickets/{id}/qr.png", Caller::User, {}, {}},
+                 ticket_qr);
+    add_endpoint(router, s,
+                 {Method::Post, "/api/v1/tickets/{id}/status", Caller::User, {Role::Organizer}, {}},
+                 set_ticket_status);
+    add_endpoint(router, s,
+                 {Method::Get, "/api/v1/tickets/{id}/metadata.json", Caller::Anyone, {}, {}},
+                 ticket_metadata);
 }
 
 }  // namespace gate::backend

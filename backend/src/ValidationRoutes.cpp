@@ -2,6 +2,7 @@
 // and decided by the same domain::check_code and domain::decide() a gate device runs
 // offline, on the event's check-in list, and the verdict recorded atomically.
 #include "ApiSupport.h"
+#include "Endpoint.h"
 #include "GateRules.h"
 #include "gate/domain/Decide.h"
 
@@ -48,14 +49,10 @@ ApiResult<ValidateBody> read_validate_body(const Request& r) {
     return out;
 }
 
-ApiResult<Response> validate(Services& s, Request& r) {
-    auto who = require_role(s, r, {Role::Validator, Role::Organizer});
-    if (!who.ok()) return fail(who.error());
-    if (auto limited = check_rate(s, "validate:user:" + std::to_string(who->user_id),
-                                  s.settings.validate_limit);
-        !limited.ok())
-        return fail(limited.error());
-    auto body = read_validate_body(r);
+ApiResult<Response> validate(Call& c) {
+    Services& s = c.s;
+    const Principal& who = c.user();
+    auto body = read_validate_body(c.request);
     if (!body.ok()) return fail(body.error());
 
     const auto now = s.clock.now_ms();
@@ -63,7 +60,7 @@ ApiResult<Response> validate(Services& s, Request& r) {
     scan.gate = body->gate;
     scan.direction = body->direction;
     scan.at = now;
-    scan.validator_user_id = who->user_id;
+    scan.validator_user_id = who.user_id;
     scan.event_id = body->event_id.value_or(0);
 
     // The gate's event (the one the staff scan for; else the code's own) names the keys
@@ -110,8 +107,13 @@ ApiResult<Response> validate(Services& s, Request& r) {
 }  // namespace
 
 void add_validation_routes(Router& router, Services& s) {
-    router.add(Method::Post, "/api/v1/validate",
-               handler([&s](Request& r) { return validate(s, r); }));
+    add_endpoint(router, s,
+                 {Method::Post,
+                  "/api/v1/validate",
+                  Caller::User,
+                  {Role::Validator, Role::Organizer},
+                  RateLimit{"validate", &Settings::validate_limit, RateKey::User}},
+                 validate);
 }
 
 }  // namespace gate::backend

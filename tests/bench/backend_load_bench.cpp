@@ -29,7 +29,10 @@ struct Api {
         http::Request r;
         r.method = method;
         r.url = base + path;
-        if (body) r.body = body->dump();
+        if (body) {
+            r.body = body->dump();
+            r.headers.set("Content-Type", "application/json");
+        }
         if (!token.empty()) r.headers.set("Authorization", "Bearer " + token);
         auto answer = client.send(r);
         if (!answer.ok()) {

@@ -51,6 +51,7 @@ struct ProcessApi {
         r.method = gate::http::Method::Post;
         r.url = base + path;
         r.body = body.dump();
+        r.headers.set("Content-Type", "application/json");
         if (!token.empty()) r.headers.set("Authorization", "Bearer " + token);
         auto answer = client.send(r);
         REQUIRE(answer.ok());
@@ -120,6 +121,7 @@ TEST_CASE("a sale that was answered survives kill -9 of ticket-api") {
                 r.body =
                     json{{"event_id", event_id}, {"tier", 0}, {"payment_method", "test"}}.dump();
                 r.headers.set("Authorization", "Bearer " + token);
+                r.headers.set("Content-Type", "application/json");
                 auto answer = buyer_http.client.send(r);
                 if (!answer.ok()) break;  // the server died under us
                 if (answer->status == 201)

@@ -91,6 +91,7 @@ struct Backend {
                            const std::string& token = {}) {
         http::Headers headers;
         if (!token.empty()) headers.set("Authorization", "Bearer " + token);
+        if (!body.empty()) headers.set("Content-Type", "application/json");
         auto request = backend::make_request(method, target, body, headers);
         request.remote = "127.0.0.1";
         return app->handle(std::move(request));

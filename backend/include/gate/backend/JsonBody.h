@@ -1,11 +1,14 @@
 #pragma once
 // JsonBody: reads a request body field by field. Each getter checks presence, JSON type
 // and limits, and records every problem instead of stopping at the first, so a client
-// learns all that is wrong with one answer (400 validation_failed with "fields").
+// learns all that is wrong with one answer (400 validation_failed with "fields"). A field
+// the handler never asked for is an error too ("unknown"): a misspelt optional field must
+// not be silently ignored.
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,7 +38,7 @@ class JsonBody {
     bool has(std::string_view key) const;
 
     void add_error(std::string field, std::string code, std::string message);
-    /// Folds in the errors of a nested body.
+    /// Folds in the errors of a nested body, its unknown fields included.
     void absorb(const JsonBody& nested);
     /// OK when no field failed; otherwise the 400 listing every failure.
     ApiStatus finish() const;
@@ -50,6 +53,9 @@ class JsonBody {
     nlohmann::json object_;
     std::string prefix_;
     std::vector<FieldError> errors_;
+    mutable std::set<std::string, std::less<>> asked_;  ///< keys a getter or has() looked at
+
+    std::vector<FieldError> all_errors() const;
 };
 
 /// UTF-8 code points in `text`, or nullopt when it is not valid UTF-8.
