@@ -87,6 +87,8 @@ nlohmann::json ticket_json(const Ticket& t, const Services& s) {
                        {"status", domain::to_string(t.status)},
                        {"price_cents", t.price_cents},
                        {"transfer_pending", t.transfer_pending},
+                       {"used", t.used},
+                       {"inside", t.inside},
                        {"created_at", t.created_at},
                        {"code_url", base + "/code"},
                        {"qr_url", base + "/qr.png"},

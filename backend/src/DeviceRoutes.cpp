@@ -66,12 +66,17 @@ ApiResult<Response> create_checkin_list(Call& c) {
     StoredCheckinList stored;
     stored.event_id = event->id;
     domain::CheckinList& list = stored.list;
-    auto name = body->text("name", Need::Required, 100);
+    auto name = body->label("name", Need::Required, 100);
     auto tiers = body->array("tiers", Need::Optional, 0, 256);
     if (tiers)
         for (const auto& t : *tiers) {
             if (!t.is_number_integer() || t.get<std::int64_t>() < 0 || t.get<std::int64_t>() > 255)
                 body->add_error("tiers", "invalid", "must hold tier numbers 0..255");
+            else if (std::none_of(event->tiers.begin(), event->tiers.end(),
+                                  [&](const Tier& known) { return known.index == t.get<int>(); }))
+                body->add_error(
+                    "tiers", "invalid",
+                    "tier " + std::to_string(t.get<int>()) + " does not exist for this event");
             else
                 list.tiers.push_back(t.get<std::uint8_t>());
         }
@@ -99,7 +104,7 @@ ApiResult<Response> create_setup_code(Call& c) {
     auto body = JsonBody::parse(r.body);
     if (!body.ok()) return fail(body.error());
     auto event_id = body->integer("event_id", Need::Required, 1, UINT32_MAX);
-    auto gate = body->text("gate", Need::Required, 64);
+    auto gate = body->label("gate", Need::Required, 64);
     auto list_id = body->integer("checkin_list_id", Need::Optional, 1, INT64_MAX);
     auto expires_in = body->integer("expires_in_s", Need::Optional, 60, 7 * 86400);
     if (auto done = body->finish(); !done.ok()) return fail(done.error());

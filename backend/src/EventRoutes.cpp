@@ -19,8 +19,8 @@ ApiResult<Event> read_new_event(Services& s, const std::string& text, const Prin
     JsonBody& body = *parsed;
     const auto now = s.clock.now_ms();
     Event e;
-    auto name = body.text("name", Need::Required, 100);
-    auto venue = body.text("venue", Need::Required, 100);
+    auto name = body.label("name", Need::Required, 100);
+    auto venue = body.label("venue", Need::Required, 100);
     auto description = body.text("description", Need::Optional, 2000, 0);
     auto image_url = body.text("image_url", Need::Optional, 500, 0);
     check_image_url(body, image_url);
@@ -39,16 +39,27 @@ ApiResult<Event> read_new_event(Services& s, const std::string& text, const Prin
                 continue;
             }
             JsonBody tier((*tiers)[i], prefix);
-            auto tier_name = tier.text("name", Need::Required, 50);
+            auto tier_name = tier.label("name", Need::Required, 50);
             auto price = tier.integer("price_cents", Need::Required, 0, 100000000);
             auto limit = tier.integer("limit", Need::Optional, 1, 100000);
             if (limit && capacity && *limit > *capacity)
                 tier.add_error(prefix + ".limit", "out_of_range", "must not exceed capacity");
+            for (const auto& earlier : e.tiers)
+                if (tier_name && earlier.name == *tier_name)
+                    tier.add_error(prefix + ".name", "invalid", "is the name of another tier");
             body.absorb(tier);
             if (tier_name && price)
                 e.tiers.push_back({static_cast<int>(i), *tier_name, *price,
                                    limit.value_or(capacity.value_or(1)), 0});
         }
+    }
+    if (capacity && tiers && !e.tiers.empty()) {
+        std::int64_t sellable = 0;
+        for (const auto& t : e.tiers)
+            sellable += t.limit;
+        if (sellable < *capacity)
+            body.add_error("capacity", "out_of_range",
+                           "is more than the tiers can sell (" + std::to_string(sellable) + ")");
     }
     if (auto done = body.finish(); !done.ok()) return fail(done.error());
     e.organizer_id = who.user_id;
@@ -70,8 +81,8 @@ ApiResult<EventPatch> read_patch(Services& s, const std::string& text) {
     if (!parsed.ok()) return fail(parsed.error());
     JsonBody& body = *parsed;
     EventPatch p;
-    p.name = body.text("name", Need::Optional, 100);
-    p.venue = body.text("venue", Need::Optional, 100);
+    p.name = body.label("name", Need::Optional, 100);
+    p.venue = body.label("venue", Need::Optional, 100);
     p.description = body.text("description", Need::Optional, 2000, 0);
     p.image_url = body.text("image_url", Need::Optional, 500, 0);
     check_image_url(body, p.image_url);

@@ -87,6 +87,25 @@ std::optional<std::string> JsonBody::text(std::string_view key, Need need, std::
     return s;
 }
 
+std::optional<std::string> JsonBody::label(std::string_view key, Need need, std::size_t max_chars) {
+    auto value = text(key, need, max_chars);
+    if (!value) return value;
+    bool visible = false;
+    for (const char ch : *value) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c < 0x20 || c == 0x7f) {
+            add_error(name(key), "invalid", "must not hold control characters");
+            return std::nullopt;
+        }
+        if (c != ' ') visible = true;
+    }
+    if (!visible) {
+        add_error(name(key), "invalid", "must not be only spaces");
+        return std::nullopt;
+    }
+    return value;
+}
+
 std::optional<std::int64_t> JsonBody::integer(std::string_view key, Need need, std::int64_t min,
                                               std::int64_t max) {
     const auto* value = find(key, need);

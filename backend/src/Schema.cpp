@@ -223,7 +223,22 @@ CREATE INDEX idx_chain_tickets_due ON chain_tickets(dirty, next_attempt_at);
 INSERT INTO chain_tickets (ticket_id, updated_at) SELECT id, updated_at FROM tickets;
 )sql";
 
-constexpr std::array<db::Migration, 2> kMigrations{{{1, kV1}, {2, kV2}}};
+// Version 3: event staff, and which entries were admissions on a single-entry list (such
+// a ticket is used: it cannot be transferred or claimed any more).
+// Event staff: A validator wallet validates only the events (and, when `gates`
+// lists some, only at the gates) an organizer assigned it to. `gates` is a JSON array.
+constexpr std::string_view kV3 = R"sql(
+CREATE TABLE event_validators (
+    event_id    INTEGER NOT NULL REFERENCES events(id),
+    wallet      TEXT NOT NULL,
+    gates       TEXT NOT NULL DEFAULT '[]',
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (event_id, wallet)
+);
+ALTER TABLE entries ADD COLUMN single_entry INTEGER NOT NULL DEFAULT 1;
+)sql";
+
+constexpr std::array<db::Migration, 3> kMigrations{{{1, kV1}, {2, kV2}, {3, kV3}}};
 
 }  // namespace
 

@@ -6,10 +6,19 @@
 #include "ApiSupport.h"
 #include "Endpoint.h"
 #include "gate/crypto/Ed25519.h"
+#include "gate/solana/Curve.h"
 
 namespace gate::backend {
 
 namespace {
+
+// A wallet that can hold a ticket and sign for it: an Ed25519 point (program-derived
+// addresses are off the curve and have no key), and not the all-zero system address.
+bool is_holder_address(const crypto::PublicKey& key) {
+    const bool all_zero =
+        std::all_of(key.bytes.begin(), key.bytes.end(), [](std::uint8_t b) { return b == 0; });
+    return !all_zero && solana::is_on_curve(key.bytes);
+}
 
 std::string normalized_email(std::string email) {
     std::transform(email.begin(), email.end(), email.begin(),
@@ -27,8 +36,15 @@ ApiResult<Response> transfer(Call& c) {
     if (!body.ok()) return fail(body.error());
     auto to_wallet = body->text("to_wallet", Need::Optional, 44, 32);
     auto to_email = body->text("to_email", Need::Optional, 254, 3);
-    if (to_wallet && !crypto::PublicKey::from_base58(*to_wallet).ok())
-        body->add_error("to_wallet", "invalid", "is not a base58 Ed25519 public key");
+    if (to_wallet) {
+        auto key = crypto::PublicKey::from_base58(*to_wallet);
+        if (!key.ok())
+            body->add_error("to_wallet", "invalid", "is not a base58 Ed25519 public key");
+        else if (!is_holder_address(*key))
+            body->add_error("to_wallet", "invalid",
+                            "is not a wallet (the all-zero system address or a program-derived "
+                            "address cannot hold or sign for a ticket)");
+    }
     if (to_wallet && *to_wallet == who->wallet)
         body->add_error("to_wallet", "invalid", "is the ticket's current owner");
     if (to_email && !is_plausible_email(*to_email))

@@ -22,6 +22,28 @@ ApiResult<ticket::IssuerKeyring> keyring_of(Services& s, std::int64_t event_id) 
     return keyring;
 }
 
+// The event's organizer, or a validator the organizer assigned to the event (and, when the
+// assignment lists gates, to this gate).
+ApiStatus may_validate(const Call& c, std::int64_t event_id, const std::string& gate) {
+    const Principal& who = c.user();
+    if (who.role == Role::Organizer) {
+        auto event = c.organized_event(event_id);
+        if (!event.ok()) return fail(event.error());
+        return {};
+    }
+    auto event = c.s.store.get_event(event_id);
+    if (!event.ok()) return fail(event.error());
+    if (!event->has_value()) return fail(not_found("event"));
+    auto assigned = c.s.store.find_validator(event_id, who.wallet);
+    if (!assigned.ok()) return fail(assigned.error());
+    if (!assigned->has_value())
+        return fail(forbidden("this validator is not assigned to the event"));
+    const auto& gates = (*assigned)->gates;
+    if (!gates.empty() && std::find(gates.begin(), gates.end(), gate) == gates.end())
+        return fail(forbidden("this validator is not assigned to gate " + gate));
+    return {};
+}
+
 struct ValidateBody {
     std::string code;
     std::string gate;
@@ -35,7 +57,7 @@ ApiResult<ValidateBody> read_validate_body(const Request& r) {
     if (!body.ok()) return fail(body.error());
     ValidateBody out;
     auto code = body->text("code", Need::Required, 1000, 0);
-    auto gate = body->text("gate", Need::Required, 64);
+    auto gate = body->label("gate", Need::Required, 64);
     out.event_id = body->integer("event_id", Need::Optional, 1, UINT32_MAX);
     out.checkin_list_id = body->integer("checkin_list_id", Need::Optional, 1, INT64_MAX);
     if (auto direction = body->text("direction", Need::Optional, 3)) {
@@ -81,19 +103,22 @@ ApiResult<Response> validate(Call& c) {
         if (check.genuine()) ticket_id = static_cast<std::int64_t>(claims.ticket_id);
     }
 
+    // Only staff of this event validate it; nothing is recorded for anyone else.
+    if (scan.event_id == 0)
+        return fail(ApiError{400,
+                             "validation_failed",
+                             "event_id is required when the code is not a ticket code",
+                             {{"event_id", "missing", "is required for codes that do not parse"}}});
+    if (auto denied = may_validate(c, scan.event_id, scan.gate); !denied.ok())
+        return fail(denied.error());
+
     // The gate's rules: the event the staff scan for (or the code's) and its check-in list.
-    domain::Assignment rules;
-    if (scan.event_id != 0) {
-        // An event that does not exist has no rules: a genuine code is then event.wrong.
-        auto found = gate_rules(s, scan.event_id, body->checkin_list_id, scan.gate);
-        if (found.ok())
-            rules = std::move(*found);
-        else if (found.error().status != 404)
-            return fail(found.error());
-    }
+    auto rules = gate_rules(s, scan.event_id, body->checkin_list_id, scan.gate);
+    if (!rules.ok()) return fail(rules.error());
+    scan.single_entry = rules->checkin_list.reentry == domain::Reentry::Single;
     const domain::DecisionContext context{now, domain::kDefaultClockToleranceMs, scan.direction};
     auto decision = s.store.validate(ticket_id, scan, [&](const domain::TicketState& known) {
-        return domain::decide(check, known, rules, context);
+        return domain::decide(check, known, *rules, context);
     });
     if (!decision.ok()) return fail(decision.error());
     s.metrics.count("gate_validations_total", "reason", std::string(decision->reason));

@@ -155,6 +155,9 @@ int main(int argc, char** argv) {
                 .json()
                 .value()["code"]
                 .get<std::string>();
+        api.call(setup, http::Method::Post,
+                 "/api/v1/events/" + std::to_string(event_id) + "/validators", org,
+                 json{{"wallet", validator.public_key().to_base58()}});
         const auto staff = api.sign_in(setup, validator);
 
         std::printf("ticket-api on loopback, %zu server threads, %s run\n", settings.threads,

@@ -127,6 +127,12 @@ StoreResult<Event> SqliteStore::update_event(std::int64_t id, const EventPatch& 
     const auto ends = p.ends_at.value_or(e.ends_at);
     if (ends <= starts) return fail(domain::invalid("ends_at", "ends_at must be after starts_at"));
     const auto capacity = p.capacity.value_or(e.capacity);
+    std::int64_t sellable = 0;
+    for (const auto& t : e.tiers)
+        sellable += t.limit;
+    if (capacity > sellable)
+        return fail(domain::invalid("capacity", "capacity is more than the tiers can sell (" +
+                                                    std::to_string(sellable) + ")"));
     if (capacity < e.sold)
         return fail(conflict("capacity_below_sold", "capacity cannot go below the " +
                                                         std::to_string(e.sold) + " tickets sold"));

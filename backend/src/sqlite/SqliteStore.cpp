@@ -83,6 +83,8 @@ Ticket read_ticket(const db::Statement& s) {
     t.chain.dirty = s.column_int64(12) != 0;
     t.chain.attempts = s.column_int64(13);
     t.chain.last_error = text(14);
+    t.used = s.column_int64(15) != 0;
+    t.inside = s.column_int64(16) != 0;
     return t;
 }
 

@@ -35,7 +35,11 @@ inline constexpr std::string_view kSelectTicket =
     "t.purchase_price_cents, t.created_at, "
     "(SELECT COUNT(*) FROM transfers x WHERE x.ticket_id = t.id AND x.status = 'pending'), "
     "c.mint, COALESCE(c.state, 'pending'), c.holder, COALESCE(c.dirty, 1), "
-    "COALESCE(c.attempts, 0), c.last_error "
+    "COALESCE(c.attempts, 0), c.last_error, "
+    "EXISTS (SELECT 1 FROM entries u WHERE u.ticket_id = t.id AND u.direction = 'in' "
+    "AND u.single_entry = 1), "
+    "COALESCE((SELECT l.direction = 'in' FROM entries l WHERE l.ticket_id = t.id "
+    "ORDER BY l.at DESC, l.id DESC LIMIT 1), 0) "
     "FROM tickets t LEFT JOIN chain_tickets c ON c.ticket_id = t.id ";
 
 Event read_event(const db::Statement& s);
@@ -205,6 +209,12 @@ class SqliteStore final : public Store {
     StoreResult<Ticket> claim_transfer(std::int64_t transfer_id, const std::string& email_hash,
                                        const std::string& claim_hash, const std::string& to_wallet,
                                        std::int64_t now) override;
+
+    StoreResult<EventValidator> put_validator(const EventValidator& validator) override;
+    StoreResult<std::vector<EventValidator>> validators(std::int64_t event_id) override;
+    StoreResult<std::optional<EventValidator>> find_validator(std::int64_t event_id,
+                                                              const std::string& wallet) override;
+    StoreResult<bool> remove_validator(std::int64_t event_id, const std::string& wallet) override;
 
     // ---- Devices ------------------------------------------------------------------------
 

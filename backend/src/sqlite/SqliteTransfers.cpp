@@ -30,7 +30,8 @@ StoreResult<Ticket> SqliteStore::transferable(db::Database& db, std::int64_t tic
         return fail(forbidden("only the ticket's owner can transfer it"));
     auto event = load_event_status(db, ticket.event_id);
     if (!event.ok()) return fail(failure(event.error()));
-    if (auto refused = domain::transfer_refusal(ticket.status, *event, ticket.transfer_pending))
+    if (auto refused =
+            domain::transfer_refusal(ticket.status, *event, ticket.used, ticket.transfer_pending))
         return fail(std::move(*refused));
     return ticket;
 }
@@ -131,7 +132,7 @@ StoreResult<Ticket> SqliteStore::claim_transfer(std::int64_t transfer_id,
     auto event = load_event_status(*db, (*t)->event_id);
     if (!event.ok()) return fail(failure(event.error()));
     // This transfer is the pending one: only the ticket's and the event's state decide.
-    if (auto refused = domain::transfer_refusal((*t)->status, *event, false))
+    if (auto refused = domain::transfer_refusal((*t)->status, *event, (*t)->used, false))
         return fail(std::move(*refused));
     GATE_TRY_DB(
         db->execute("UPDATE tickets SET owner_wallet = ?, generation = generation + 1, "

@@ -47,9 +47,9 @@ StoreResult<domain::Decision> SqliteStore::validate(std::optional<std::int64_t> 
     if (decision.accepted && ticket_id) {
         GATE_TRY_DB(db->execute(
             "INSERT INTO entries (ticket_id, event_id, gate, direction, at, device_id, conflict, "
-            "created_at) VALUES (?, ?, ?, ?, ?, NULL, 0, ?)",
+            "single_entry, created_at) VALUES (?, ?, ?, ?, ?, NULL, 0, ?, ?)",
             *ticket_id, scan.event_id, scan.gate, domain::to_string(scan.direction), scan.at,
-            scan.at));
+            scan.single_entry, scan.at));
         GATE_TRY_DB(add_change(*db, scan.event_id, "entry", db->last_insert_rowid(), scan.at));
     }
     GATE_TRY_DB(tx->commit());
@@ -95,9 +95,10 @@ StoreResult<domain::IngestResult> SqliteStore::ingest(
                 conflict_gate = (*last)->gate;
             GATE_TRY_DB(db->execute(
                 "INSERT INTO entries (ticket_id, event_id, gate, direction, at, device_id, "
-                "conflict, conflict_gate, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "conflict, conflict_gate, single_entry, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 *ticket_id, e.event_id, e.gate, domain::to_string(e.direction), at, device.id,
-                conflict_gate.has_value(), conflict_gate, now));
+                conflict_gate.has_value(), conflict_gate, reentry == domain::Reentry::Single, now));
             GATE_TRY_DB(add_change(*db, e.event_id, "entry", db->last_insert_rowid(), now));
             if (conflict_gate) result.conflicts.push_back({e.nonce, *e.ticket_id, *conflict_gate});
         }

@@ -71,6 +71,8 @@ TEST_CASE("an email transfer is mailed through SMTP and claimed by the recipient
     CHECK(claimed.json().value()["ticket"]["owner"] == b.bob.address());
 
     b.clock->advance(kDay);
+    api.post("/api/v1/events/" + std::to_string(event_id) + "/validators",
+             json{{"wallet", b.validator.address()}}, api.sign_in(b.organizer));
     const auto staff = api.sign_in(b.validator);
     CHECK(api.post("/api/v1/validate", json{{"code", old_code}, {"gate", "main"}}, staff)
               .json()

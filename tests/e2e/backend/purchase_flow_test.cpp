@@ -34,6 +34,8 @@ TEST_CASE("create event, buy, fetch QR, validate, second validate rejected") {
     const std::string code = symbols->front().text;
 
     b.clock->advance(kDay);  // the doors open
+    api.post("/api/v1/events/" + std::to_string(event_id) + "/validators",
+             json{{"wallet", b.validator.address()}}, organizer);
     const auto staff = api.sign_in(b.validator);
     auto first =
         api.post("/api/v1/validate",

@@ -101,6 +101,15 @@ struct Backend {
         return call(method, target, body.dump(), token);
     }
 
+    /// The validator wallet assigned to the event by its organizer, signed in: its token.
+    std::string staff_of(std::int64_t event_id) {
+        auto assigned =
+            call(Method::Post, "/api/v1/events/" + std::to_string(event_id) + "/validators",
+                 json{{"wallet", validator.address()}}, sign_in(organizer));
+        REQUIRE(assigned.status == 201);
+        return sign_in(validator);
+    }
+
     /// The full wallet sign-in; returns the bearer token.
     std::string sign_in(const Wallet& wallet) {
         auto nonce = call(Method::Post, "/api/v1/auth/nonce", json{{"wallet", wallet.address()}});

@@ -5,6 +5,7 @@
 
 #include "BackendFixture.h"
 #include "gate/db/Database.h"
+#include "gate/solana/ProgramAddress.h"
 
 using namespace gate::test;
 using gate::backend::Method;
@@ -22,7 +23,7 @@ Sold sell(Backend& b) {
     s.event_id = b.create_event(b.sign_in(b.organizer), b.event_body());
     s.alice = b.sign_in(b.alice);
     s.bob = b.sign_in(b.bob);
-    s.staff = b.sign_in(b.validator);
+    s.staff = b.staff_of(s.event_id);
     s.ticket_id = b.buy(s.alice, s.event_id)["ticket_id"];
     s.old_code = b.code_of(s.alice, s.ticket_id);
     return s;
@@ -178,4 +179,67 @@ TEST_CASE("when the mail cannot be sent, no transfer is left behind") {
     auto retry = b.call(Method::Post, "/api/v1/tickets/" + s.ticket_id + "/transfer",
                         json{{"to_email", "bob@example.com"}}, s.alice);
     CHECK(retry.status == 202);
+}
+
+TEST_CASE("a ticket used on a single-entry list cannot change hands") {
+    Backend b;
+    auto s = sell(b);
+    const auto ticket_path = "/api/v1/tickets/" + s.ticket_id;
+    auto mine = [&] {
+        return b.call(Method::Get, "/api/v1/tickets/my", std::string{}, s.alice)
+            .json()["tickets"][0];
+    };
+    CHECK(mine()["used"] == false);
+    CHECK(mine()["inside"] == false);
+    b.clock->advance(kDay);
+    REQUIRE(validate(b, s, s.old_code) == "ok");
+    CHECK(mine()["used"] == true);
+    CHECK(mine()["inside"] == true);
+    auto sold_on = b.call(Method::Post, ticket_path + "/transfer",
+                          json{{"to_wallet", b.bob.address()}}, s.alice);
+    CHECK(sold_on.status == 409);
+    CHECK(sold_on.json()["error"]["code"] == "ticket_used");
+    CHECK(mine()["owner"] == b.alice.address());
+    // Leaving does not make it new again.
+    auto out = b.call(Method::Post, "/api/v1/validate",
+                      json{{"code", s.old_code}, {"gate", "main"}, {"direction", "out"}}, s.staff);
+    REQUIRE(out.json()["reason"] == "ok");
+    CHECK(mine()["inside"] == false);
+    CHECK(b.call(Method::Post, ticket_path + "/transfer", json{{"to_wallet", b.bob.address()}},
+                 s.alice)
+              .status == 409);
+}
+
+TEST_CASE("admission on a multi-entry list leaves a ticket transferable") {
+    Backend b;
+    auto s = sell(b);
+    const auto owner = b.sign_in(b.organizer);
+    const auto list =
+        b.call(Method::Post, "/api/v1/events/" + std::to_string(s.event_id) + "/checkin-lists",
+               json{{"name", "Day pass"}, {"reentry", "multi"}}, owner)
+            .json()["id"];
+    b.clock->advance(kDay);
+    auto in =
+        b.call(Method::Post, "/api/v1/validate",
+               json{{"code", s.old_code}, {"gate", "main"}, {"checkin_list_id", list}}, s.staff);
+    REQUIRE(in.json()["reason"] == "ok");
+    CHECK(b.call(Method::Post, "/api/v1/tickets/" + s.ticket_id + "/transfer",
+                 json{{"to_wallet", b.bob.address()}}, s.alice)
+              .status == 200);
+}
+
+TEST_CASE("transfers to an address that cannot hold a ticket are refused") {
+    Backend b;
+    auto s = sell(b);
+    const auto path = "/api/v1/tickets/" + s.ticket_id + "/transfer";
+    // A wallet's associated token account is a program-derived address: off the curve.
+    const auto wallet = gate::crypto::PublicKey::from_base58(b.bob.address()).value();
+    const auto mint = gate::crypto::KeyPair::generate().public_key();
+    const auto pda = gate::solana::associated_token_address(wallet, mint);
+    for (const std::string& address :
+         {std::string("11111111111111111111111111111111"), pda.to_base58()}) {
+        CAPTURE(address);
+        auto r = b.call(Method::Post, path, json{{"to_wallet", address}}, s.alice);
+        CHECK(r.status == 400);
+    }
 }

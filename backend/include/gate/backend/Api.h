@@ -30,6 +30,7 @@ struct Services {
 void add_auth_routes(Router& router, Services& services);
 void add_event_routes(Router& router, Services& services);
 void add_ticket_routes(Router& router, Services& services);
+void add_staff_routes(Router& router, Services& services);
 void add_validation_routes(Router& router, Services& services);
 void add_transfer_routes(Router& router, Services& services);
 void add_device_routes(Router& router, Services& services);

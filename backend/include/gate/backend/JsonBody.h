@@ -28,6 +28,9 @@ class JsonBody {
 
     std::optional<std::string> text(std::string_view key, Need need, std::size_t max_chars,
                                     std::size_t min_chars = 1);
+    /// A name people read (event, venue, tier, list, gate, device): text of 1..max_chars
+    /// that is not only spaces and holds no control characters.
+    std::optional<std::string> label(std::string_view key, Need need, std::size_t max_chars);
     std::optional<std::int64_t> integer(std::string_view key, Need need, std::int64_t min,
                                         std::int64_t max);
     std::optional<bool> boolean(std::string_view key, Need need);

@@ -147,6 +147,8 @@ struct Ticket {
     std::int64_t price_cents = 0;
     std::int64_t created_at = 0;
     bool transfer_pending = false;
+    bool used = false;    ///< admitted on a single-entry list: it cannot change hands
+    bool inside = false;  ///< its last scan at any gate was an entry
     TicketChain chain;
 };
 
@@ -186,6 +188,15 @@ struct ChainQueueStats {
     std::int64_t dirty = 0;    ///< tickets waiting for the chain
     std::int64_t failing = 0;  ///< of those, the ones whose last attempt failed
     std::int64_t issued = 0;   ///< tickets whose NFT is issued (frozen ones included)
+};
+
+/// Gate staff assigned to an event by its organizer: a validator wallet may validate the
+/// event's tickets, at every gate or only at the gates listed.
+struct EventValidator {
+    std::int64_t event_id = 0;
+    std::string wallet;
+    std::vector<std::string> gates;  ///< empty: every gate
+    std::int64_t created_at = 0;
 };
 
 /// A one-time code that registers a gate device for an event's gate and check-in list.

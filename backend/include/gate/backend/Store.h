@@ -35,6 +35,7 @@ struct ScanRecord {
     std::int64_t at = 0;
     std::int64_t generation = 0;
     std::optional<std::int64_t> validator_user_id;
+    bool single_entry = true;  ///< the gate's list admits once: an admission uses the ticket
 };
 
 /// Decides a scan from what the database knows about its ticket (read in the transaction
@@ -100,6 +101,15 @@ class Store {
     /// Sets a ticket's status (valid, revoked, frozen) and logs the change for devices.
     virtual StoreResult<Ticket> set_ticket_status(std::int64_t id, domain::TicketStatus status,
                                                   std::int64_t now) = 0;
+
+    // Event staff: validators an organizer assigned to an event.
+    /// Adds the validator or replaces its gates.
+    virtual StoreResult<EventValidator> put_validator(const EventValidator& validator) = 0;
+    virtual StoreResult<std::vector<EventValidator>> validators(std::int64_t event_id) = 0;
+    virtual StoreResult<std::optional<EventValidator>> find_validator(std::int64_t event_id,
+                                                                      const std::string& wallet) = 0;
+    /// True when the validator was assigned (and is not any more).
+    virtual StoreResult<bool> remove_validator(std::int64_t event_id, const std::string& wallet) = 0;
 
     // Validation: reads what is known about the ticket (its row, if it belongs to the
     // scan's event, and its last scan), calls `decide`, records the verdict (and an

@@ -5,6 +5,7 @@
 //   valid --freeze--> frozen --unfreeze--> valid
 //   valid | frozen --revoke--> revoked (final)
 //   valid --transfer/claim--> valid with generation + 1 (older codes are superseded)
+//   valid --admitted on a single-entry list--> used: no transfer, no claim
 //   any --event cancelled--> refused everywhere (event.cancelled)
 
 #include <optional>
@@ -20,8 +21,9 @@ namespace gate::domain {
 std::optional<DomainError> status_change_refusal(TicketStatus from, TicketStatus to);
 
 /// Why a ticket may not change hands now (direct transfer, email transfer or its claim),
-/// or nothing.
-std::optional<DomainError> transfer_refusal(TicketStatus status, EventStatus event,
+/// or nothing. `used`: it was admitted on a single-entry list (sold on, it would be a dead
+/// ticket).
+std::optional<DomainError> transfer_refusal(TicketStatus status, EventStatus event, bool used,
                                             bool transfer_pending);
 
 }  // namespace gate::domain
