@@ -20,20 +20,20 @@ std::int64_t system_now_ms() {
         .count();
 }
 
-Gate::Gate(device::DeviceStore& store, GateOptions options, WallClock clock)
-    : store_(store), options_(options), clock_(std::move(clock)) {
-    if (auto stats = store_.stats()) counters_ = {stats->accepted, stats->rejected};
+Gate::Gate(device::DeviceDatabase& database, GateOptions options, WallClock clock)
+    : database_(database), options_(options), clock_(std::move(clock)) {
+    if (auto stats = database_.scans().stats()) counters_ = {stats->accepted, stats->rejected};
 }
 
 Status<db::Error> Gate::refresh() {
-    auto version = store_.version();
+    auto version = database_.version();
     if (!version) return fail(version.error());
     if (seen_ && *seen_ == *version) return {};
-    auto assignment = store_.assignment();
+    auto assignment = database_.cache().assignment();
     if (!assignment) return fail(assignment.error());
-    auto keys = store_.issuer_keys();
+    auto keys = database_.cache().issuer_keys();
     if (!keys) return fail(keys.error());
-    auto status = store_.sync_status();
+    auto status = database_.sync().sync_status();
     if (!status) return fail(status.error());
     ticket::IssuerKeyring keyring;
     for (const auto& key : *keys)
@@ -82,7 +82,7 @@ ScanOutcome Gate::scan(std::string_view text) {
     auto parsed = ticket::parse(text);  // claims of a forged code still go into the audit
     if (parsed) out.claims = parsed->claims;
     if (check.genuine()) {
-        auto state = store_.ticket_state(check.code->claims.ticket_id);
+        auto state = database_.cache().ticket_state(check.code->claims.ticket_id);
         if (!state) return refused(domain::reason::kRecordFailed, db::to_string(state.error()));
         cached = std::move(state).value();
     }
@@ -108,7 +108,7 @@ ScanOutcome Gate::scan(std::string_view text) {
     r.clock_offset_ms = status_.clock_offset_ms;
 
     const auto committing = Steady::now();
-    auto committed = store_.record_scan(r);
+    auto committed = database_.scans().record_scan(r);
     out.commit_time = since(committing);
     if (!committed) {
         // Not on disk, so not green: the holder scans again.
