@@ -9,6 +9,25 @@ namespace gate::device {
 
 using namespace gate::domain;
 
+Result<EntryRecord, db::Error> ScanQueue::decide_and_record(std::optional<std::uint64_t> ticket_id,
+                                                            const Decider& decide) {
+    auto& db = database_.connection();
+    // The write lock first: from here until the commit no other connection can record a
+    // scan, so the state read below is still the state when this scan lands.
+    auto tx = db.begin(db::TransactionKind::Immediate);
+    if (!tx) return fail(tx.error());
+    TicketState state;
+    if (ticket_id) {
+        auto read = rows::ticket_state(db, *ticket_id);
+        if (!read) return fail(read.error());
+        state = std::move(read).value();
+    }
+    EntryRecord scan = decide(state);
+    if (auto s = rows::insert_scan(db, scan); !s) return fail(s.error());
+    if (auto s = tx->commit(); !s) return fail(s.error());
+    return scan;
+}
+
 Status<db::Error> ScanQueue::record_scan(const EntryRecord& scan) {
     auto& db = database_.connection();
     return rows::in_transaction(db, [&] { return rows::insert_scan(db, scan); });

@@ -287,3 +287,50 @@ TEST_CASE("scanner and sync daemon write one file from two processes without fai
     CHECK(store.sync().sync_status()->cursor == 160);
     CHECK(store.connection().query_one<std::string>("PRAGMA integrity_check").value() == "ok");
 }
+
+TEST_CASE("decide_and_record decides on the state read inside its own write transaction") {
+    test::TempDir dir;
+    auto store = open_store(dir / "scanner.db");
+    STORE_OK(store.cache().apply_snapshot(sample_snapshot()));
+    std::optional<TicketState> seen;
+    auto admit = [&](const TicketState& state) {
+        seen = state;
+        auto scan =
+            scan_of(42, state.last_scan ? Verdict::Rejected : Verdict::Accepted, 1767225700000);
+        return scan;
+    };
+    // Ticket 42 is inside from the snapshot: the decider sees it and refuses.
+    auto first = store.scans().decide_and_record(42, admit);
+    REQUIRE(first.ok());
+    REQUIRE(seen);
+    CHECK(seen->ticket == TicketRecord{42, 2, 0, TicketStatus::Valid, std::nullopt});
+    CHECK(seen->last_scan->gate == "south-2");
+    CHECK(first->verdict == Verdict::Rejected);
+    CHECK(store.scans().scan_count(first->nonce).value() == 1);
+    // No ticket: the decider gets an empty state, and the scan is still recorded.
+    auto unparsed = store.scans().decide_and_record(std::nullopt, [&](const TicketState& state) {
+        CHECK_FALSE(state.ticket.has_value());
+        CHECK_FALSE(state.last_scan.has_value());
+        auto scan = scan_of(0, Verdict::Rejected);
+        scan.ticket_id.reset();
+        return scan;
+    });
+    REQUIRE(unparsed.ok());
+    CHECK(store.scans().scan_count(unparsed->nonce).value() == 1);
+
+    // While another connection holds the write lock, nothing is read, decided or recorded.
+    auto impatient =
+        DeviceDatabase::open(dir / "scanner.db", {.busy_timeout = std::chrono::milliseconds{20}})
+            .value();
+    auto holder = open_store(dir / "scanner.db");
+    auto lock = holder.connection().begin(db::TransactionKind::Immediate);
+    REQUIRE(lock.ok());
+    bool decided = false;
+    auto blocked = impatient.scans().decide_and_record(44, [&](const TicketState&) {
+        decided = true;
+        return scan_of(44);
+    });
+    REQUIRE_FALSE(blocked.ok());
+    CHECK(blocked.error().code == db::ErrorCode::Busy);
+    CHECK_FALSE(decided);
+}

@@ -4,6 +4,7 @@
 // DeviceDatabase.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -32,6 +33,17 @@ struct ScanStats {
 class ScanQueue {
   public:
     explicit ScanQueue(DeviceDatabase& database) noexcept : database_(database) {}
+
+    /// Turns a ticket's stored state into the scan to record (the decision).
+    using Decider = std::function<domain::EntryRecord(const domain::TicketState&)>;
+
+    /// Reads the ticket's state (nothing when `ticket_id` is empty), lets `decide` make the
+    /// scan from it and commits that scan as record_scan() does, all in one BEGIN IMMEDIATE
+    /// transaction: no other process or connection records a scan of the ticket between the
+    /// read and the commit, so two scanners on one file never admit a single-entry ticket
+    /// twice. Returns the committed scan.
+    Result<domain::EntryRecord, db::Error> decide_and_record(std::optional<std::uint64_t> ticket_id,
+                                                             const Decider& decide);
 
     /// Commits one scan (accepted or rejected) durably, with this device's id; an accepted
     /// one also becomes the ticket's last scan. Returns only once it is on disk: show the

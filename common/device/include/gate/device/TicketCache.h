@@ -34,7 +34,8 @@ class TicketCache {
 
     Result<std::optional<domain::Assignment>, db::Error> assignment();
     Result<std::vector<domain::IssuerKeyRecord>, db::Error> issuer_keys();
-    /// The ticket's row and last scan as stored now.
+    /// The ticket's row and last scan as stored now. A decision that is recorded must read
+    /// it inside its write transaction instead: ScanQueue::decide_and_record.
     Result<domain::TicketState, db::Error> ticket_state(std::uint64_t ticket_id);
     /// How many tickets the cache holds.
     Result<std::int64_t, db::Error> ticket_count();
