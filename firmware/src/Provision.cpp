@@ -123,7 +123,9 @@ Result<Provisioned, ProvisionError> provision(const ProvisionOptions& options) {
     if (!loaded)
         return problem("registered as device " + std::to_string(out.device_id) +
                        ", but the snapshot could not be loaded: " + loaded.error().message +
-                       " (gate-syncd will fetch it; or run provision again with a new code)");
+                       (loaded.error().retryable()
+                            ? " (gate-syncd will fetch it; or run provision again with a new code)"
+                            : ""));
     if (auto s =
             database->sync().record_sync_success(loaded->received_at_ms, loaded->clock_offset_ms);
         !s)
