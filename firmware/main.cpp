@@ -7,12 +7,13 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "gate/device/DeviceStore.h"
+#include "gate/device/DeviceDatabase.h"
 #include "gate/domain/Reason.h"
 #include "gate/scanner/Demo.h"
 #include "gate/scanner/Display.h"
 #include "gate/scanner/Gate.h"
 #include "gate/scanner/Provision.h"
+#include "gate/scanner/Reports.h"
 #include "gate/scanner/ScanLoop.h"
 
 namespace {
@@ -33,46 +34,20 @@ std::string default_database() {
     return env != nullptr && *env != '\0' ? env : "gate-device.db";
 }
 
-std::optional<device::DeviceStore> open_store(const std::string& path, bool must_exist) {
+std::optional<device::DeviceDatabase> open_database(const std::string& path, bool must_exist) {
     std::error_code ec;
     if (must_exist && !std::filesystem::exists(path, ec)) {
         std::cerr << "error: no device database at " << path
                   << " (run `gate-scanner provision SETUP_CODE` first, or pass --db PATH)\n";
         return std::nullopt;
     }
-    auto store = device::DeviceStore::open(path);
-    if (!store) {
+    auto database = device::DeviceDatabase::open(path);
+    if (!database) {
         std::cerr << "error: cannot open the device database " << path << ": "
-                  << db::to_string(store.error()) << "\n";
+                  << db::to_string(database.error()) << "\n";
         return std::nullopt;
     }
-    return std::move(store).value();
-}
-
-scanner::ScreenState screen_for(scanner::Gate& gate, domain::Direction direction, bool bell) {
-    scanner::ScreenState s;
-    if (const auto& a = gate.assignment()) {
-        s.gate = a->gate;
-        s.event_name = a->event.name;
-    }
-    s.direction = direction;
-    const auto& status = gate.sync_status();
-    s.online = status.online;
-    s.queue_depth = status.queue_depth;
-    s.accepted = gate.counters().accepted;
-    s.rejected = gate.counters().rejected;
-    s.bell = bell;
-    return s;
-}
-
-void print_line(const scanner::ScanOutcome& o, std::string_view label) {
-    std::cout << (o.accepted() ? "ACCEPT " : "REJECT ") << o.decision.reason << "  "
-              << domain::reason::plain_words(o.decision.reason);
-    if (o.record.ticket_id) std::cout << "  ticket " << *o.record.ticket_id;
-    if (o.decision.tier) std::cout << "  tier " << unsigned{*o.decision.tier};
-    if (!label.empty()) std::cout << "  [" << label << "]";
-    if (!o.error.empty()) std::cout << "  (" << o.error << ")";
-    std::cout << "\n";
+    return std::move(database).value();
 }
 
 struct ScanArgs {
@@ -91,15 +66,15 @@ struct ScanArgs {
 };
 
 int scan_command(const std::string& db_path, const ScanArgs& args) {
-    auto store = open_store(db_path, true);
-    if (!store) return kUsage;
+    auto database = open_database(db_path, true);
+    if (!database) return kUsage;
     auto source = scanner::open_source(args.source);
     if (!source) {
         std::cerr << "error: " << source.error().message << "\n";
         return kUsage;
     }
     const auto direction = args.exit_lane ? domain::Direction::Out : domain::Direction::In;
-    scanner::Gate gate(*store, {direction, std::int64_t{args.tolerance_s} * 1000});
+    scanner::Gate gate(*database, {direction, std::int64_t{args.tolerance_s} * 1000});
     if (!gate.assignment()) {
         std::cerr << "error: this device has no assignment (run `gate-scanner provision "
                      "SETUP_CODE` first)\n";
@@ -115,44 +90,20 @@ int scan_command(const std::string& db_path, const ScanArgs& args) {
         options.decoder.roi = scanner::Roi{args.roi[0], args.roi[1], args.roi[2], args.roi[3]};
     const bool display = args.display || (!args.json && ::isatty(STDOUT_FILENO) == 1);
     std::cerr << "gate-scanner: scanning " << (*source)->describe() << " (Ctrl-C stops)\n";
-    std::pair<bool, std::int64_t> drawn_link{};  // online, queue depth as last drawn
-    if (display) {
-        const auto screen = screen_for(gate, direction, !args.mute);
-        drawn_link = {screen.online, screen.queue_depth};
-        std::cout << scanner::render_screen(screen) << std::flush;
-    }
-
-    std::optional<scanner::ScreenState::Verdict> last_verdict;
+    scanner::LiveScreen screen(gate, direction, !args.mute, std::cout);
+    if (display) screen.draw();
     auto sink = [&](const scanner::ScanOutcome& outcome, const scanner::Frame& frame) {
         // The record is committed before we get here: only now is the verdict shown.
         if (args.json) {
             std::cout << scanner::verdict_json(outcome, frame.label).dump() << "\n" << std::flush;
         } else if (display) {
-            auto screen = screen_for(gate, direction, !args.mute);
-            last_verdict = scanner::ScreenState::Verdict{
-                outcome.accepted(), std::string(outcome.decision.reason), outcome.decision.tier,
-                outcome.record.ticket_id};
-            screen.last = last_verdict;
-            drawn_link = {screen.online, screen.queue_depth};
-            std::cout << scanner::render_screen(screen)
-                      << scanner::bell_for(outcome.accepted(), !args.mute) << std::flush;
+            screen.show(outcome);
         } else {
-            print_line(outcome, frame.label);
-            std::cout << std::flush;
+            std::cout << scanner::plain_line(outcome, frame.label) << std::flush;
         }
     };
-    if (display) {
-        // Between scans, redraw only when the link state or queue depth changed.
-        options.on_idle = [&] {
-            const auto& status = gate.sync_status();
-            const std::pair now{status.online, status.queue_depth};
-            if (now == drawn_link) return;
-            drawn_link = now;
-            auto screen = screen_for(gate, direction, !args.mute);
-            screen.last = last_verdict;
-            std::cout << scanner::render_screen(screen) << std::flush;
-        };
-    }
+    // Between scans, redraw only when the link state or queue depth changed.
+    if (display) options.on_idle = [&] { screen.redraw_if_link_changed(); };
     auto ran = scanner::run_scan_loop(**source, gate, options, sink, g_stop);
     if (!ran) {
         std::cerr << "error: " << ran.error().message << "\n";
@@ -171,91 +122,38 @@ int check_command(const std::string& db_path, std::string code, bool exit_lane, 
     if (code == "-") std::getline(std::cin, code);
     while (!code.empty() && (code.back() == '\n' || code.back() == '\r' || code.back() == ' '))
         code.pop_back();
-    auto store = open_store(db_path, true);
-    if (!store) return kUsage;
+    auto database = open_database(db_path, true);
+    if (!database) return kUsage;
     const auto direction = exit_lane ? domain::Direction::Out : domain::Direction::In;
-    scanner::Gate gate(*store, {direction, std::int64_t{tolerance_s} * 1000});
+    scanner::Gate gate(*database, {direction, std::int64_t{tolerance_s} * 1000});
     const auto outcome = gate.scan(code);
     if (json) {
         std::cout << scanner::verdict_json(outcome, "manual").dump() << "\n";
     } else {
-        print_line(outcome, "");
+        std::cout << scanner::plain_line(outcome, "");
     }
     if (outcome.decision.reason == domain::reason::kNotProvisioned) return kUsage;
     return outcome.accepted() ? kOk : kRefused;
 }
 
 int status_command(const std::string& db_path) {
-    auto store = open_store(db_path, true);
-    if (!store) return kUsage;
-    auto assignment = store->assignment();
-    auto status = store->sync_status();
-    auto tickets = store->ticket_count();
-    if (!assignment || !status || !tickets) {
-        std::cerr << "error: cannot read the device database " << db_path << "\n";
+    auto database = open_database(db_path, true);
+    if (!database) return kUsage;
+    if (auto written = scanner::write_status(*database, std::cout); !written) {
+        std::cerr << "error: cannot read the device database " << db_path << ": "
+                  << db::to_string(written.error()) << "\n";
         return kRefused;
-    }
-    if (*assignment) {
-        const auto& a = **assignment;
-        std::cout << "event        " << a.event_id << " " << a.event.name << "\n"
-                  << "gate         " << a.gate << "\n"
-                  << "check-in     " << a.checkin_list.name << " (re-entry "
-                  << domain::to_string(a.checkin_list.reentry) << ", unknown tickets "
-                  << (a.checkin_list.accept_unknown_tickets ? "accepted" : "refused") << ")\n";
-    } else {
-        std::cout << "assignment   none (run `gate-scanner provision SETUP_CODE`)\n";
-    }
-    std::cout << "device id    " << status->device_id << "\n"
-              << "backend      " << (status->backend_url.empty() ? "-" : status->backend_url)
-              << "\n"
-              << "link         " << (status->online ? "online" : "offline") << "\n"
-              << "last sync    "
-              << (status->last_sync_at ? std::to_string(*status->last_sync_at) + " (Unix ms)"
-                                       : "never")
-              << "\n"
-              << "clock offset " << status->clock_offset_ms << " ms\n"
-              << "cursor       " << status->cursor << "\n"
-              << "tickets      " << *tickets << " in the cache\n"
-              << "queue        " << status->queue_depth << " scans waiting to sync\n";
-    if (!status->last_error.empty()) std::cout << "last error   " << status->last_error << "\n";
-    // Check-ins gate-syncd records on chain (docs/syncd.md, "Chain check-ins").
-    if (auto chain = store->chain_status()) {
-        std::cout << "chain        " << chain->queue_depth() << " check-ins waiting ("
-                  << chain->in_flight << " sent), " << chain->confirmed << " recorded, "
-                  << chain->failed << " refused\n";
-        if (!chain->last_error.empty()) std::cout << "chain error  " << chain->last_error << "\n";
     }
     return kOk;
 }
 
 int stats_command(const std::string& db_path, bool json) {
-    auto store = open_store(db_path, true);
-    if (!store) return kUsage;
-    auto stats = store->stats();
-    if (!stats) {
-        std::cerr << "error: " << db::to_string(stats.error()) << "\n";
+    auto database = open_database(db_path, true);
+    if (!database) return kUsage;
+    if (auto written = scanner::write_stats(*database, json, std::cout); !written) {
+        std::cerr << "error: " << db::to_string(written.error()) << "\n";
         return kRefused;
     }
-    if (json) {
-        nlohmann::json by_reason = nlohmann::json::object();
-        for (const auto& [reason, n] : stats->by_reason)
-            by_reason[reason] = n;
-        std::cout << nlohmann::json{{"accepted", stats->accepted},
-                                    {"rejected", stats->rejected},
-                                    {"pending", stats->pending},
-                                    {"inside_now", stats->inside_now},
-                                    {"by_reason", by_reason}}
-                         .dump()
-                  << "\n";
-        return kOk;
-    }
-    std::cout << "admitted     " << stats->accepted << "\n"
-              << "refused      " << stats->rejected << "\n"
-              << "inside now   " << stats->inside_now << "\n"
-              << "not synced   " << stats->pending << "\n";
-    for (const auto& [reason, n] : stats->by_reason)
-        std::cout << "  " << std::left << std::setw(26) << reason << std::right << std::setw(7) << n
-                  << "  " << domain::reason::plain_words(reason) << "\n";
     return kOk;
 }
 

@@ -9,7 +9,7 @@
 
 #include "gate/codec/Base45.h"
 #include "gate/crypto/KeyFile.h"
-#include "gate/device/DeviceStore.h"
+#include "gate/device/DeviceDatabase.h"
 #include "gate/domain/Reason.h"
 #include "gate/qr/Png.h"
 #include "gate/qr/Render.h"
@@ -93,8 +93,8 @@ bool run_demo(const DemoOptions& options, std::ostream& out) {
 
     // 2. The device database as provisioning leaves it: assignment, key, ticket cache.
     const std::int64_t now_ms = system_now_ms();
-    auto store = device::DeviceStore::open(db_path);
-    if (!store || !store->apply_snapshot(seed(issuer->public_key(), now_ms))) {
+    auto store = device::DeviceDatabase::open(db_path);
+    if (!store || !store->cache().apply_snapshot(seed(issuer->public_key(), now_ms))) {
         out << "cannot create the device database " << db_path.string() << "\n";
         return false;
     }
@@ -201,24 +201,18 @@ bool run_demo(const DemoOptions& options, std::ostream& out) {
         << " scans (02 was the same code still in view: the hold-off counts it once)\n";
 
     // 5. What the gate staff saw last, and what is on disk for gate-syncd to push.
-    ScreenState screen;
-    screen.gate = "north-1";
-    screen.event_name = "Summer Night";
+    ScreenState screen = screen_for(gate, domain::Direction::In, true);
     screen.last = ScreenState::Verdict{last.accepted(), std::string(last.decision.reason),
                                        last.decision.tier, last.record.ticket_id};
-    screen.accepted = gate.counters().accepted;
-    screen.rejected = gate.counters().rejected;
-    screen.queue_depth = gate.sync_status().queue_depth;
-    screen.online = false;
     out << "\nthe handheld's screen after the last scan (gate-scanner scan --display):\n"
         << render_screen(screen, {.color = false, .width = 64});
 
-    auto reopened = device::DeviceStore::open(db_path);
+    auto reopened = device::DeviceDatabase::open(db_path);
     if (!reopened) {
         out << "cannot reopen the device database\n";
         return false;
     }
-    auto stats = reopened->stats();
+    auto stats = reopened->scans().stats();
     if (!stats) {
         out << "cannot read back the device database\n";
         return false;

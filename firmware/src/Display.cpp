@@ -106,4 +106,57 @@ std::string_view bell_for(bool accepted, bool enabled) noexcept {
     return accepted ? "\a" : "\a\a\a";
 }
 
+ScreenState screen_for(Gate& gate, domain::Direction direction, bool bell) {
+    ScreenState s;
+    if (const auto& a = gate.assignment()) {
+        s.gate = a->gate;
+        s.event_name = a->event.name;
+    }
+    s.direction = direction;
+    const auto& status = gate.sync_status();
+    s.online = status.online;
+    s.queue_depth = status.queue_depth;
+    s.accepted = gate.counters().accepted;
+    s.rejected = gate.counters().rejected;
+    s.bell = bell;
+    return s;
+}
+
+std::string plain_line(const ScanOutcome& o, std::string_view label) {
+    std::ostringstream out;
+    out << (o.accepted() ? "ACCEPT " : "REJECT ") << o.decision.reason << "  "
+        << domain::reason::plain_words(o.decision.reason);
+    if (o.record.ticket_id) out << "  ticket " << *o.record.ticket_id;
+    if (o.decision.tier) out << "  tier " << unsigned{*o.decision.tier};
+    if (!label.empty()) out << "  [" << label << "]";
+    if (!o.error.empty()) out << "  (" << o.error << ")";
+    out << "\n";
+    return out.str();
+}
+
+LiveScreen::LiveScreen(Gate& gate, domain::Direction direction, bool bell, std::ostream& out)
+    : gate_(gate), direction_(direction), bell_(bell), out_(out) {}
+
+void LiveScreen::draw_state(ScreenState state, std::string_view bell) {
+    state.last = last_;
+    drawn_link_ = {state.online, state.queue_depth};
+    out_ << render_screen(state) << bell << std::flush;
+}
+
+void LiveScreen::draw() {
+    draw_state(screen_for(gate_, direction_, bell_), "");
+}
+
+void LiveScreen::show(const ScanOutcome& outcome) {
+    last_ = ScreenState::Verdict{outcome.accepted(), std::string(outcome.decision.reason),
+                                 outcome.decision.tier, outcome.record.ticket_id};
+    draw_state(screen_for(gate_, direction_, bell_), bell_for(outcome.accepted(), bell_));
+}
+
+void LiveScreen::redraw_if_link_changed() {
+    const auto& status = gate_.sync_status();
+    if (std::pair{status.online, status.queue_depth} == drawn_link_) return;
+    draw();
+}
+
 }  // namespace gate::scanner

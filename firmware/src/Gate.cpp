@@ -20,20 +20,20 @@ std::int64_t system_now_ms() {
         .count();
 }
 
-Gate::Gate(device::DeviceStore& store, GateOptions options, WallClock clock)
-    : store_(store), options_(options), clock_(std::move(clock)) {
-    if (auto stats = store_.stats()) counters_ = {stats->accepted, stats->rejected};
+Gate::Gate(device::DeviceDatabase& database, GateOptions options, WallClock clock)
+    : database_(database), options_(options), clock_(std::move(clock)) {
+    if (auto stats = database_.scans().stats()) counters_ = {stats->accepted, stats->rejected};
 }
 
 Status<db::Error> Gate::refresh() {
-    auto version = store_.version();
+    auto version = database_.version();
     if (!version) return fail(version.error());
     if (seen_ && *seen_ == *version) return {};
-    auto assignment = store_.assignment();
+    auto assignment = database_.cache().assignment();
     if (!assignment) return fail(assignment.error());
-    auto keys = store_.issuer_keys();
+    auto keys = database_.cache().issuer_keys();
     if (!keys) return fail(keys.error());
-    auto status = store_.sync_status();
+    auto status = database_.sync().sync_status();
     if (!status) return fail(status.error());
     ticket::IssuerKeyring keyring;
     for (const auto& key : *keys)
@@ -78,38 +78,49 @@ ScanOutcome Gate::scan(std::string_view text) {
                        "no assignment in the device database: run gate-scanner provision");
 
     const domain::CodeCheck check = domain::check_code(text, keyring_);
-    domain::TicketState cached;
     auto parsed = ticket::parse(text);  // claims of a forged code still go into the audit
     if (parsed) out.claims = parsed->claims;
-    if (check.genuine()) {
-        auto state = store_.ticket_state(check.code->claims.ticket_id);
-        if (!state) return refused(domain::reason::kRecordFailed, db::to_string(state.error()));
-        cached = std::move(state).value();
-    }
+    std::optional<std::uint64_t> ticket_id;
+    if (check.genuine()) ticket_id = check.code->claims.ticket_id;
 
     const std::int64_t now = clock_();
     const domain::DecisionContext context{now + status_.clock_offset_ms,
                                           options_.clock_tolerance_ms, options_.direction};
-    out.decision = decide(check, cached, *assignment_, context);
-    out.decide_time = since(started);
-
-    auto& r = out.record;
-    r.nonce = crypto::random_token(16);
+    domain::EntryRecord skeleton;
+    skeleton.nonce = crypto::random_token(16);
     if (out.claims) {
-        r.ticket_id = out.claims->ticket_id;
-        r.generation = out.claims->generation;
+        skeleton.ticket_id = out.claims->ticket_id;
+        skeleton.generation = out.claims->generation;
     }
-    r.event_id = assignment_->event_id;
-    r.gate = assignment_->gate;
-    r.direction = options_.direction;
-    r.verdict = out.decision.accepted ? domain::Verdict::Accepted : domain::Verdict::Rejected;
-    r.reason = std::string(out.decision.reason);
-    r.scanned_at = now;
-    r.clock_offset_ms = status_.clock_offset_ms;
+    skeleton.event_id = assignment_->event_id;
+    skeleton.gate = assignment_->gate;
+    skeleton.direction = options_.direction;
+    skeleton.scanned_at = now;
+    skeleton.clock_offset_ms = status_.clock_offset_ms;
 
-    const auto committing = Steady::now();
-    auto committed = store_.record_scan(r);
-    out.commit_time = since(committing);
+    // The ticket's state is read, decided on and the scan committed in one write
+    // transaction: another scanner process on this file cannot admit the same ticket in
+    // between (a single-entry ticket is admitted once).
+    std::optional<Steady::time_point> decided;
+    auto committed =
+        database_.scans().decide_and_record(ticket_id, [&](const domain::TicketState& cached) {
+            out.decision = decide(check, cached, *assignment_, context);
+            decided = Steady::now();
+            domain::EntryRecord r = skeleton;
+            r.verdict =
+                out.decision.accepted ? domain::Verdict::Accepted : domain::Verdict::Rejected;
+            r.reason = std::string(out.decision.reason);
+            out.record = r;  // what is committed, or would have been
+            return r;
+        });
+    // decide_time ends with the decision (it includes the wait for the write lock),
+    // commit_time is the durable commit after it.
+    const auto finished = Steady::now();
+    out.decide_time =
+        std::chrono::duration_cast<std::chrono::microseconds>(decided.value_or(finished) - started);
+    if (decided)
+        out.commit_time =
+            std::chrono::duration_cast<std::chrono::microseconds>(finished - *decided);
     if (!committed) {
         // Not on disk, so not green: the holder scans again.
         out.decision = {false, domain::reason::kRecordFailed, out.decision.tier};

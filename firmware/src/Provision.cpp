@@ -4,11 +4,11 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 
 #include "gate/crypto/KeyFile.h"
-#include "gate/device/DeviceStore.h"
+#include "gate/device/DeviceDatabase.h"
+#include "gate/device/LoadSnapshot.h"
 #include "gate/scanner/Gate.h"
 
 namespace gate::scanner {
@@ -106,38 +106,33 @@ Result<Provisioned, ProvisionError> provision(const ProvisionOptions& options) {
     if (auto saved = write_secret_text(options.token_file, answer->device_token); !saved)
         return fail(saved.error());
 
-    // 4. Store identity and assignment, then the first snapshot.
-    auto store = device::DeviceStore::open(options.database);
-    if (!store)
+    // 4. Store identity and assignment, then the first snapshot, as gate-syncd loads one.
+    auto database = device::DeviceDatabase::open(options.database);
+    if (!database)
         return problem("cannot open the device database " + options.database.string() + ": " +
-                       db::to_string(store.error()));
-    if (auto s = store->set_identity(answer->device_id, base); !s)
+                       db::to_string(database.error()));
+    if (auto s = database->sync().set_identity(answer->device_id, base); !s)
         return problem(db::to_string(s.error()));
-    if (auto s = store->set_assignment(answer->assignment); !s)
+    if (auto s = database->cache().set_assignment(answer->assignment); !s)
         return problem(db::to_string(s.error()));
 
-    http::Request get;
-    get.url = base + "/api/v1/devices/me/snapshot";
-    get.headers.set("Authorization", "Bearer " + answer->device_token);
-    get.headers.set("Accept", "application/json");
-    const std::int64_t sent = system_now_ms();
-    auto response = client.send(get);
-    const std::int64_t received = system_now_ms();
-    if (!response)
+    http::ClientOptions http = options.http;
+    http.max_response_bytes = device::kMaxAnswerBytes;
+    device::BackendLink link(base, answer->device_token, http, system_now_ms);
+    auto loaded = device::load_snapshot(link, database->cache());
+    if (!loaded)
         return problem("registered as device " + std::to_string(out.device_id) +
-                       ", but the snapshot download failed: " + http::to_string(response.error()) +
-                       " (gate-syncd will fetch it; or run provision again with a new code)");
-    if (!response->success())
-        return problem("registered, but the snapshot was refused: " + explain(*response));
-    auto snapshot = domain::parse_message<domain::Snapshot>(response->body);
-    if (!snapshot) return problem("the snapshot is not valid: " + snapshot.error().message);
-    if (auto s = store->apply_snapshot(*snapshot); !s) return problem(db::to_string(s.error()));
-    // Server time was taken about half-way through the round trip.
-    out.clock_offset_ms = snapshot->server_time - (sent + received) / 2;
-    if (auto s = store->record_sync_success(received, out.clock_offset_ms); !s)
+                       ", but the snapshot could not be loaded: " + loaded.error().message +
+                       (loaded.error().retryable()
+                            ? " (gate-syncd will fetch it; or run provision again with a new code)"
+                            : ""));
+    if (auto s =
+            database->sync().record_sync_success(loaded->received_at_ms, loaded->clock_offset_ms);
+        !s)
         return problem(db::to_string(s.error()));
-    out.assignment = snapshot->assignment;
-    out.tickets = snapshot->tickets.size();
+    out.clock_offset_ms = loaded->clock_offset_ms;
+    out.assignment = loaded->assignment;
+    out.tickets = loaded->tickets;
     return out;
 }
 

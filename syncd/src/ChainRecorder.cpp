@@ -64,8 +64,8 @@ struct ChainRecorder::Context {
     std::string url;
 };
 
-ChainRecorder::ChainRecorder(device::DeviceStore& store, RecorderOptions options, Clock clock)
-    : store_(store), options_(std::move(options)), clock_(std::move(clock)) {
+ChainRecorder::ChainRecorder(device::DeviceDatabase& database, RecorderOptions options, Clock clock)
+    : database_(database), options_(std::move(options)), clock_(std::move(clock)) {
     if (options_.max_in_flight == 0) options_.max_in_flight = 1;
 }
 
@@ -80,7 +80,7 @@ void ChainRecorder::pause(const std::atomic<bool>& stop) const {
 }
 
 std::optional<std::string> ChainRecorder::prepare(Context& ctx, ChainReport& report) {
-    auto assignment = store_.assignment();
+    auto assignment = database_.cache().assignment();
     if (!assignment) return db_problem(assignment.error());
     if (!*assignment || !(*assignment)->chain) {
         report.configured = false;
@@ -129,26 +129,27 @@ std::optional<std::string> ChainRecorder::settle_failure(const device::ChainTran
         if (parsed) {
             if (auto mint = failing_mint(parsed->message, failure->index)) {
                 for (const auto ticket : tx.ticket_ids) {
-                    auto row = store_.checkin(ticket);
+                    auto row = database_.chain().checkin(ticket);
                     if (row && *row && (*row)->mint == *mint) culprit = ticket;
                 }
             }
         }
     }
     if (culprit) {
-        if (auto s = store_.settle_failed(tx.signature, *culprit, text, now); !s)
+        if (auto s = database_.chain().settle_failed(tx.signature, *culprit, text, now); !s)
             return db_problem(s.error());
         ++report.failed;
         report.requeued += tx.ticket_ids.size() - 1;
         return std::nullopt;
     }
-    if (auto s = store_.settle_dropped(tx.signature, now); !s) return db_problem(s.error());
+    if (auto s = database_.chain().settle_dropped(tx.signature, now); !s)
+        return db_problem(s.error());
     report.requeued += tx.ticket_ids.size();
     return "the chain refused a check-in transaction: " + text;
 }
 
 std::optional<std::string> ChainRecorder::reconcile(Context& ctx, ChainReport& report) {
-    auto in_flight = store_.in_flight_transactions();
+    auto in_flight = database_.chain().in_flight_transactions();
     if (!in_flight) return db_problem(in_flight.error());
     if (in_flight->empty()) return std::nullopt;
     const auto unreachable = [&](const solana::Error& e) {
@@ -178,7 +179,7 @@ std::optional<std::string> ChainRecorder::reconcile(Context& ctx, ChainReport& r
                         status->err, parsed ? &parsed->message : nullptr);
                     if (auto e = settle_failure(tx, status->err, text, report)) return e;
                 } else if (commitment_rank(status->confirmation_status) >= wanted) {
-                    if (auto s = store_.settle_landed(tx.signature, clock_()); !s)
+                    if (auto s = database_.chain().settle_landed(tx.signature, clock_()); !s)
                         return db_problem(s.error());
                     broadcast_.erase(tx.signature);
                     report.confirmed += tx.ticket_ids.size();
@@ -208,7 +209,7 @@ std::optional<std::string> ChainRecorder::reconcile(Context& ctx, ChainReport& r
                 auto again = ctx.rpc->get_signature_statuses(one);
                 if (!again) return unreachable(again.error());
                 if (again->at(0)) continue;  // it did: the next pass settles it
-                if (auto s = store_.settle_dropped(tx.signature, clock_()); !s)
+                if (auto s = database_.chain().settle_dropped(tx.signature, clock_()); !s)
                     return db_problem(s.error());
                 broadcast_.erase(tx.signature);
                 report.requeued += tx.ticket_ids.size();
@@ -233,14 +234,16 @@ std::optional<std::string> ChainRecorder::reconcile(Context& ctx, ChainReport& r
 std::optional<std::string> ChainRecorder::send_next(Context& ctx, ChainReport& report) {
     auto latest = ctx.rpc->get_latest_blockhash();
     if (!latest) return "chain RPC " + ctx.url + ": " + latest.error().message;
-    auto queue = store_.pending_checkins(kPackWindow);
+    auto queue = database_.chain().pending_checkins(kPackWindow);
     if (!queue) return db_problem(queue.error());
     if (queue->empty()) return std::nullopt;
     auto packed = pack_checkins(*queue, *ctx.validator, latest->blockhash, options_.pack);
     if (!packed) {
         if (packed.error().kind == solana::Error::Kind::TooLarge) {
             // This one can never be sent; set it aside so it does not block the others.
-            if (auto s = store_.fail_checkin(queue->front().ticket_id, packed.error().message); !s)
+            if (auto s = database_.chain().fail_checkin(queue->front().ticket_id,
+                                                        packed.error().message);
+                !s)
                 return db_problem(s.error());
             ++report.failed;
             return std::nullopt;
@@ -255,7 +258,8 @@ std::optional<std::string> ChainRecorder::send_next(Context& ctx, ChainReport& r
     record.sent_at = clock_();
     record.ticket_ids = packed->ticket_ids;
     // Stored before it leaves: after a crash the next round finds it and checks its fate.
-    if (auto s = store_.begin_chain_transaction(record); !s) return db_problem(s.error());
+    if (auto s = database_.chain().begin_chain_transaction(record); !s)
+        return db_problem(s.error());
     ++report.transactions_sent;
     broadcast_[record.signature] = SteadyClock::now();
     auto sent = ctx.rpc->send_transaction(packed->transaction);
@@ -277,7 +281,7 @@ ChainReport ChainRecorder::run_round(const std::atomic<bool>& stop) {
     ChainReport report;
     Context ctx;
     std::optional<std::string> error = prepare(ctx, report);
-    auto status = store_.chain_status();
+    auto status = database_.chain().chain_status();
     if (!status && !error) error = db_problem(status.error());
     if (!error && !report.configured && status && status->queue_depth() > 0) {
         error = std::to_string(status->queue_depth()) +
@@ -288,7 +292,7 @@ ChainReport ChainRecorder::run_round(const std::atomic<bool>& stop) {
         while (!error) {
             error = reconcile(ctx, report);
             if (error) break;
-            auto now_status = store_.chain_status();
+            auto now_status = database_.chain().chain_status();
             if (!now_status) {
                 error = db_problem(now_status.error());
                 break;
@@ -299,7 +303,7 @@ ChainReport ChainRecorder::run_round(const std::atomic<bool>& stop) {
             while (!stop && in_flight < options_.max_in_flight && pending > 0 && !error) {
                 const auto before = report.transactions_sent;
                 error = send_next(ctx, report);
-                auto after = store_.chain_status();
+                auto after = database_.chain().chain_status();
                 if (!after) {
                     error = db_problem(after.error());
                     break;
@@ -314,14 +318,14 @@ ChainReport ChainRecorder::run_round(const std::atomic<bool>& stop) {
             if (in_flight > 0) pause(stop);
         }
     }
-    if (auto after = store_.chain_status())
+    if (auto after = database_.chain().chain_status())
         report.waiting = static_cast<std::size_t>(after->queue_depth());
     report.error = error;
     const auto now = clock_();
     if (error) {
-        (void)store_.record_chain_failure(now, *error);
+        (void)database_.chain().record_chain_failure(now, *error);
     } else if (report.configured) {
-        (void)store_.record_chain_success(now);
+        (void)database_.chain().record_chain_success(now);
     }
     return report;
 }

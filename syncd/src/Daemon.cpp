@@ -121,7 +121,7 @@ ExitCode Daemon::run() {
                                             {"error", report.error->message},
                                             {"pushed", report.pushed}});
         }
-        if (report.error && report.error->kind == LinkError::Kind::Unauthorized) {
+        if (report.error && report.error->kind == device::LinkError::Kind::Unauthorized) {
             log_.error("device token refused; stopping (provision the device again)");
             exit_code = ExitCode::Unauthorized;
             stop_ = true;

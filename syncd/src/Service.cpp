@@ -15,12 +15,12 @@ std::int64_t system_now_ms() {
 }
 
 std::int64_t retry_failed_checkins(const SyncSettings& settings) {
-    auto store = device::DeviceStore::open(settings.database);
-    if (!store) {
+    auto database = device::DeviceDatabase::open(settings.database);
+    if (!database) {
         throw StartupError("cannot open the device database " + settings.database.string() + ": " +
-                           db::to_string(store.error()));
+                           db::to_string(database.error()));
     }
-    auto retried = store->retry_failed_checkins();
+    auto retried = database->chain().retry_failed_checkins();
     if (!retried) {
         throw StartupError("cannot queue the check-ins again: " + db::to_string(retried.error()));
     }
@@ -28,12 +28,12 @@ std::int64_t retry_failed_checkins(const SyncSettings& settings) {
 }
 
 ExitCode run_service(const SyncSettings& settings, bool once, const log::Logger& logger) {
-    auto store = device::DeviceStore::open(settings.database);
-    if (!store) {
+    auto database = device::DeviceDatabase::open(settings.database);
+    if (!database) {
         throw StartupError("cannot open the device database " + settings.database.string() + ": " +
-                           db::to_string(store.error()));
+                           db::to_string(database.error()));
     }
-    auto status = store->sync_status();
+    auto status = database->sync().sync_status();
     if (!status)
         throw StartupError("cannot read the sync status: " + db::to_string(status.error()));
 
@@ -53,18 +53,15 @@ ExitCode run_service(const SyncSettings& settings, bool once, const log::Logger&
 
     http::ClientOptions http;
     http.timeout = settings.request_timeout;
-    // A whole event's snapshot: about 60 bytes a ticket, 115 with its mint once the NFT is
-    // issued, so 100,000 tickets come to ~11 MiB. Room for several times that; the reply
-    // is still parsed strictly.
-    http.max_response_bytes = std::size_t{64} * 1024 * 1024;
-    BackendLink link(url, std::move(token), http, system_now_ms);
-    SyncEngine engine(*store, link, system_now_ms,
+    http.max_response_bytes = device::kMaxAnswerBytes;
+    device::BackendLink link(url, std::move(token), http, system_now_ms);
+    SyncEngine engine(*database, link, system_now_ms,
                       {.batch_size = static_cast<std::size_t>(settings.batch_size)});
     // The chain recorder works on its own thread, so it has its own connection.
-    std::optional<device::DeviceStore> chain_store;
+    std::optional<device::DeviceDatabase> chain_store;
     std::optional<ChainRecorder> chain;
     if (settings.chain.enabled) {
-        auto opened = device::DeviceStore::open(settings.database);
+        auto opened = device::DeviceDatabase::open(settings.database);
         if (!opened) {
             throw StartupError("cannot open the device database " + settings.database.string() +
                                ": " + db::to_string(opened.error()));

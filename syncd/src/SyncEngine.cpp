@@ -1,24 +1,15 @@
 #include "gate/syncd/SyncEngine.h"
 
+#include "gate/device/ClockOffset.h"
+#include "gate/device/LoadSnapshot.h"
+
 namespace gate::syncd {
 
-namespace {
+using device::LinkError;
 
-LinkError store_error(const db::Error& e) {
-    // The local database failing is not a network problem, but it is just as
-    // transient (busy, disk full): report it and retry later.
-    return {LinkError::Kind::ServerError, "device database: " + db::to_string(e)};
-}
-
-}  // namespace
-
-std::int64_t clock_offset(std::int64_t server_time, std::int64_t sent, std::int64_t received) {
-    return server_time - (sent + (received - sent) / 2);
-}
-
-SyncEngine::SyncEngine(device::DeviceStore& store, BackendLink& link, BackendLink::Clock clock,
-                       EngineOptions options)
-    : store_(store), link_(link), clock_(std::move(clock)), options_(options) {}
+SyncEngine::SyncEngine(device::DeviceDatabase& database, device::BackendLink& link,
+                       device::BackendLink::Clock clock, EngineOptions options)
+    : database_(database), link_(link), clock_(std::move(clock)), options_(options) {}
 
 CycleReport SyncEngine::run_cycle(const std::atomic<bool>& stop) {
     CycleReport report;
@@ -31,12 +22,12 @@ CycleReport SyncEngine::run_cycle(const std::atomic<bool>& stop) {
     }
     const auto now = clock_();
     if (report.error) {
-        (void)store_.record_sync_failure(now, report.error->message);
+        (void)database_.sync().record_sync_failure(now, report.error->message);
     } else if (offset) {
-        (void)store_.record_sync_success(now, *offset);
-    } else if (auto status = store_.sync_status()) {
+        (void)database_.sync().record_sync_success(now, *offset);
+    } else if (auto status = database_.sync().sync_status()) {
         // Stopped after pushing: still a successful exchange; keep the last offset.
-        (void)store_.record_sync_success(now, status->clock_offset_ms);
+        (void)database_.sync().record_sync_success(now, status->clock_offset_ms);
     }
     return report;
 }
@@ -45,8 +36,8 @@ std::optional<LinkError> SyncEngine::confirm(const domain::IngestResult& answer,
                                              CycleReport& report, std::int64_t& marked) {
     std::vector<std::string> confirmed = answer.stored;
     confirmed.insert(confirmed.end(), answer.duplicates.begin(), answer.duplicates.end());
-    auto changed = store_.mark_synced(confirmed);
-    if (!changed) return store_error(changed.error());
+    auto changed = database_.scans().mark_synced(confirmed);
+    if (!changed) return device::database_error(changed.error());
     marked = *changed;
     report.pushed += answer.stored.size();
     report.duplicates += answer.duplicates.size();
@@ -56,8 +47,8 @@ std::optional<LinkError> SyncEngine::confirm(const domain::IngestResult& answer,
 
 std::optional<LinkError> SyncEngine::push(CycleReport& report, const std::atomic<bool>& stop) {
     while (!stop) {
-        auto pending = store_.pending_scans(options_.batch_size);
-        if (!pending) return store_error(pending.error());
+        auto pending = database_.scans().pending_scans(options_.batch_size);
+        if (!pending) return device::database_error(pending.error());
         if (pending->empty()) return std::nullopt;
 
         domain::EntryBatch batch{std::move(pending).value()};
@@ -89,9 +80,10 @@ std::optional<LinkError> SyncEngine::push_one_by_one(const domain::EntryBatch& b
         if (!answer) {
             if (answer.error().kind != LinkError::Kind::Refused) return answer.error();
             // Kept on the device with the reason; only its place in the queue goes.
-            if (auto set_aside = store_.mark_refused(entry.nonce, answer.error().message, clock_());
+            if (auto set_aside =
+                    database_.scans().mark_refused(entry.nonce, answer.error().message, clock_());
                 !set_aside) {
-                return store_error(set_aside.error());
+                return device::database_error(set_aside.error());
             }
             ++report.refused;
             continue;
@@ -106,20 +98,16 @@ std::optional<LinkError> SyncEngine::push_one_by_one(const domain::EntryBatch& b
 }
 
 std::optional<LinkError> SyncEngine::take_snapshot(CycleReport& report, std::int64_t& offset) {
-    auto snapshot = link_.snapshot();
-    if (!snapshot) return snapshot.error();
-    if (auto applied = store_.apply_snapshot(snapshot->value); !applied) {
-        return store_error(applied.error());
-    }
-    offset =
-        clock_offset(snapshot->value.server_time, snapshot->sent_at_ms, snapshot->received_at_ms);
+    auto loaded = device::load_snapshot(link_, database_.cache());
+    if (!loaded) return loaded.error();
+    offset = loaded->clock_offset_ms;
     report.snapshot = true;
     return std::nullopt;
 }
 
 std::optional<LinkError> SyncEngine::pull(CycleReport& report, std::int64_t& offset) {
-    auto status = store_.sync_status();
-    if (!status) return store_error(status.error());
+    auto status = database_.sync().sync_status();
+    if (!status) return device::database_error(status.error());
     if (status->cursor == 0) return take_snapshot(report, offset);
 
     std::int64_t cursor = status->cursor;
@@ -131,11 +119,12 @@ std::optional<LinkError> SyncEngine::pull(CycleReport& report, std::int64_t& off
             }
             return page.error();
         }
-        if (auto applied = store_.apply_changes(page->value); !applied) {
-            return store_error(applied.error());
+        if (auto applied = database_.cache().apply_changes(page->value); !applied) {
+            return device::database_error(applied.error());
         }
         report.changes += page->value.changes.size();
-        offset = clock_offset(page->value.server_time, page->sent_at_ms, page->received_at_ms);
+        offset =
+            device::clock_offset(page->value.server_time, page->sent_at_ms, page->received_at_ms);
         // Stop unless the page moved us forward: a backend that says "more" without
         // progress must not keep us looping.
         if (!page->value.more || page->value.cursor <= cursor) return std::nullopt;

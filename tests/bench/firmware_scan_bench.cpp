@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "BenchClock.h"
-#include "gate/device/DeviceStore.h"
+#include "gate/device/DeviceDatabase.h"
 #include "gate/qr/Render.h"
 #include "gate/scanner/FrameDecoder.h"
 #include "gate/scanner/Gate.h"
@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
     const auto issuer = crypto::KeyPair::generate();
 
     // A provisioned device with a big cache.
-    auto store = device::DeviceStore::open(dir / "scanner.db").value();
+    auto store = device::DeviceDatabase::open(dir / "scanner.db").value();
     domain::Snapshot snapshot;
     snapshot.cursor = 1;
     snapshot.assignment.device_id = 1;
@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
             {id, static_cast<std::uint8_t>(id % 3), 0,
              id % 50 == 0 ? domain::TicketStatus::Revoked : domain::TicketStatus::Valid});
     const auto t0 = std::chrono::steady_clock::now();
-    if (!store.apply_snapshot(snapshot)) {
+    if (!store.cache().apply_snapshot(snapshot)) {
         std::fprintf(stderr, "cannot load the cache\n");
         return 1;
     }
@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
     scanner::FrameDecoder decoder;
     // The decoder before the pipeline: the plain pass alone, on the whole frame every time.
     scanner::FrameDecoder before({.fallback = false, .track = false});
-    const auto assignment = *store.assignment().value();
+    const auto assignment = *store.cache().assignment().value();
     ticket::IssuerKeyring keyring;
     keyring.add({issuer.public_key(), kEvent});
 
@@ -126,7 +126,7 @@ int main(int argc, char** argv) {
         bench::measure(("frame->decision " + size).c_str(), rounds, 1, [&] {
             auto text = decoder.decode(with_view);
             const auto check = domain::check_code(**text, keyring);
-            auto state = store.ticket_state(check.code->claims.ticket_id);
+            auto state = store.cache().ticket_state(check.code->claims.ticket_id);
             static_cast<void>(
                 domain::decide(check, *state, assignment, {scanner::system_now_ms()}));
         });
@@ -155,12 +155,12 @@ int main(int argc, char** argv) {
     bench::measure("decide (verify + cache read)", rounds * 10, 1, [&] {
         const auto& text = codes[next++ % codes.size()];
         const auto check = domain::check_code(text, keyring);
-        auto state = store.ticket_state(check.code->claims.ticket_id);
+        auto state = store.cache().ticket_state(check.code->claims.ticket_id);
         const auto d = domain::decide(check, *state, assignment, {scanner::system_now_ms()});
         accepted += d.accepted ? 1 : 0;
     });
     bench::measure("cache read only", rounds * 10, 1,
-                   [&] { static_cast<void>(store.ticket_state(rng() % cache_size + 1)); });
+                   [&] { static_cast<void>(store.cache().ticket_state(rng() % cache_size + 1)); });
     bench::measure("commit one scan (fsync)", rounds, 1,
                    [&] { static_cast<void>(gate.scan(codes[next++ % codes.size()])); });
 

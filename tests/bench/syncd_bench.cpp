@@ -21,7 +21,7 @@
 #include "gate/codec/Base64Url.h"
 #include "gate/crypto/Ed25519.h"
 #include "gate/crypto/Random.h"
-#include "gate/device/DeviceStore.h"
+#include "gate/device/DeviceDatabase.h"
 #include "gate/http/Client.h"
 #include "gate/syncd/Service.h"
 #include "gate/syncd/SyncEngine.h"
@@ -98,8 +98,8 @@ struct Api {
     }
 };
 
-device::DeviceStore open_store(const std::filesystem::path& path) {
-    auto store = device::DeviceStore::open(path);
+device::DeviceDatabase open_store(const std::filesystem::path& path) {
+    auto store = device::DeviceDatabase::open(path);
     if (!store) die("cannot open " + path.string() + ": " + db::to_string(store.error()));
     return std::move(store).value();
 }
@@ -115,7 +115,7 @@ domain::TicketRecord ticket_row(std::uint64_t id, std::uint32_t generation = 0,
 }
 
 /// (a) N accepted scans queued, then one engine cycle until the queue is empty.
-void bench_push(device::DeviceStore& store, syncd::BackendLink& link,
+void bench_push(device::DeviceDatabase& store, device::BackendLink& link,
                 const std::filesystem::path& db_path, const std::vector<std::uint64_t>& tickets,
                 const domain::Assignment& assignment, int scans, std::size_t batch_size) {
     // The scanner's records: admissions, each ticket alternating in and out so the
@@ -132,7 +132,7 @@ void bench_push(device::DeviceStore& store, syncd::BackendLink& link,
             (n / tickets.size()) % 2 == 0 ? domain::Direction::In : domain::Direction::Out;
         e.reason = "ok";
         e.scanned_at = now + i;
-        if (!store.record_scan(e)) die("cannot queue a scan");
+        if (!store.scans().record_scan(e)) die("cannot queue a scan");
     }
 
     // The queue is watched from a second connection, as the scanner's display would: the
@@ -143,7 +143,7 @@ void bench_push(device::DeviceStore& store, syncd::BackendLink& link,
     std::thread watcher([&] {
         auto watch = open_store(db_path);
         while (running) {
-            auto status = watch.sync_status();
+            auto status = watch.sync().sync_status();
             if (status && status->queue_depth == 0) {
                 push_ms = ms_since(start);
                 return;
@@ -232,7 +232,7 @@ int main(int argc, char** argv) {
         const auto registered = domain::from_json<domain::RegisterResponse>(api.call(
             http::Method::Post, "/api/v1/devices/register", "", to_json(registration), 201));
         if (!registered) die("register: " + registered.error().message);
-        syncd::BackendLink link(api.base, registered->device_token, {}, syncd::system_now_ms);
+        device::BackendLink link(api.base, registered->device_token, {}, syncd::system_now_ms);
         const auto& assignment = registered->assignment;
 
         std::printf(
@@ -244,7 +244,7 @@ int main(int argc, char** argv) {
         {
             const auto path = dir / "device-push.db";
             auto store = open_store(path);
-            (void)store.set_identity(registered->device_id, api.base);
+            (void)store.sync().set_identity(registered->device_id, api.base);
             syncd::SyncEngine first(store, link, syncd::system_now_ms);
             const std::atomic<bool> stop{false};
             if (auto r = first.run_cycle(stop); !r.ok()) die("first sync: " + r.error->message);
@@ -266,10 +266,10 @@ int main(int argc, char** argv) {
             std::vector<double> times;
             for (int run = 0; run < runs; ++run) {
                 const auto t0 = Clock::now();
-                if (!store.apply_snapshot(snapshot)) die("apply_snapshot failed");
+                if (!store.cache().apply_snapshot(snapshot)) die("apply_snapshot failed");
                 times.push_back(ms_since(t0));
             }
-            std::printf("  DeviceStore::apply_snapshot            median %8.1f ms  (%d runs)\n",
+            std::printf("  DeviceDatabase::apply_snapshot            median %8.1f ms  (%d runs)\n",
                         median(times), runs);
         }
 
@@ -278,7 +278,7 @@ int main(int argc, char** argv) {
             api.mint(holder, event_id, snapshot_tickets - static_cast<int>(tickets.size()));
         tickets.insert(tickets.end(), more.begin(), more.end());
         auto store = open_store(dir / "device-e2e.db");
-        (void)store.set_identity(registered->device_id, api.base);
+        (void)store.sync().set_identity(registered->device_id, api.base);
         {
             // Only to learn the body's size: allowed past gate-syncd's response limit.
             http::ClientOptions roomy;
@@ -301,7 +301,7 @@ int main(int argc, char** argv) {
                 if (!snapshot) die("GET snapshot: " + snapshot.error().message);
                 fetch.push_back(ms_since(t0));
                 const auto t1 = Clock::now();
-                if (!store.apply_snapshot(snapshot->value)) die("apply_snapshot failed");
+                if (!store.cache().apply_snapshot(snapshot->value)) die("apply_snapshot failed");
                 apply.push_back(ms_since(t1));
                 total.push_back(ms_since(t0));
                 if (snapshot->value.tickets.size() != static_cast<std::size_t>(snapshot_tickets))
@@ -318,7 +318,7 @@ int main(int argc, char** argv) {
         // transfer or a revocation), 200 new tickets, 400 entries seen at other gates.
         {
             std::vector<double> apply, parse_apply;
-            std::int64_t seq = store.sync_status().value().cursor;
+            std::int64_t seq = store.sync().sync_status().value().cursor;
             std::uint64_t next_new = 1ULL << 40;
             auto make_page = [&](int run) {
                 domain::ChangesPage page;
@@ -350,7 +350,7 @@ int main(int argc, char** argv) {
             for (int run = 0; run < page_runs; ++run) {
                 const auto page = make_page(run);
                 const auto t0 = Clock::now();
-                if (!store.apply_changes(page)) die("apply_changes failed");
+                if (!store.cache().apply_changes(page)) die("apply_changes failed");
                 apply.push_back(ms_since(t0));
             }
             for (int run = 0; run < page_runs; ++run) {
@@ -358,13 +358,13 @@ int main(int argc, char** argv) {
                 const auto t0 = Clock::now();
                 auto page = domain::parse_message<domain::ChangesPage>(text);
                 if (!page) die("page: " + page.error().message);
-                if (!store.apply_changes(*page)) die("apply_changes failed");
+                if (!store.cache().apply_changes(*page)) die("apply_changes failed");
                 parse_apply.push_back(ms_since(t0));
             }
             std::printf(
                 "\ndelta page of 1000 changes (400 ticket updates, 200 new tickets, "
                 "400 entries) on that cache\n");
-            std::printf("  DeviceStore::apply_changes             median %8.2f ms  (%d runs)\n",
+            std::printf("  DeviceDatabase::apply_changes             median %8.2f ms  (%d runs)\n",
                         median(apply), page_runs);
             std::printf("  parse JSON + apply                     median %8.2f ms\n",
                         median(parse_apply));

@@ -21,7 +21,7 @@
 #include "gate/crypto/KeyFile.h"
 #include "gate/crypto/Random.h"
 #include "gate/crypto/SealedBox.h"
-#include "gate/device/DeviceStore.h"
+#include "gate/device/DeviceDatabase.h"
 #include "gate/solana/RpcClient.h"
 #include "gate/solana/TicketNft.h"
 #include "gate/solana/TransactionSender.h"
@@ -107,7 +107,7 @@ struct Device {
     test::TempDir dir;
     crypto::KeyPair device_key = crypto::KeyPair::generate();
     std::filesystem::path key_file = dir / "device-key.json";
-    device::DeviceStore store;
+    device::DeviceDatabase store;
 
     Device(const Chain& c, const std::vector<solana::KeyPair>& mints)
         : store(open(dir / "device.db")) {
@@ -127,7 +127,7 @@ struct Device {
             snapshot.tickets.push_back(
                 {i + 1, 0, 0, domain::TicketStatus::Valid, mints[i].public_key()});
         }
-        if (!store.apply_snapshot(snapshot)) die("cannot apply the snapshot");
+        if (!store.cache().apply_snapshot(snapshot)) die("cannot apply the snapshot");
         const auto t0 = wall_ms();
         for (std::size_t i = 0; i < mints.size(); ++i) {
             domain::EntryRecord r;
@@ -139,18 +139,18 @@ struct Device {
             r.verdict = domain::Verdict::Accepted;
             r.reason = "ok";
             r.scanned_at = t0 + static_cast<std::int64_t>(i);
-            if (!store.record_scan(r)) die("cannot record a scan");
+            if (!store.scans().record_scan(r)) die("cannot record a scan");
         }
     }
 
-    static device::DeviceStore open(const std::filesystem::path& file) {
-        auto s = device::DeviceStore::open(file);
+    static device::DeviceDatabase open(const std::filesystem::path& file) {
+        auto s = device::DeviceDatabase::open(file);
         if (!s) die("cannot open " + file.string() + ": " + db::to_string(s.error()));
         return std::move(s).value();
     }
 
     std::int64_t count(const char* sql) {
-        auto v = store.database().query_one<std::int64_t>(sql);
+        auto v = store.connection().query_one<std::int64_t>(sql);
         if (!v) die(std::string("query failed: ") + sql);
         return *v;
     }
@@ -160,8 +160,8 @@ void run(const char* label, Chain& c, const std::vector<solana::KeyPair>& mints,
          std::size_t max_checkins_per_tx,
          std::chrono::milliseconds poll_interval = syncd::RecorderOptions{}.poll_interval) {
     Device dev(c, mints);
-    const auto mode = dev.store.database().query_one<std::string>("PRAGMA journal_mode");
-    const auto queued = dev.store.chain_status();
+    const auto mode = dev.store.connection().query_one<std::string>("PRAGMA journal_mode");
+    const auto queued = dev.store.chain().chain_status();
     if (!queued || static_cast<std::size_t>(queued->pending) != mints.size())
         die("the scans did not queue one check-in each");
 

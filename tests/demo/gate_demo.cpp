@@ -26,7 +26,7 @@
 #include "DemoFailure.h"
 #include "Process.h"
 #include "gate/codec/Base45.h"
-#include "gate/device/DeviceStore.h"
+#include "gate/device/DeviceDatabase.h"
 #include "gate/qr/Decode.h"
 #include "gate/qr/Png.h"
 #include "gate/qr/Render.h"
@@ -192,8 +192,8 @@ void sync_once(Demo& demo) {
     check(code == 0, "gate-syncd run --once failed with exit code " + std::to_string(code));
 }
 
-device::DeviceStore open_device(const Demo& demo) {
-    auto store = device::DeviceStore::open(demo.files.device_db());
+device::DeviceDatabase open_device(const Demo& demo) {
+    auto store = device::DeviceDatabase::open(demo.files.device_db());
     check(store.ok(), "cannot open " + demo.files.device_db().string());
     return std::move(store).value();
 }
@@ -201,7 +201,7 @@ device::DeviceStore open_device(const Demo& demo) {
 /// The device's queue: scans recorded but not yet accepted by the backend.
 void print_queue(const Demo& demo, const std::string& when) {
     auto store = open_device(demo);
-    auto pending = store.pending_scans(1000);
+    auto pending = store.scans().pending_scans(1000);
     check(pending.ok(), "cannot read the scan queue");
     say("queue " + when + ": " + std::to_string(pending->size()) + " scans waiting to sync");
     for (const auto& s : *pending)
@@ -515,7 +515,7 @@ void provision_scanner(Demo& demo) {
                      demo.files.device_token().string(), "--name", "north-1-a"},
                     {}, true, &out);
     check(provisioned == 0, "gate-scanner provision failed");
-    auto status = open_device(demo).sync_status();
+    auto status = open_device(demo).sync().sync_status();
     check(status.ok() && status->device_id > 0, "the device has no id after provisioning");
     demo.device_id = status->device_id;
     say("device id " + std::to_string(demo.device_id) +
@@ -523,7 +523,7 @@ void provision_scanner(Demo& demo) {
     // gate-syncd runs beside the scanner on the same SQLite file; here one cycle at a time.
     sync_once(demo);
     auto store = open_device(demo);
-    const auto tickets = store.ticket_count();
+    const auto tickets = store.cache().ticket_count();
     check(tickets.ok() && *tickets == 3,
           "the device should cache the 3 tickets of event " + std::to_string(demo.event));
     say("nothing to push yet; the device caches " + std::to_string(*tickets) +
@@ -595,8 +595,8 @@ void prepare_codes(Demo& demo) {
     // The device learns both changes only through gate-syncd, before anyone reaches the gate.
     sync_once(demo);
     auto store = open_device(demo);
-    const auto revoked = store.ticket_state(domain::ticket_id_from_string(b).value());
-    const auto resold = store.ticket_state(domain::ticket_id_from_string(c).value());
+    const auto revoked = store.cache().ticket_state(domain::ticket_id_from_string(b).value());
+    const auto resold = store.cache().ticket_state(domain::ticket_id_from_string(c).value());
     check(
         revoked.ok() && revoked->ticket && revoked->ticket->status == domain::TicketStatus::Revoked,
         "the device did not learn that ticket " + b + " was revoked");
@@ -654,7 +654,7 @@ void push_entries(Demo& demo) {
     print_queue(demo, "before");
     sync_once(demo);
     print_queue(demo, "after");
-    auto status = open_device(demo).sync_status();
+    auto status = open_device(demo).sync().sync_status();
     check(status.ok() && status->queue_depth == 0, "the queue did not drain");
 }
 

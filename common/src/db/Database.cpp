@@ -1,6 +1,9 @@
 #include "gate/db/Database.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <limits>
@@ -36,6 +39,24 @@ bool is_in_memory(const std::filesystem::path& path) {
     return path.empty() || path == ":memory:";
 }
 
+// SQLite creates a new database file 0644 (less the umask) and gives its -wal and -shm files
+// the database file's mode, so whoever may read the database may read its journal too.
+// Creating a new file here first, owner-only, makes all three owner-only.
+void create_owner_only(const std::filesystem::path& path) {
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR);
+    if (fd >= 0) ::close(fd);  // EEXIST: keep the file as it is; other errors: SQLite says why
+}
+
+// A database an older build created (0644) loses access for others; its group's access stays,
+// since a deployment may give the service's group access on purpose. Only this user's
+// files; a missing one is left to SQLite.
+void withdraw_world_access(const std::filesystem::path& path) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0 || info.st_uid != ::geteuid()) return;
+    if ((info.st_mode & S_IRWXO) != 0)
+        static_cast<void>(::chmod(path.c_str(), info.st_mode & 07777 & ~mode_t{S_IRWXO}));
+}
+
 Error with_path(Error error, const std::filesystem::path& path) {
     error.message = "open '" + path.string() + "': " + error.message;
     return error;
@@ -45,6 +66,13 @@ Error with_path(Error error, const std::filesystem::path& path) {
 
 Result<Database, Error> Database::open(const std::filesystem::path& path,
                                        const OpenOptions& options) {
+    const bool on_disk = !options.read_only && !is_in_memory(path);
+    if (on_disk) {
+        if (options.create) create_owner_only(path);
+        // Side files left by an older build take the database's mode only when recreated.
+        for (const char* suffix : {"", "-wal", "-shm"})
+            withdraw_world_access(path.string() + suffix);
+    }
     sqlite3* raw = nullptr;
     const int rc = sqlite3_open_v2(path.c_str(), &raw, open_flags(options), nullptr);
     // Even a failed open may allocate a handle; Connection closes it either way.

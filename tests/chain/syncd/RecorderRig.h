@@ -14,7 +14,7 @@
 #include "gate/crypto/KeyFile.h"
 #include "gate/crypto/Random.h"
 #include "gate/crypto/SealedBox.h"
-#include "gate/device/DeviceStore.h"
+#include "gate/device/DeviceDatabase.h"
 #include "gate/solana/TokenState.h"
 #include "gate/syncd/ChainRecorder.h"
 
@@ -38,7 +38,7 @@ struct RecorderRig : ChainFixture {
     crypto::KeyPair device_key = crypto::KeyPair::generate();
     std::filesystem::path key_file = dir / "device-key.json";
     std::filesystem::path db_file = dir / "device.db";
-    device::DeviceStore store = device::DeviceStore::open(db_file).value();
+    device::DeviceDatabase store = device::DeviceDatabase::open(db_file).value();
     std::vector<crypto::KeyPair> mints;  ///< ticket i+1's mint
 
     /// `tickets` tickets (ids 1..n) in the cache, each with a mint; none minted yet.
@@ -52,7 +52,7 @@ struct RecorderRig : ChainFixture {
             snapshot.tickets.push_back(
                 {i + 1, 0, 0, domain::TicketStatus::Valid, mints.back().public_key()});
         }
-        REQUIRE(store.apply_snapshot(snapshot));
+        REQUIRE(store.cache().apply_snapshot(snapshot));
     }
 
     domain::Assignment assignment(const std::string& rpc_url) const {
@@ -86,7 +86,7 @@ struct RecorderRig : ChainFixture {
         r.verdict = domain::Verdict::Accepted;
         r.reason = "ok";
         r.scanned_at = at;
-        REQUIRE(store.record_scan(r));
+        REQUIRE(store.scans().record_scan(r));
         return r;
     }
 
@@ -110,7 +110,7 @@ struct RecorderRig : ChainFixture {
     std::uint64_t validator_balance() { return rpc.get_balance(validator.public_key()).value(); }
 
     std::int64_t count(const std::string& sql) {
-        return store.database().query_one<std::int64_t>(sql).value();
+        return store.connection().query_one<std::int64_t>(sql).value();
     }
 };
 

@@ -55,7 +55,7 @@ TEST_CASE("40 accepted scans are all recorded on chain, several check-ins per tr
     rig.mint_all();
     for (std::uint64_t t = 1; t <= 40; ++t)
         rig.admit(t, kT0 + static_cast<std::int64_t>(t));
-    CHECK(rig.store.chain_status()->pending == 40);
+    CHECK(rig.store.chain().chain_status()->pending == 40);
     const auto balance = rig.validator_balance();
 
     syncd::ChainRecorder recorder(rig.store, rig.options(), test::wall_ms);
@@ -67,7 +67,7 @@ TEST_CASE("40 accepted scans are all recorded on chain, several check-ins per tr
 
     for (std::size_t i = 0; i < 40; ++i)
         check_recorded(rig, i, kT0 + static_cast<std::int64_t>(i) + 1);
-    const auto status = rig.store.chain_status().value();
+    const auto status = rig.store.chain().chain_status().value();
     CHECK(status.confirmed == 40);
     CHECK(status.queue_depth() == 0);
     CHECK(status.last_error.empty());
@@ -88,7 +88,7 @@ TEST_CASE("40 accepted scans are all recorded on chain, several check-ins per tr
     SUBCASE("a re-entry adds no second check-in") {
         rig.admit(7, kT0 + 100, domain::Direction::Out);
         rig.admit(7, kT0 + 200);  // back in
-        CHECK(rig.store.chain_status()->queue_depth() == 0);
+        CHECK(rig.store.chain().chain_status()->queue_depth() == 0);
         const auto again = recorder.run_round(stop);
         REQUIRE(again.ok());
         CHECK(again.transactions_sent == 0);
@@ -104,17 +104,17 @@ TEST_CASE("chain down: the backend sync goes on, check-ins wait and drain when i
     // The device learns everything from the backend: tickets with mints, the assignment
     // naming a chain RPC that refuses connections.
     test::TempDir dir;
-    device::DeviceStore store = device::DeviceStore::open(dir / "device.db").value();
-    device::DeviceStore chain_store = device::DeviceStore::open(dir / "device.db").value();
+    device::DeviceDatabase store = device::DeviceDatabase::open(dir / "device.db").value();
+    device::DeviceDatabase chain_store = device::DeviceDatabase::open(dir / "device.db").value();
     // The scanner's connection: one per thread, as one per process on the device.
-    device::DeviceStore scanner = device::DeviceStore::open(dir / "device.db").value();
+    device::DeviceDatabase scanner = device::DeviceDatabase::open(dir / "device.db").value();
     test::FakeBackend backend;
     backend.publish_assignment(rig.assignment(closed_port_url()));
     for (std::uint64_t t = 1; t <= 10; ++t) {
         backend.publish_ticket(
             {t, 0, 0, domain::TicketStatus::Valid, rig.mints[t - 1].public_key()});
     }
-    syncd::BackendLink link{backend.url(), "device-token-1", {}, test::wall_ms};
+    device::BackendLink link{backend.url(), "device-token-1", {}, test::wall_ms};
     syncd::SyncEngine engine{store, link, test::wall_ms};
     auto options = rig.options();
     options.request_timeout = 2s;
@@ -130,7 +130,7 @@ TEST_CASE("chain down: the backend sync goes on, check-ins wait and drain when i
     std::string chain_error;
     std::size_t pushed_while_down = 0;
     std::thread gate_staff([&] {
-        while (scanner.ticket_count().value_or(0) < 10)
+        while (scanner.cache().ticket_count().value_or(0) < 10)
             std::this_thread::sleep_for(5ms);
         for (std::uint64_t t = 1; t <= 10; ++t) {
             domain::EntryRecord r;
@@ -140,7 +140,7 @@ TEST_CASE("chain down: the backend sync goes on, check-ins wait and drain when i
             r.gate = "north-1";
             r.reason = "ok";
             r.scanned_at = kT0 + static_cast<std::int64_t>(t);
-            (void)scanner.record_scan(r);
+            (void)scanner.scans().record_scan(r);
         }
         // The backend gets every scan while the chain is unreachable.
         const auto deadline = std::chrono::steady_clock::now() + 20s;
@@ -148,14 +148,14 @@ TEST_CASE("chain down: the backend sync goes on, check-ins wait and drain when i
             std::this_thread::sleep_for(5ms);
         pushed_while_down = backend.stored();
         while (chain_error.empty() && std::chrono::steady_clock::now() < deadline) {
-            auto s = scanner.chain_status();
+            auto s = scanner.chain().chain_status();
             if (s && !s->last_error.empty() && s->pending == 10) chain_error = s->last_error;
             std::this_thread::sleep_for(5ms);
         }
         // The chain comes back: the backend names a reachable RPC.
         backend.publish_assignment(rig.assignment(rig.chain.url()));
         while (std::chrono::steady_clock::now() < deadline) {
-            auto s = scanner.chain_status();
+            auto s = scanner.chain().chain_status();
             if (s && s->confirmed == 10) break;
             std::this_thread::sleep_for(10ms);
         }
@@ -167,7 +167,7 @@ TEST_CASE("chain down: the backend sync goes on, check-ins wait and drain when i
     CHECK(pushed_while_down == 10);
     MESSAGE("status while the chain was down: " << chain_error);
     CHECK(chain_error.find("chain RPC http://127.0.0.1:") != std::string::npos);
-    const auto status = store.chain_status().value();
+    const auto status = store.chain().chain_status().value();
     CHECK(status.confirmed == 10);
     CHECK(status.last_error.empty());
     for (std::size_t i = 0; i < 10; ++i)
@@ -183,7 +183,7 @@ TEST_CASE("a validator key that does not open is a clear error and loses nothing
     // Sealed for another device's key, as after a re-provisioning with a new key.
     wrong.chain->validator_key_sealed =
         test::sealed_validator(rig.validator, crypto::KeyPair::generate().public_key());
-    REQUIRE(rig.store.set_assignment(wrong));
+    REQUIRE(rig.store.cache().set_assignment(wrong));
     const auto balance = rig.validator_balance();
 
     syncd::ChainRecorder recorder(rig.store, rig.options(), test::wall_ms);
@@ -192,14 +192,14 @@ TEST_CASE("a validator key that does not open is a clear error and loses nothing
     REQUIRE_FALSE(report.ok());
     CHECK(report.error->find("cannot open the validator key sealed for this device") !=
           std::string::npos);
-    auto status = rig.store.chain_status().value();
+    auto status = rig.store.chain().chain_status().value();
     CHECK(status.pending == 3);
     CHECK(status.last_error == *report.error);
     CHECK(rig.validator_balance() == balance);
 
     SUBCASE("a key that is not base64url") {
         wrong.chain->validator_key_sealed = "not base64url!";
-        REQUIRE(rig.store.set_assignment(wrong));
+        REQUIRE(rig.store.cache().set_assignment(wrong));
         const auto r = recorder.run_round(stop);
         REQUIRE_FALSE(r.ok());
         CHECK(r.error->find("not base64url") != std::string::npos);
@@ -212,11 +212,11 @@ TEST_CASE("a validator key that does not open is a clear error and loses nothing
         REQUIRE(crypto::save_keypair(rig.key_file, rig.device_key));
     }
     // Fixed: everything waiting is recorded.
-    REQUIRE(rig.store.set_assignment(rig.assignment(rig.chain.url())));
+    REQUIRE(rig.store.cache().set_assignment(rig.assignment(rig.chain.url())));
     const auto fixed = recorder.run_round(stop);
     REQUIRE_MESSAGE(fixed.ok(), report_text(fixed));
     CHECK(fixed.confirmed == 3);
-    CHECK(rig.store.chain_status()->last_error.empty());
+    CHECK(rig.store.chain().chain_status()->last_error.empty());
 }
 
 TEST_CASE("a mint the chain does not have fails alone and is kept with the reason, the rest land") {
@@ -230,20 +230,20 @@ TEST_CASE("a mint the chain does not have fails alone and is kept with the reaso
     REQUIRE_MESSAGE(report.ok(), report_text(report));
     CHECK(report.confirmed == 3);
     CHECK(report.failed == 1);
-    const auto bad = rig.store.checkin(4).value();
+    const auto bad = rig.store.chain().checkin(4).value();
     REQUIRE(bad);
     CHECK(bad->state == CheckinState::Failed);
     MESSAGE("the chain's reason: " << bad->error);
     CHECK(bad->error.find("instruction 0 (Token-2022)") != std::string::npos);
     for (std::size_t i = 0; i < 3; ++i)
         check_recorded(rig, i, kT0 + static_cast<std::int64_t>(i) + 1);
-    const auto status = rig.store.chain_status().value();
+    const auto status = rig.store.chain().chain_status().value();
     CHECK(status.failed == 1);
     CHECK(status.confirmed == 3);
 
     // Once the NFT exists, an operator's retry records it.
     rig.mint_tickets(3, 4);
-    CHECK(rig.store.retry_failed_checkins().value() == 1);
+    CHECK(rig.store.chain().retry_failed_checkins().value() == 1);
     const auto retried = recorder.run_round(stop);
     REQUIRE_MESSAGE(retried.ok(), report_text(retried));
     CHECK(retried.confirmed == 1);
@@ -268,8 +268,8 @@ TEST_CASE("an in-flight transaction whose blockhash expired unseen is rebuilt an
         CHECK(first.transactions_sent == 1);
         CHECK(first.confirmed == 0);
     }
-    CHECK(rig.store.chain_status()->in_flight == 5);
-    const auto dropped = rig.store.in_flight_transactions().value().at(0).signature;
+    CHECK(rig.store.chain().chain_status()->in_flight == 5);
+    const auto dropped = rig.store.chain().in_flight_transactions().value().at(0).signature;
 
     SUBCASE("still valid: a restarted recorder sends the same bytes again, not a new one") {
         syncd::ChainRecorder restarted(rig.store, rig.options(), test::wall_ms);
@@ -278,7 +278,7 @@ TEST_CASE("an in-flight transaction whose blockhash expired unseen is rebuilt an
         CHECK(r.transactions_sent == 0);
         CHECK(r.confirmed == 5);
         CHECK(rig.count("SELECT count(*) FROM chain_tx") == 1);
-        CHECK(rig.store.checkin(1).value()->signature == dropped);
+        CHECK(rig.store.chain().checkin(1).value()->signature == dropped);
     }
     SUBCASE("expired: a restarted recorder rebuilds it with a fresh blockhash") {
         REQUIRE(rig.rpc.call("gate_expireBlockhash", nlohmann::json::array()));
@@ -290,7 +290,7 @@ TEST_CASE("an in-flight transaction whose blockhash expired unseen is rebuilt an
         CHECK(r.confirmed == 5);
         CHECK(rig.count("SELECT count(*) FROM chain_tx WHERE state = 'dropped'") == 1);
         CHECK(rig.count("SELECT count(*) FROM chain_tx WHERE state = 'landed'") == 1);
-        CHECK(rig.store.checkin(1).value()->signature != dropped);
+        CHECK(rig.store.chain().checkin(1).value()->signature != dropped);
     }
     for (std::size_t i = 0; i < 5; ++i)
         check_recorded(rig, i, kT0 + static_cast<std::int64_t>(i) + 1);
@@ -319,7 +319,7 @@ TEST_CASE("max_in_flight counts transactions: several batches go out before the 
     syncd::ChainRecorder again(rig.store, options, test::wall_ms);
     const auto settled = again.run_round(stop);
     REQUIRE_MESSAGE(settled.ok(), report_text(settled));
-    CHECK(rig.store.chain_status()->confirmed == 28);
+    CHECK(rig.store.chain().chain_status()->confirmed == 28);
 }
 
 TEST_CASE("SIGKILL at random points over many rounds: every check-in lands exactly once") {
@@ -344,7 +344,8 @@ TEST_CASE("SIGKILL at random points over many rounds: every check-in lands exact
     int kills = 0;
     int killed_with_in_flight = 0;
     int expiries = 0;
-    for (int round = 0; round < 40 && rig.store.chain_status()->queue_depth() > 0; ++round) {
+    for (int round = 0; round < 40 && rig.store.chain().chain_status()->queue_depth() > 0;
+         ++round) {
         // Now and then the next transaction is lost on its way (answered, never landing).
         if (random() % 3 == 0) {
             REQUIRE(rig.rpc.call("gate_dropNextTransactions", nlohmann::json::array({1})));
@@ -353,7 +354,7 @@ TEST_CASE("SIGKILL at random points over many rounds: every check-in lands exact
         REQUIRE(child >= 0);
         if (child == 0) {
             // The child is the recorder process: its own connection and RPC client.
-            auto store = device::DeviceStore::open(rig.db_file);
+            auto store = device::DeviceDatabase::open(rig.db_file);
             if (!store) ::_exit(3);
             syncd::ChainRecorder recorder(*store, options, test::wall_ms);
             const std::atomic<bool> stop{false};
@@ -371,7 +372,7 @@ TEST_CASE("SIGKILL at random points over many rounds: every check-in lands exact
         ::waitpid(child, &status, 0);
         if (WIFSIGNALED(status)) {
             ++kills;
-            if (rig.store.chain_status()->in_flight > 0) ++killed_with_in_flight;
+            if (rig.store.chain().chain_status()->in_flight > 0) ++killed_with_in_flight;
         }
         if (rig.count("SELECT count(*) FROM chain_tx") == sent_before) {
             window = std::min(window * 2, std::chrono::microseconds(2'000'000));
@@ -385,18 +386,19 @@ TEST_CASE("SIGKILL at random points over many rounds: every check-in lands exact
         }
     }
     MESSAGE(kills << " kills, " << killed_with_in_flight << " with transactions in flight, "
-                  << expiries << " blockhash expiries; " << rig.store.chain_status()->confirmed
-                  << " of " << kTickets << " confirmed before the final run");
+                  << expiries << " blockhash expiries; "
+                  << rig.store.chain().chain_status()->confirmed << " of " << kTickets
+                  << " confirmed before the final run");
     CHECK(kills >= 5);
     CHECK(killed_with_in_flight >= 1);
 
     syncd::ChainRecorder recorder(rig.store, options, test::wall_ms);
     const std::atomic<bool> stop{false};
-    for (int i = 0; i < 10 && rig.store.chain_status()->queue_depth() > 0; ++i) {
+    for (int i = 0; i < 10 && rig.store.chain().chain_status()->queue_depth() > 0; ++i) {
         const auto r = recorder.run_round(stop);
         REQUIRE_MESSAGE(r.ok(), report_text(r));
     }
-    const auto status = rig.store.chain_status().value();
+    const auto status = rig.store.chain().chain_status().value();
     CHECK(status.confirmed == static_cast<std::int64_t>(kTickets));
     CHECK(status.failed == 0);
     for (std::size_t i = 0; i < kTickets; ++i)

@@ -70,8 +70,8 @@ TEST_CASE("gate-syncd run --once pushes the scans, then records their check-ins 
     const auto first = run(syncd + " run --once");
     REQUIRE_MESSAGE(first.exit_code == 0, first.output);
     {
-        auto scanner = device::DeviceStore::open(db).value();
-        CHECK(scanner.ticket_count().value() == 5);
+        auto scanner = device::DeviceDatabase::open(db).value();
+        CHECK(scanner.cache().ticket_count().value() == 5);
         for (std::uint64_t t = 1; t <= 5; ++t) {
             domain::EntryRecord r;
             r.nonce = crypto::random_token(16);
@@ -80,7 +80,7 @@ TEST_CASE("gate-syncd run --once pushes the scans, then records their check-ins 
             r.gate = "north-1";
             r.reason = "ok";
             r.scanned_at = 1'767'225'601'000 + static_cast<std::int64_t>(t);
-            REQUIRE(scanner.record_scan(r));
+            REQUIRE(scanner.scans().record_scan(r));
         }
     }
     // Second run: scans to the backend, check-ins to the chain.
@@ -101,7 +101,7 @@ TEST_CASE("gate-syncd run --once pushes the scans, then records their check-ins 
 
     SUBCASE("a chain that cannot be reached makes --once exit 1 and says why") {
         {
-            auto scanner = device::DeviceStore::open(db).value();
+            auto scanner = device::DeviceDatabase::open(db).value();
             domain::EntryRecord r;
             r.nonce = crypto::random_token(16);
             r.ticket_id = 6;
@@ -109,7 +109,7 @@ TEST_CASE("gate-syncd run --once pushes the scans, then records their check-ins 
             r.gate = "north-1";
             r.reason = "ok";
             r.scanned_at = 1'767'225'700'000;
-            REQUIRE(scanner.record_scan(r));
+            REQUIRE(scanner.scans().record_scan(r));
         }
         backend.publish_ticket(
             {6, 0, 0, domain::TicketStatus::Valid, crypto::KeyPair::generate().public_key()});

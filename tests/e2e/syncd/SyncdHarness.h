@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "../backend/LoopbackServer.h"
-#include "gate/device/DeviceStore.h"
+#include "gate/device/DeviceDatabase.h"
 
 namespace gate::test {
 
@@ -231,13 +231,13 @@ class Device {
                                               syncd_env(extra_env), dir_ / log);
     }
 
-    device::DeviceStore store() {
-        auto s = device::DeviceStore::open(db());
+    device::DeviceDatabase store() {
+        auto s = device::DeviceDatabase::open(db());
         REQUIRE(s.ok());
         return std::move(s).value();
     }
     std::int64_t queue_depth() {
-        auto status = store().sync_status();
+        auto status = store().sync().sync_status();
         REQUIRE(status.ok());
         return status->queue_depth;
     }

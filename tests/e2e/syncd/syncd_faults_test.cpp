@@ -93,7 +93,7 @@ std::vector<std::string> queue_scans(Device& gate, const std::vector<std::string
         e.verdict = first ? domain::Verdict::Accepted : domain::Verdict::Rejected;
         e.reason = first ? "ok" : "entry.already_inside";
         e.scanned_at = now + i;
-        REQUIRE(store.record_scan(e).ok());
+        REQUIRE(store.scans().record_scan(e).ok());
         nonces.push_back(e.nonce);
     }
     return nonces;
@@ -109,7 +109,7 @@ TEST_CASE("ticket-api SIGKILLed mid-batch again and again: every scan is stored 
     constexpr int kScans = 400;
     const auto nonces = queue_scans(gate, tickets, static_cast<std::uint32_t>(w.event_id), kScans);
     REQUIRE(gate.queue_depth() == kScans);
-    const auto device_id = gate.store().sync_status().value().device_id;
+    const auto device_id = gate.store().sync().sync_status().value().device_id;
 
     // Batches of two, quick retries: many exchanges, so the kills land inside them.
     auto syncd = gate.start_syncd(
@@ -158,7 +158,7 @@ TEST_CASE("ticket-api SIGKILLed mid-batch again and again: every scan is stored 
     CHECK(stats["inside_now"] == static_cast<std::int64_t>(tickets.size()));
     CHECK(stats["conflicts"] == 0);
     // Nothing was set aside as refused: a dead backend is not a refusal.
-    CHECK(gate.store().refused_count().value() == 0);
+    CHECK(gate.store().scans().refused_count().value() == 0);
 }
 
 TEST_CASE("backend gone under a running daemon: offline in plain words, backs off, then drains") {
@@ -176,7 +176,7 @@ TEST_CASE("backend gone under a running daemon: offline in plain words, backs of
                                   "syncd.log");
     REQUIRE(eventually(
         [&] {
-            auto s = gate.store().sync_status();
+            auto s = gate.store().sync().sync_status();
             return s.ok() && s->online && s->last_sync_at.has_value();
         },
         20s));
@@ -191,7 +191,7 @@ TEST_CASE("backend gone under a running daemon: offline in plain words, backs of
         CHECK(gate.check(c).reason == "ok");  // the gate goes on deciding offline
     CHECK(eventually(
         [&] {
-            auto s = gate.store().sync_status();
+            auto s = gate.store().sync().sync_status();
             return s.ok() && !s->online && !s->last_error.empty();
         },
         10s));
@@ -201,7 +201,7 @@ TEST_CASE("backend gone under a running daemon: offline in plain words, backs of
                             std::chrono::steady_clock::now() - cut_started)
                             .count();
 
-    const auto status = gate.store().sync_status().value();
+    const auto status = gate.store().sync().sync_status().value();
     CHECK_FALSE(status.online);
     CHECK_MESSAGE(status.last_error.starts_with("cannot reach the backend"), status.last_error);
     CHECK(status.queue_depth == static_cast<std::int64_t>(codes.size()));
@@ -218,11 +218,11 @@ TEST_CASE("backend gone under a running daemon: offline in plain words, backs of
 
     w.api.start();
     CHECK_MESSAGE(eventually([&] { return gate.queue_depth() == 0; }, 20s), syncd->output());
-    CHECK(gate.store().refused_count().value() == 0);
+    CHECK(gate.store().scans().refused_count().value() == 0);
     CHECK(w.entries() == static_cast<std::int64_t>(codes.size()));
     CHECK(eventually(
         [&] {
-            auto s = gate.store().sync_status();
+            auto s = gate.store().sync().sync_status();
             return s.ok() && s->online && s->last_error.empty();
         },
         10s));

@@ -163,7 +163,7 @@ TEST_CASE("SIGKILL of gate-syncd mid-push loses and duplicates nothing") {
             e.verdict = first ? domain::Verdict::Accepted : domain::Verdict::Rejected;
             e.reason = first ? "ok" : "entry.already_inside";
             e.scanned_at = now + i;
-            REQUIRE(store.record_scan(e).ok());
+            REQUIRE(store.scans().record_scan(e).ok());
         }
     }
     REQUIRE(gate.queue_depth() == kScans);
@@ -213,7 +213,7 @@ TEST_CASE("the queue drains after the backend comes back, without restarting syn
     // and keeps trying.
     CHECK(eventually(
         [&] {
-            auto status = gate.store().sync_status();
+            auto status = gate.store().sync().sync_status();
             return status.ok() && !status->online && !status->last_error.empty();
         },
         std::chrono::seconds{30}));
@@ -225,7 +225,7 @@ TEST_CASE("the queue drains after the backend comes back, without restarting syn
     CHECK(w.entries() == 4);
     CHECK(eventually(
         [&] {
-            auto status = gate.store().sync_status();
+            auto status = gate.store().sync().sync_status();
             return status.ok() && status->online && status->last_error.empty();
         },
         std::chrono::seconds{30}));

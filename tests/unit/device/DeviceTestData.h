@@ -1,5 +1,5 @@
 #pragma once
-// Small fixtures for device-store tests: an assignment, a snapshot and scan records.
+// Small fixtures for device database tests: an assignment, a snapshot and scan records.
 
 #include <string>
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "TempDir.h"
-#include "gate/device/DeviceStore.h"
+#include "gate/device/DeviceDatabase.h"
 #include "gate/qr/Render.h"
 #include "gate/scanner/Gate.h"
 #include "gate/ticket/TicketCode.h"
@@ -23,7 +23,7 @@ struct ScannerFixture {
     TempDir dir;
     std::filesystem::path db_path = dir / "scanner.db";
     crypto::KeyPair issuer = crypto::KeyPair::generate();
-    device::DeviceStore store = open();
+    device::DeviceDatabase store = open();
 
     explicit ScannerFixture(domain::Reentry reentry = domain::Reentry::Single,
                             std::vector<domain::TicketRecord> tickets = {
@@ -39,12 +39,12 @@ struct ScannerFixture {
         s.assignment.event = {kEvent, "Summer Night", 0, 0};
         s.issuer_keys = {{issuer.public_key(), kEvent, false}};
         s.tickets = std::move(tickets);
-        REQUIRE(store.apply_snapshot(s).ok());
-        REQUIRE(store.set_identity(17, "http://127.0.0.1:1").ok());
+        REQUIRE(store.cache().apply_snapshot(s).ok());
+        REQUIRE(store.sync().set_identity(17, "http://127.0.0.1:1").ok());
     }
 
-    device::DeviceStore open(const db::OpenOptions& options = {}) {
-        auto opened = device::DeviceStore::open(db_path, options);
+    device::DeviceDatabase open(const db::OpenOptions& options = {}) {
+        auto opened = device::DeviceDatabase::open(db_path, options);
         if (!opened) FAIL("open: " << db::to_string(opened.error()));
         return std::move(opened).value();
     }

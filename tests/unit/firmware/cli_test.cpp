@@ -47,8 +47,8 @@ TEST_CASE("check decides and records a typed code: 0 to admit, 1 to refuse") {
     const auto second = run(db + "check '" + code + "'");
     CHECK(second.exit_code == 1);
     CHECK(second.out.find("REJECT entry.already_inside  Already inside") != std::string::npos);
-    CHECK(f.store.stats()->accepted == 1);
-    CHECK(f.store.stats()->rejected == 1);
+    CHECK(f.store.scans().stats()->accepted == 1);
+    CHECK(f.store.scans().stats()->rejected == 1);
 
     const auto status = run(db + "status");
     CHECK(status.exit_code == 0);

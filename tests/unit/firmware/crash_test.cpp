@@ -81,18 +81,18 @@ TEST_CASE("SIGKILL mid-stream loses no admission that was shown and duplicates n
         REQUIRE(v["verdict"] == "accepted");
         ++accepted_shown;
         const std::string nonce = v["nonce"];
-        CHECK(store.scan_count(nonce).value() == 1);
-        CHECK(store.database()
+        CHECK(store.scans().scan_count(nonce).value() == 1);
+        CHECK(store.connection()
                   .query_one<std::int64_t>(
                       "SELECT count(*) FROM scan WHERE ticket_id = ? AND verdict = 'accepted'",
                       std::stoll(v["ticket_id"].get<std::string>()))
                   .value() == 1);
     }
     // At most one more admission was committed but not yet printed when the kill came.
-    const auto on_disk = store.stats()->accepted;
+    const auto on_disk = store.scans().stats()->accepted;
     CHECK(on_disk >= accepted_shown);
     CHECK(on_disk <= accepted_shown + 1);
-    CHECK(store.database().query_one<std::string>("PRAGMA integrity_check").value() == "ok");
+    CHECK(store.connection().query_one<std::string>("PRAGMA integrity_check").value() == "ok");
 }
 
 TEST_CASE("SIGTERM while waiting for frames stops the scanner cleanly") {

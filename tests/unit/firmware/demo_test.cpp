@@ -7,7 +7,7 @@
 
 #include "TempDir.h"
 #include "gate/crypto/KeyFile.h"
-#include "gate/device/DeviceStore.h"
+#include "gate/device/DeviceDatabase.h"
 #include "gate/qr/Decode.h"
 #include "gate/qr/Png.h"
 
@@ -40,13 +40,13 @@ TEST_CASE("the demo admits genuine tickets, refuses the rest, and commits every 
     CHECK(found->front().text.starts_with("TK1:"));
 
     // Every scan is in the device database, waiting for gate-syncd.
-    auto store = device::DeviceStore::open(dir / "out" / "scanner.db");
+    auto store = device::DeviceDatabase::open(dir / "out" / "scanner.db");
     REQUIRE(store.ok());
-    auto stats = store->stats();
+    auto stats = store->scans().stats();
     REQUIRE(stats.ok());
     CHECK(stats->accepted == 3);
     CHECK(stats->rejected == 7);
-    CHECK(store->pending_scans(100)->size() == 10);
+    CHECK(store->scans().pending_scans(100)->size() == 10);
 
     // The issuer key is private to its owner.
     CHECK((fs::status(dir / "out" / "issuer-key.json").permissions() & fs::perms::all) ==

@@ -14,7 +14,7 @@ using test::kNowMs;
 
 TEST_CASE("an admission is on disk, with every field, when scan returns") {
     test::ScannerFixture f;
-    REQUIRE(f.store.record_sync_success(kNowMs, -120).ok());
+    REQUIRE(f.store.sync().record_sync_success(kNowMs, -120).ok());
     auto gate = f.gate();
     const auto outcome = gate.scan(f.code(42));
     REQUIRE(outcome.accepted());
@@ -23,8 +23,8 @@ TEST_CASE("an admission is on disk, with every field, when scan returns") {
 
     // Another connection (as gate-syncd would open) sees the committed record.
     auto other = f.open();
-    CHECK(other.scan_count(outcome.record.nonce).value() == 1);
-    auto pending = other.pending_scans(10).value();
+    CHECK(other.scans().scan_count(outcome.record.nonce).value() == 1);
+    auto pending = other.scans().pending_scans(10).value();
     REQUIRE(pending.size() == 1);
     const auto& r = pending[0];
     CHECK(r.nonce.size() == 22);
@@ -35,10 +35,10 @@ TEST_CASE("an admission is on disk, with every field, when scan returns") {
     CHECK(r.verdict == Verdict::Accepted);
     CHECK(r.scanned_at == kNowMs);
     CHECK(r.clock_offset_ms == -120);
-    CHECK(other.database()
+    CHECK(other.connection()
               .query_one<std::int64_t>("SELECT device_id FROM scan WHERE nonce = ?", r.nonce)
               .value() == 17);
-    CHECK(other.ticket_state(42)->last_scan->direction == Direction::In);
+    CHECK(other.cache().ticket_state(42)->last_scan->direction == Direction::In);
 }
 
 TEST_CASE("the second showing of a ticket is refused because the first was recorded") {
@@ -61,7 +61,7 @@ TEST_CASE("refused scans are recorded with their reason, unparsable codes withou
     CHECK(revoked.decision.reason == "ticket.revoked");
     const auto junk = gate.scan("WIFI:S:venue;;");
     CHECK(junk.decision.reason == "malformed.prefix");
-    auto pending = f.store.pending_scans(10).value();
+    auto pending = f.store.scans().pending_scans(10).value();
     REQUIRE(pending.size() == 2);
     CHECK(pending[0].verdict == Verdict::Rejected);
     CHECK(pending[0].reason == "ticket.revoked");
@@ -90,7 +90,7 @@ TEST_CASE("changes written by the sync daemon's connection apply to the very nex
     domain::ChangesPage page;
     page.cursor = 5;
     page.changes = {{2, domain::TicketRecord{42, 2, 0, domain::TicketStatus::Revoked}}};
-    REQUIRE(daemon.apply_changes(page).ok());
+    REQUIRE(daemon.cache().apply_changes(page).ok());
     CHECK(gate.scan(f.code(42)).decision.reason == "ticket.revoked");
 
     // Key rotation: a new key arrives, the old one is retired.
@@ -98,12 +98,12 @@ TEST_CASE("changes written by the sync daemon's connection apply to the very nex
     page.cursor = 7;
     page.changes = {{6, domain::IssuerKeyRecord{next_key.public_key(), test::kEvent, false}},
                     {7, domain::IssuerKeyRecord{f.issuer.public_key(), test::kEvent, true}}};
-    REQUIRE(daemon.apply_changes(page).ok());
+    REQUIRE(daemon.cache().apply_changes(page).ok());
     CHECK(gate.scan(f.code(50)).decision.reason == "signature.key_retired");
     f.issuer = std::move(next_key);
     CHECK(gate.scan(f.code(51)).accepted());
 
-    REQUIRE(daemon.record_sync_success(kNowMs, 250).ok());
+    REQUIRE(daemon.sync().record_sync_success(kNowMs, 250).ok());
     CHECK(gate.sync_status().online);
     CHECK(gate.scan(f.code(52)).record.clock_offset_ms == 250);
 }
@@ -114,18 +114,18 @@ TEST_CASE("the clock offset moves 'now' for validity windows") {
     // own clock, but the last known offset corrects it.
     auto lagging = scanner::Gate(f.store, {Direction::In, 0}, [] { return kNowMs - 7'200'000; });
     CHECK(lagging.scan(f.code(42)).decision.reason == "time.not_yet_valid");
-    REQUIRE(f.store.record_sync_success(kNowMs, 7'200'000).ok());
+    REQUIRE(f.store.sync().record_sync_success(kNowMs, 7'200'000).ok());
     CHECK(lagging.scan(f.code(42)).accepted());
 }
 
 TEST_CASE("a device without an assignment refuses and records nothing") {
     test::TempDir dir;
-    auto store = device::DeviceStore::open(dir / "empty.db").value();
+    auto store = device::DeviceDatabase::open(dir / "empty.db").value();
     scanner::Gate gate(store);
     const auto outcome = gate.scan("TK1:whatever");
     CHECK(outcome.decision.reason == "device.not_provisioned");
     CHECK_FALSE(outcome.recorded);
-    CHECK(store.stats()->pending == 0);
+    CHECK(store.scans().stats()->pending == 0);
 }
 
 TEST_CASE("when the commit cannot happen the verdict is not green") {
@@ -135,7 +135,7 @@ TEST_CASE("when the commit cannot happen the verdict is not green") {
     REQUIRE(gate.assignment().has_value());  // cache loaded before the lock is taken
 
     auto holder = f.open();
-    auto lock = holder.database().begin(db::TransactionKind::Immediate);
+    auto lock = holder.connection().begin(db::TransactionKind::Immediate);
     REQUIRE(lock.ok());
     const auto outcome = gate.scan(f.code(42));
     CHECK_FALSE(outcome.accepted());
@@ -147,5 +147,5 @@ TEST_CASE("when the commit cannot happen the verdict is not green") {
     // The holder shows the ticket again and is admitted: nothing half-recorded was left.
     const auto retry = gate.scan(f.code(42));
     CHECK(retry.accepted());
-    CHECK(f.store.stats()->accepted == 1);
+    CHECK(f.store.scans().stats()->accepted == 1);
 }

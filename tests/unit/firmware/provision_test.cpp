@@ -123,10 +123,10 @@ TEST_CASE("provisioning makes the key, registers, keeps the token and loads the 
     const auto key = crypto::load_keypair(dir / "device-key.json").value().public_key();
     CHECK(backend.registered_keys() == std::vector<std::string>{key.to_base58()});
 
-    auto store = device::DeviceStore::open(dir / "gate-device.db").value();
-    CHECK(store.assignment().value()->gate == "north-1");
-    CHECK(store.ticket_state(43)->ticket->status == domain::TicketStatus::Frozen);
-    const auto status = store.sync_status().value();
+    auto store = device::DeviceDatabase::open(dir / "gate-device.db").value();
+    CHECK(store.cache().assignment().value()->gate == "north-1");
+    CHECK(store.cache().ticket_state(43)->ticket->status == domain::TicketStatus::Frozen);
+    const auto status = store.sync().sync_status().value();
     CHECK(status.device_id == 17);
     CHECK(status.cursor == 9);
     CHECK(status.online);

@@ -65,7 +65,7 @@ TEST_CASE("a stream of frames: a held code counts once, empty frames are skipped
     CHECK(got.outcomes[1].decision.reason == "ticket.revoked");
     CHECK(got.outcomes[2].decision.reason == "entry.already_inside");
     CHECK(got.labels[2] == "frame 9");
-    CHECK(f.store.stats()->pending == 3);
+    CHECK(f.store.scans().stats()->pending == 3);
 }
 
 TEST_CASE("every verdict becomes one JSON line with the fields integrations read") {

@@ -26,7 +26,7 @@ std::int64_t wall_ms() {
 
 struct Rig {
     test::TempDir dir;
-    device::DeviceStore store = device::DeviceStore::open(dir / "device.db").value();
+    device::DeviceDatabase store = device::DeviceDatabase::open(dir / "device.db").value();
     crypto::KeyPair device_key = crypto::KeyPair::generate();
     crypto::KeyPair validator = crypto::KeyPair::generate();
     syncd::RecorderOptions options;
@@ -53,10 +53,10 @@ struct Rig {
     void queue_checkin(std::uint64_t ticket) {
         domain::Snapshot s;
         s.cursor = 1;
-        s.assignment = *store.assignment().value();
+        s.assignment = *store.cache().assignment().value();
         s.tickets = {
             {ticket, 0, 0, domain::TicketStatus::Valid, crypto::KeyPair::generate().public_key()}};
-        REQUIRE(store.apply_snapshot(s));
+        REQUIRE(store.cache().apply_snapshot(s));
         domain::EntryRecord e;
         e.nonce = crypto::random_token(16);
         e.ticket_id = ticket;
@@ -64,7 +64,7 @@ struct Rig {
         e.gate = "north-1";
         e.reason = "ok";
         e.scanned_at = 1000;
-        REQUIRE(store.record_scan(e));
+        REQUIRE(store.scans().record_scan(e));
     }
 };
 
@@ -72,24 +72,25 @@ struct Rig {
 
 TEST_CASE("with no chain in the assignment a round does nothing, unless check-ins wait") {
     Rig rig;
-    REQUIRE(rig.store.set_assignment(rig.assignment(std::nullopt)));
+    REQUIRE(rig.store.cache().set_assignment(rig.assignment(std::nullopt)));
     syncd::ChainRecorder recorder(rig.store, rig.options, wall_ms);
     const std::atomic<bool> stop{false};
     auto r = recorder.run_round(stop);
     CHECK(r.ok());
     CHECK_FALSE(r.configured);
-    CHECK_FALSE(rig.store.chain_status()->last_attempt_at.has_value());
+    CHECK_FALSE(rig.store.chain().chain_status()->last_attempt_at.has_value());
 
     rig.queue_checkin(42);
     r = recorder.run_round(stop);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error->find("assigned no chain") != std::string::npos);
-    CHECK(rig.store.chain_status()->pending == 1);
+    CHECK(rig.store.chain().chain_status()->pending == 1);
 }
 
 TEST_CASE("an unreachable chain RPC is a plain error and the check-in stays queued") {
     Rig rig;
-    REQUIRE(rig.store.set_assignment(rig.assignment("http://127.0.0.1:9")));  // discard: refused
+    REQUIRE(rig.store.cache().set_assignment(
+        rig.assignment("http://127.0.0.1:9")));  // discard: refused
     rig.queue_checkin(42);
     syncd::ChainRecorder recorder(rig.store, rig.options, wall_ms);
     const std::atomic<bool> stop{false};
@@ -97,7 +98,7 @@ TEST_CASE("an unreachable chain RPC is a plain error and the check-in stays queu
     REQUIRE_FALSE(r.ok());
     CHECK(r.error->find("chain RPC http://127.0.0.1:9") != std::string::npos);
     CHECK(r.waiting == 1);
-    const auto status = rig.store.chain_status().value();
+    const auto status = rig.store.chain().chain_status().value();
     CHECK(status.pending == 1);
     CHECK(status.last_error == *r.error);
 
@@ -116,8 +117,9 @@ TEST_CASE("--once runs one chain round after the backend round and its failure i
     backend.publish_assignment(rig.assignment("http://127.0.0.1:9"));
     backend.publish_ticket(
         {42, 0, 0, domain::TicketStatus::Valid, crypto::KeyPair::generate().public_key()});
-    device::DeviceStore chain_store = device::DeviceStore::open(rig.dir / "device.db").value();
-    syncd::BackendLink link{backend.url(), "device-token-1", {}, wall_ms};
+    device::DeviceDatabase chain_store =
+        device::DeviceDatabase::open(rig.dir / "device.db").value();
+    device::BackendLink link{backend.url(), "device-token-1", {}, wall_ms};
     syncd::SyncEngine engine{rig.store, link, wall_ms};
     syncd::ChainRecorder recorder(chain_store, rig.options, wall_ms);
     auto sink = std::make_shared<log::MemorySink>();
@@ -128,7 +130,7 @@ TEST_CASE("--once runs one chain round after the backend round and its failure i
     // Nothing queued: the chain round has nothing to send and succeeds.
     CHECK(syncd::Daemon(engine, once, logger, &recorder).run() == syncd::ExitCode::Ok);
     CHECK(backend.snapshots_served() == 1);
-    CHECK(rig.store.ticket_state(42)->ticket->mint.has_value());
+    CHECK(rig.store.cache().ticket_state(42)->ticket->mint.has_value());
 
     // A queued check-in and no chain: the backend round is fine, the chain round is not.
     domain::EntryRecord e;
@@ -137,20 +139,20 @@ TEST_CASE("--once runs one chain round after the backend round and its failure i
     e.event_id = 1001;
     e.gate = "north-1";
     e.reason = "ok";
-    REQUIRE(rig.store.record_scan(e));
+    REQUIRE(rig.store.scans().record_scan(e));
     CHECK(syncd::Daemon(engine, once, logger, &recorder).run() == syncd::ExitCode::CycleFailed);
     CHECK(backend.stored() == 1);
-    CHECK(rig.store.chain_status()->pending == 1);
+    CHECK(rig.store.chain().chain_status()->pending == 1);
 }
 
 TEST_CASE("retry-checkins queues refused check-ins again") {
     Rig rig;
-    REQUIRE(rig.store.set_assignment(rig.assignment("http://127.0.0.1:9")));
+    REQUIRE(rig.store.cache().set_assignment(rig.assignment("http://127.0.0.1:9")));
     rig.queue_checkin(42);
-    REQUIRE(rig.store.fail_checkin(42, "IncorrectProgramId"));
+    REQUIRE(rig.store.chain().fail_checkin(42, "IncorrectProgramId"));
     syncd::SyncSettings settings;
     settings.database = rig.dir / "device.db";
     CHECK(syncd::retry_failed_checkins(settings) == 1);
-    CHECK(rig.store.checkin(42).value()->state == device::CheckinState::Pending);
+    CHECK(rig.store.chain().checkin(42).value()->state == device::CheckinState::Pending);
     CHECK(syncd::retry_failed_checkins(settings) == 0);
 }

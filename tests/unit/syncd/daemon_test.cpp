@@ -26,8 +26,8 @@ std::int64_t wall_ms() {
 struct DaemonRig {
     test::TempDir dir;
     test::FakeBackend backend;
-    device::DeviceStore store = device::DeviceStore::open(dir / "device.db").value();
-    syncd::BackendLink link{backend.url(), "device-token-1", {}, wall_ms};
+    device::DeviceDatabase store = device::DeviceDatabase::open(dir / "device.db").value();
+    device::BackendLink link{backend.url(), "device-token-1", {}, wall_ms};
     syncd::SyncEngine engine{store, link, wall_ms};
     std::shared_ptr<log::MemorySink> sink = std::make_shared<log::MemorySink>();
     log::Logger logger{"gate-syncd", sink};
@@ -64,7 +64,7 @@ TEST_CASE("--once runs one cycle and reports its outcome as the exit code") {
         DaemonRig rig;
         rig.backend.set_mode(test::FakeBackend::Mode::ServerError);
         CHECK(rig.run(once()) == ExitCode::CycleFailed);
-        CHECK(rig.store.sync_status()->last_error.find("503") != std::string::npos);
+        CHECK(rig.store.sync().sync_status()->last_error.find("503") != std::string::npos);
     }
     SUBCASE("device token revoked") {
         DaemonRig rig;
@@ -136,7 +136,7 @@ TEST_CASE("when the backend recovers the queue drains without intervention") {
     e.event_id = 1001;
     e.gate = "north-1";
     e.reason = "ok";
-    REQUIRE(rig.store.record_scan(e).ok());
+    REQUIRE(rig.store.scans().record_scan(e).ok());
     rig.backend.set_mode(test::FakeBackend::Mode::ServerError);
     syncd::Daemon daemon(rig.engine, options(20ms, false, {.initial = 20ms, .max = 50ms}),
                          rig.logger);
@@ -150,6 +150,6 @@ TEST_CASE("when the backend recovers the queue drains without intervention") {
     CHECK(daemon.run() == ExitCode::Ok);
     operator_thread.join();
     CHECK(rig.backend.stored() == 1);
-    CHECK(rig.store.pending_scans(10)->empty());
-    CHECK(rig.store.sync_status()->online);
+    CHECK(rig.store.scans().pending_scans(10)->empty());
+    CHECK(rig.store.sync().sync_status()->online);
 }

@@ -9,16 +9,16 @@
 #include "gate/syncd/SyncEngine.h"
 
 using namespace gate;
-using gate::syncd::LinkError;
+using gate::device::LinkError;
 
 namespace {
 
 struct Rig {
     test::TempDir dir;
     test::FakeBackend backend;
-    device::DeviceStore store = device::DeviceStore::open(dir / "device.db").value();
+    device::DeviceDatabase store = device::DeviceDatabase::open(dir / "device.db").value();
     std::int64_t now = 1'767'225'600'000;
-    syncd::BackendLink link{backend.url(), "device-token-1", quick_http(), [this] { return now; }};
+    device::BackendLink link{backend.url(), "device-token-1", quick_http(), [this] { return now; }};
     syncd::SyncEngine engine{store, link, [this] { return now; }, {.batch_size = 3}};
     std::atomic<bool> stop{false};
 
@@ -37,11 +37,13 @@ struct Rig {
         e.gate = "north-1";
         e.reason = "ok";
         e.scanned_at = now;
-        REQUIRE(store.record_scan(e).ok());
+        REQUIRE(store.scans().record_scan(e).ok());
         return e.nonce;
     }
 
-    std::int64_t pending() { return static_cast<std::int64_t>(store.pending_scans(1000)->size()); }
+    std::int64_t pending() {
+        return static_cast<std::int64_t>(store.scans().pending_scans(1000)->size());
+    }
 };
 
 }  // namespace
@@ -67,7 +69,7 @@ TEST_CASE("the first cycle takes a snapshot, later ones pull changes by cursor")
     auto first = rig.engine.run_cycle(rig.stop);
     REQUIRE(first.ok());
     CHECK(first.snapshot);
-    CHECK(rig.store.ticket_state(42)->ticket.has_value());
+    CHECK(rig.store.cache().ticket_state(42)->ticket.has_value());
 
     rig.backend.publish_ticket({.ticket_id = 42, .tier = 1, .generation = 1, .mint = std::nullopt});
     rig.backend.publish_ticket({.ticket_id = 43,
@@ -78,9 +80,9 @@ TEST_CASE("the first cycle takes a snapshot, later ones pull changes by cursor")
     REQUIRE(second.ok());
     CHECK_FALSE(second.snapshot);
     CHECK(second.changes == 2);
-    CHECK(rig.store.ticket_state(42)->ticket->generation == 1);
-    CHECK(rig.store.ticket_state(43)->ticket->status == domain::TicketStatus::Revoked);
-    CHECK(rig.store.sync_status()->cursor == 3);
+    CHECK(rig.store.cache().ticket_state(42)->ticket->generation == 1);
+    CHECK(rig.store.cache().ticket_state(43)->ticket->status == domain::TicketStatus::Revoked);
+    CHECK(rig.store.sync().sync_status()->cursor == 3);
     CHECK(rig.backend.snapshots_served() == 1);
 }
 
@@ -93,7 +95,7 @@ TEST_CASE("an expired cursor falls back to a snapshot") {
     auto report = rig.engine.run_cycle(rig.stop);
     REQUIRE(report.ok());
     CHECK(report.snapshot);
-    CHECK(rig.store.ticket_state(2)->ticket.has_value());
+    CHECK(rig.store.cache().ticket_state(2)->ticket.has_value());
     CHECK(rig.backend.snapshots_served() == 2);
 }
 
@@ -101,7 +103,7 @@ TEST_CASE("the clock offset to the server is recorded") {
     Rig rig;
     rig.backend.set_server_time(rig.now + 90'000);  // the server is 90 s ahead
     REQUIRE(rig.engine.run_cycle(rig.stop).ok());
-    const auto status = rig.store.sync_status().value();
+    const auto status = rig.store.sync().sync_status().value();
     CHECK(status.clock_offset_ms == 90'000);
     CHECK(status.online);
     CHECK(status.last_error.empty());
@@ -109,11 +111,11 @@ TEST_CASE("the clock offset to the server is recorded") {
 
 TEST_CASE("a dead backend keeps every scan queued and says so in plain words") {
     test::TempDir dir;
-    auto store = device::DeviceStore::open(dir / "device.db").value();
+    auto store = device::DeviceDatabase::open(dir / "device.db").value();
     std::int64_t now = 1;
     const std::string url =
         "http://127.0.0.1:" + std::to_string(test::TestHttpServer::closed_port());
-    syncd::BackendLink link(url, "device-token-1", {}, [&] { return now; });
+    device::BackendLink link(url, "device-token-1", {}, [&] { return now; });
     syncd::SyncEngine engine(store, link, [&] { return now; });
     domain::EntryRecord e;
     e.nonce = "n-1";
@@ -121,15 +123,15 @@ TEST_CASE("a dead backend keeps every scan queued and says so in plain words") {
     e.event_id = 1001;
     e.gate = "north-1";
     e.reason = "ok";
-    REQUIRE(store.record_scan(e).ok());
+    REQUIRE(store.scans().record_scan(e).ok());
 
     std::atomic<bool> stop{false};
     const auto report = engine.run_cycle(stop);
     REQUIRE_FALSE(report.ok());
     CHECK(report.error->kind == LinkError::Kind::Offline);
     CHECK(report.error->retryable());
-    CHECK(store.pending_scans(10)->size() == 1);
-    const auto status = store.sync_status().value();
+    CHECK(store.scans().pending_scans(10)->size() == 1);
+    const auto status = store.sync().sync_status().value();
     CHECK_FALSE(status.online);
     CHECK(status.last_error.find("cannot reach the backend") != std::string::npos);
 }
@@ -176,7 +178,7 @@ TEST_CASE("a scan pushed twice (answer lost) is stored once and synced") {
     const auto nonce = rig.scan(1);
     REQUIRE(rig.engine.run_cycle(rig.stop).ok());
     // Simulate a lost answer: the device still thinks the scan is pending.
-    REQUIRE(rig.store.database().execute("UPDATE scan SET synced = 0").ok());
+    REQUIRE(rig.store.connection().execute("UPDATE scan SET synced = 0").ok());
     const auto again = rig.engine.run_cycle(rig.stop);
     REQUIRE(again.ok());
     CHECK(again.duplicates == 1);
@@ -207,9 +209,9 @@ TEST_CASE("one record the backend refuses is set aside without blocking the othe
     CHECK(rig.pending() == 0);
     CHECK(rig.backend.stored() == 4);
     // Still on the device, with the backend's reason, for audit.
-    CHECK(rig.store.scan_count(nonces[1]).value() == 1);
-    CHECK(rig.store.refused_count().value() == 1);
-    CHECK(rig.store.database()
+    CHECK(rig.store.scans().scan_count(nonces[1]).value() == 1);
+    CHECK(rig.store.scans().refused_count().value() == 1);
+    CHECK(rig.store.connection()
               .query_one<std::string>("SELECT reason FROM scan_refused WHERE nonce = ?", nonces[1])
               .value()
               .find("invalid_entry") != std::string::npos);

@@ -1,6 +1,6 @@
 #pragma once
 // Gate: one lane's scan path from code text to committed record. It checks the code, reads
-// the cache, decides, and commits the scan to the device store before it returns, so a
+// the cache, decides, and commits the scan to the device database before it returns, so a
 // caller that shows the outcome never shows a verdict that is not on disk.
 
 #include <chrono>
@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "gate/device/DeviceStore.h"
+#include "gate/device/DeviceDatabase.h"
 #include "gate/domain/CodeCheck.h"
 #include "gate/domain/Decide.h"
 
@@ -37,7 +37,7 @@ struct ScanOutcome {
     bool accepted() const noexcept { return decision.accepted; }
 };
 
-/// Counters since the store was created (stats), kept current by each scan.
+/// Counters since the database was created (stats), kept current by each scan.
 struct GateCounters {
     std::int64_t accepted = 0;
     std::int64_t rejected = 0;
@@ -45,8 +45,9 @@ struct GateCounters {
 
 class Gate {
   public:
-    /// Borrows `store` for its lifetime.
-    Gate(device::DeviceStore& store, GateOptions options = {}, WallClock clock = system_now_ms);
+    /// Borrows `database` for its lifetime.
+    Gate(device::DeviceDatabase& database, GateOptions options = {},
+         WallClock clock = system_now_ms);
 
     /// Decides and records one scanned (or typed) code.
     ScanOutcome scan(std::string_view text);
@@ -63,13 +64,13 @@ class Gate {
     const GateCounters& counters() const noexcept { return counters_; }
 
   private:
-    // Re-reads assignment, keys and sync status when the store says they may have changed.
+    // Re-reads assignment, keys and sync status when the database says they may have changed.
     Status<db::Error> refresh();
 
-    device::DeviceStore& store_;
+    device::DeviceDatabase& database_;
     GateOptions options_;
     WallClock clock_;
-    std::optional<device::DeviceStore::Version> seen_;
+    std::optional<device::DeviceDatabase::Version> seen_;
     std::optional<domain::Assignment> assignment_;
     ticket::IssuerKeyring keyring_;
     device::SyncStatus status_;

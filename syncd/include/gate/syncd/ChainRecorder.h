@@ -17,7 +17,7 @@
 #include <string>
 
 #include "gate/Result.h"
-#include "gate/device/DeviceStore.h"
+#include "gate/device/DeviceDatabase.h"
 #include "gate/solana/RpcClient.h"
 #include "gate/syncd/CheckinBatch.h"
 
@@ -62,9 +62,9 @@ class ChainRecorder {
   public:
     using Clock = std::function<std::int64_t()>;  ///< Unix ms
 
-    /// `store` must be this recorder's own connection (the backend loop runs on another
+    /// `database` must be this recorder's own connection (the backend loop runs on another
     /// thread with its own).
-    ChainRecorder(device::DeviceStore& store, RecorderOptions options, Clock clock);
+    ChainRecorder(device::DeviceDatabase& database, RecorderOptions options, Clock clock);
     ~ChainRecorder();
 
     /// One round; records its outcome in the store's chain status. Returns between
@@ -81,7 +81,7 @@ class ChainRecorder {
                                               ChainReport& report);
     void pause(const std::atomic<bool>& stop) const;
 
-    device::DeviceStore& store_;
+    device::DeviceDatabase& database_;
     RecorderOptions options_;
     Clock clock_;
     // Kept between rounds: the RPC client for the current URL and the opened key.

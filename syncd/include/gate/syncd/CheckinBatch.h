@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "gate/Result.h"
-#include "gate/device/DeviceStore.h"
+#include "gate/device/ChainQueue.h"
 #include "gate/solana/Instruction.h"
 #include "gate/solana/Transaction.h"
 

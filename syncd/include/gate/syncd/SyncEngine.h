@@ -10,19 +10,19 @@
 #include <cstdint>
 #include <optional>
 
-#include "gate/device/DeviceStore.h"
-#include "gate/syncd/BackendLink.h"
+#include "gate/device/BackendLink.h"
+#include "gate/device/DeviceDatabase.h"
 
 namespace gate::syncd {
 
 struct CycleReport {
-    std::size_t pushed = 0;          ///< scans the backend stored
-    std::size_t duplicates = 0;      ///< scans it already had (an earlier push got through)
-    std::size_t conflicts = 0;       ///< entries it flagged (admitted elsewhere too)
-    std::size_t refused = 0;         ///< scans it will never take, set aside on the device
-    std::size_t changes = 0;         ///< cache changes applied
-    bool snapshot = false;           ///< the cache was replaced by a snapshot
-    std::optional<LinkError> error;  ///< why the cycle stopped early, if it did
+    std::size_t pushed = 0;                  ///< scans the backend stored
+    std::size_t duplicates = 0;              ///< scans it already had (an earlier push got through)
+    std::size_t conflicts = 0;               ///< entries it flagged (admitted elsewhere too)
+    std::size_t refused = 0;                 ///< scans it will never take, set aside on the device
+    std::size_t changes = 0;                 ///< cache changes applied
+    bool snapshot = false;                   ///< the cache was replaced by a snapshot
+    std::optional<device::LinkError> error;  ///< why the cycle stopped early, if it did
 
     bool ok() const noexcept { return !error.has_value(); }
 };
@@ -34,29 +34,26 @@ struct EngineOptions {
 
 class SyncEngine {
   public:
-    SyncEngine(device::DeviceStore& store, BackendLink& link, BackendLink::Clock clock,
-               EngineOptions options = {});
+    SyncEngine(device::DeviceDatabase& database, device::BackendLink& link,
+               device::BackendLink::Clock clock, EngineOptions options = {});
 
     /// Runs one cycle and records its outcome in the store's sync status (what the
     /// scanner shows). Stops between batches when `stop` becomes true.
     CycleReport run_cycle(const std::atomic<bool>& stop);
 
   private:
-    std::optional<LinkError> push(CycleReport& report, const std::atomic<bool>& stop);
-    std::optional<LinkError> push_one_by_one(const domain::EntryBatch& batch, CycleReport& report);
-    std::optional<LinkError> confirm(const domain::IngestResult& answer, CycleReport& report,
-                                     std::int64_t& marked);
-    std::optional<LinkError> pull(CycleReport& report, std::int64_t& clock_offset);
-    std::optional<LinkError> take_snapshot(CycleReport& report, std::int64_t& clock_offset);
+    std::optional<device::LinkError> push(CycleReport& report, const std::atomic<bool>& stop);
+    std::optional<device::LinkError> push_one_by_one(const domain::EntryBatch& batch,
+                                                     CycleReport& report);
+    std::optional<device::LinkError> confirm(const domain::IngestResult& answer,
+                                             CycleReport& report, std::int64_t& marked);
+    std::optional<device::LinkError> pull(CycleReport& report, std::int64_t& clock_offset);
+    std::optional<device::LinkError> take_snapshot(CycleReport& report, std::int64_t& clock_offset);
 
-    device::DeviceStore& store_;
-    BackendLink& link_;
-    BackendLink::Clock clock_;
+    device::DeviceDatabase& database_;
+    device::BackendLink& link_;
+    device::BackendLink::Clock clock_;
     EngineOptions options_;
 };
-
-/// Server minus device clock, from a server time stamped between `sent` and
-/// `received` on the device: the midpoint assumes symmetric network delay.
-std::int64_t clock_offset(std::int64_t server_time, std::int64_t sent, std::int64_t received);
 
 }  // namespace gate::syncd

@@ -1,4 +1,5 @@
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 
 #include <fstream>
 #include <iterator>
@@ -121,4 +122,54 @@ TEST_CASE("a moved Database keeps its connection and cache") {
     auto third = open_for_test(":memory:");
     third = std::move(second);
     CHECK(third.query_one<int>("SELECT v FROM t").value_or(0) == 7);
+}
+
+namespace {
+
+// Sets the process umask for one test and restores it.
+class UmaskFor {
+  public:
+    explicit UmaskFor(mode_t mask) : old_(::umask(mask)) {}
+    ~UmaskFor() { ::umask(old_); }
+    UmaskFor(const UmaskFor&) = delete;
+    UmaskFor& operator=(const UmaskFor&) = delete;
+
+  private:
+    mode_t old_;
+};
+
+std::filesystem::perms mode_of(const std::filesystem::path& path) {
+    return std::filesystem::status(path).permissions() & std::filesystem::perms::all;
+}
+
+constexpr auto kOwnerOnly =
+    std::filesystem::perms::owner_read | std::filesystem::perms::owner_write;
+
+}  // namespace
+
+TEST_CASE("a new database and its -wal and -shm files are owner-only, whatever the umask") {
+    const UmaskFor nothing_masked(0);  // only the modes the code asks for count
+    TempDir dir;
+    const auto path = dir.file("gate.db");
+    auto db = open_for_test(path);
+    REQUIRE(db.exec("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);").ok());
+    // The connection is open and has written: SQLite keeps both side files meanwhile.
+    for (const auto& file : {path, dir.file("gate.db-wal"), dir.file("gate.db-shm")}) {
+        INFO(file.string());
+        REQUIRE(std::filesystem::exists(file));
+        CHECK(mode_of(file) == kOwnerOnly);
+    }
+}
+
+TEST_CASE("opening an existing database takes away world access and keeps the group's") {
+    TempDir dir;
+    const auto path = dir.file("gate.db");
+    { auto db = open_for_test(path); }
+    namespace fs = std::filesystem;
+    // A file an older build made 0644, which an operator gave the service group write to.
+    fs::permissions(
+        path, kOwnerOnly | fs::perms::group_read | fs::perms::group_write | fs::perms::others_read);
+    auto db = open_for_test(path);
+    CHECK(mode_of(path) == (kOwnerOnly | fs::perms::group_read | fs::perms::group_write));
+    CHECK(mode_of(dir.file("gate.db-wal")) == mode_of(path));
 }

@@ -1,7 +1,8 @@
 #pragma once
-// BackendLink: the device side of docs/sync-protocol.md over HTTP. Every answer is
-// checked before it is believed; every failure is a LinkError that says whether
-// trying again later can help.
+// BackendLink: the device side of docs/sync-protocol.md over HTTP, with the device token
+// (snapshot, changes, entry push), used by gate-scanner's provisioning and by gate-syncd.
+// Every answer is checked before it is believed; every failure is a LinkError that says
+// whether trying again later can help.
 
 #include <chrono>
 #include <cstdint>
@@ -9,10 +10,11 @@
 #include <string>
 
 #include "gate/Result.h"
+#include "gate/db/Error.h"
 #include "gate/domain/SyncMessages.h"
 #include "gate/http/Client.h"
 
-namespace gate::syncd {
+namespace gate::device {
 
 struct LinkError {
     enum class Kind {
@@ -34,6 +36,15 @@ struct LinkError {
 };
 
 std::string_view to_string(LinkError::Kind kind) noexcept;
+
+/// The device database failing is not a network problem, but it is just as transient
+/// (busy, disk full): reported as a ServerError, so the exchange is tried again later.
+LinkError database_error(const db::Error& error);
+
+/// The largest answer a device accepts. A whole event's snapshot is about 60 bytes a
+/// ticket, 115 with its mint once the NFT is issued, so 100,000 tickets come to ~11 MiB:
+/// room for several times that; the reply is still parsed strictly.
+inline constexpr std::size_t kMaxAnswerBytes = std::size_t{64} * 1024 * 1024;
 
 /// An answer with the device-clock times around it, for the clock offset.
 template <class T>
@@ -65,4 +76,4 @@ class BackendLink {
     Clock clock_;
 };
 
-}  // namespace gate::syncd
+}  // namespace gate::device

@@ -1,8 +1,8 @@
-#include "gate/syncd/BackendLink.h"
+#include "gate/device/BackendLink.h"
 
 #include <set>
 
-namespace gate::syncd {
+namespace gate::device {
 
 std::string_view to_string(LinkError::Kind kind) noexcept {
     switch (kind) {
@@ -22,6 +22,10 @@ std::string_view to_string(LinkError::Kind kind) noexcept {
             return "refused";
     }
     return "unknown";
+}
+
+LinkError database_error(const db::Error& error) {
+    return {LinkError::Kind::ServerError, "device database: " + db::to_string(error)};
 }
 
 namespace {
@@ -159,4 +163,4 @@ Result<domain::IngestResult, LinkError> BackendLink::push(const domain::EntryBat
     return std::move(result).value();
 }
 
-}  // namespace gate::syncd
+}  // namespace gate::device

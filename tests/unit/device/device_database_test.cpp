@@ -6,7 +6,7 @@
 
 #include "DeviceTestData.h"
 #include "TempDir.h"
-#include "gate/device/DeviceStore.h"
+#include "gate/device/DeviceDatabase.h"
 
 using namespace gate;
 using namespace gate::device;
@@ -23,8 +23,8 @@ namespace {
             FAIL(#__VA_ARGS__ << ": " << db::to_string(store_status_.error())); \
     } while (false)
 
-DeviceStore open_store(const std::filesystem::path& path) {
-    auto store = DeviceStore::open(path);
+DeviceDatabase open_store(const std::filesystem::path& path) {
+    auto store = DeviceDatabase::open(path);
     if (!store) FAIL("open: " << db::to_string(store.error()));
     return std::move(store).value();
 }
@@ -48,69 +48,73 @@ Snapshot sample_snapshot() {
 TEST_CASE("a new store has its schema, WAL, and an empty sync state") {
     test::TempDir dir;
     auto store = open_store(dir / "scanner.db");
-    CHECK(store.database().query_one<std::string>("PRAGMA journal_mode").value() == "wal");
-    CHECK(store.database().query_one<std::int64_t>("PRAGMA synchronous").value() == 2);  // FULL
-    CHECK(store.database().query_one<std::int64_t>("PRAGMA user_version").value() == 3);
-    auto status = store.sync_status();
+    CHECK(store.connection().query_one<std::string>("PRAGMA journal_mode").value() == "wal");
+    CHECK(store.connection().query_one<std::int64_t>("PRAGMA synchronous").value() == 2);  // FULL
+    CHECK(store.connection().query_one<std::int64_t>("PRAGMA user_version").value() == 3);
+    auto status = store.sync().sync_status();
     REQUIRE(status.ok());
     CHECK(status->cursor == 0);
     CHECK_FALSE(status->online);
     CHECK(status->queue_depth == 0);
-    CHECK_FALSE(store.assignment().value().has_value());
+    CHECK_FALSE(store.cache().assignment().value().has_value());
     // Opening again (the other process at start-up) migrates nothing and keeps the data.
-    STORE_OK(store.set_identity(17, "http://127.0.0.1:1"));
+    STORE_OK(store.sync().set_identity(17, "http://127.0.0.1:1"));
     auto again = open_store(dir / "scanner.db");
-    CHECK(again.sync_status()->device_id == 17);
+    CHECK(again.sync().sync_status()->device_id == 17);
 }
 
 TEST_CASE("a snapshot replaces the whole cache and sets the cursor") {
     test::TempDir dir;
     auto store = open_store(dir / "scanner.db");
-    STORE_OK(store.apply_snapshot(sample_snapshot()));
-    CHECK(store.assignment().value() == sample_assignment());
-    CHECK(store.issuer_keys().value() == std::vector<IssuerKeyRecord>{{kKeyA, 1001, false}});
-    auto t42 = store.ticket_state(42).value();
+    STORE_OK(store.cache().apply_snapshot(sample_snapshot()));
+    CHECK(store.cache().assignment().value() == sample_assignment());
+    CHECK(store.cache().issuer_keys().value() ==
+          std::vector<IssuerKeyRecord>{{kKeyA, 1001, false}});
+    auto t42 = store.cache().ticket_state(42).value();
     CHECK(t42.ticket == TicketRecord{42, 2, 0, TicketStatus::Valid, std::nullopt});
     CHECK(t42.last_scan == InsideRecord{42, Direction::In, 1767225000000, "south-2"});
-    CHECK(store.ticket_state(43)->ticket->status == TicketStatus::Revoked);
-    CHECK(store.sync_status()->cursor == 100);
+    CHECK(store.cache().ticket_state(43)->ticket->status == TicketStatus::Revoked);
+    CHECK(store.sync().sync_status()->cursor == 100);
 
     Snapshot second = sample_snapshot();
     second.cursor = 200;
     second.issuer_keys = {{kKeyB, 1001, false}};
     second.tickets = {{44, 0, 0, TicketStatus::Valid}};
     second.inside.clear();
-    STORE_OK(store.apply_snapshot(second));
-    CHECK_FALSE(store.ticket_state(42)->ticket.has_value());
-    CHECK_FALSE(store.ticket_state(42)->last_scan.has_value());
-    CHECK(store.ticket_state(44)->ticket.has_value());
-    CHECK(store.issuer_keys().value() == std::vector<IssuerKeyRecord>{{kKeyB, 1001, false}});
-    CHECK(store.ticket_count().value() == 1);
-    CHECK(store.sync_status()->cursor == 200);
+    STORE_OK(store.cache().apply_snapshot(second));
+    CHECK_FALSE(store.cache().ticket_state(42)->ticket.has_value());
+    CHECK_FALSE(store.cache().ticket_state(42)->last_scan.has_value());
+    CHECK(store.cache().ticket_state(44)->ticket.has_value());
+    CHECK(store.cache().issuer_keys().value() ==
+          std::vector<IssuerKeyRecord>{{kKeyB, 1001, false}});
+    CHECK(store.cache().ticket_count().value() == 1);
+    CHECK(store.sync().sync_status()->cursor == 200);
 }
 
 TEST_CASE("a snapshot keeps this device's own admissions the backend has not seen") {
     test::TempDir dir;
     auto store = open_store(dir / "scanner.db");
-    STORE_OK(store.apply_snapshot(sample_snapshot()));
+    STORE_OK(store.cache().apply_snapshot(sample_snapshot()));
     // Ticket 42 went out and came back in here after the snapshot's view of it.
-    STORE_OK(store.record_scan(scan_of(42, Verdict::Accepted, 1767225700000, Direction::In)));
-    STORE_OK(store.record_scan(scan_of(44, Verdict::Accepted, 1767225800000, Direction::In)));
-    STORE_OK(store.apply_snapshot(sample_snapshot()));
-    CHECK(store.ticket_state(42)->last_scan->at == 1767225700000);
-    CHECK(store.ticket_state(42)->last_scan->gate == "north-1");
-    REQUIRE(store.ticket_state(44)->last_scan.has_value());
+    STORE_OK(
+        store.scans().record_scan(scan_of(42, Verdict::Accepted, 1767225700000, Direction::In)));
+    STORE_OK(
+        store.scans().record_scan(scan_of(44, Verdict::Accepted, 1767225800000, Direction::In)));
+    STORE_OK(store.cache().apply_snapshot(sample_snapshot()));
+    CHECK(store.cache().ticket_state(42)->last_scan->at == 1767225700000);
+    CHECK(store.cache().ticket_state(42)->last_scan->gate == "north-1");
+    REQUIRE(store.cache().ticket_state(44)->last_scan.has_value());
     // A later scan the backend reports wins over an older local one.
     Snapshot newer = sample_snapshot();
     newer.inside = {{44, Direction::Out, 1767225900000, "south-2"}};
-    STORE_OK(store.apply_snapshot(newer));
-    CHECK(store.ticket_state(44)->last_scan->direction == Direction::Out);
+    STORE_OK(store.cache().apply_snapshot(newer));
+    CHECK(store.cache().ticket_state(44)->last_scan->direction == Direction::Out);
 }
 
 TEST_CASE("changes apply each kind, move the cursor, and applying twice changes nothing") {
     test::TempDir dir;
     auto store = open_store(dir / "scanner.db");
-    STORE_OK(store.apply_snapshot(sample_snapshot()));
+    STORE_OK(store.cache().apply_snapshot(sample_snapshot()));
     Assignment moved = sample_assignment();
     moved.gate = "west-3";
     ChangesPage page;
@@ -123,37 +127,37 @@ TEST_CASE("changes apply each kind, move the cursor, and applying twice changes 
         {105, IssuerKeyRecord{kKeyB, 1001, false}},
         {110, moved},
     };
-    STORE_OK(store.apply_changes(page));
+    STORE_OK(store.cache().apply_changes(page));
     auto check_applied = [&] {
-        CHECK(store.ticket_state(45)->ticket.has_value());
-        CHECK(store.ticket_state(42)->ticket->generation == 1);
-        CHECK(store.ticket_state(42)->last_scan->direction == Direction::Out);
-        auto keys = store.issuer_keys().value();  // ordered by base58 text
+        CHECK(store.cache().ticket_state(45)->ticket.has_value());
+        CHECK(store.cache().ticket_state(42)->ticket->generation == 1);
+        CHECK(store.cache().ticket_state(42)->last_scan->direction == Direction::Out);
+        auto keys = store.cache().issuer_keys().value();  // ordered by base58 text
         REQUIRE(keys.size() == 2);
         for (const auto& key : keys)
             CHECK(key == (key.public_key == kKeyA ? IssuerKeyRecord{kKeyA, 1001, true}
                                                   : IssuerKeyRecord{kKeyB, 1001, false}));
-        CHECK(store.assignment().value()->gate == "west-3");
-        CHECK(store.sync_status()->cursor == 110);
+        CHECK(store.cache().assignment().value()->gate == "west-3");
+        CHECK(store.sync().sync_status()->cursor == 110);
     };
     check_applied();
-    STORE_OK(store.apply_changes(page));
+    STORE_OK(store.cache().apply_changes(page));
     check_applied();
 
     // A change at or below the cursor is already in: a replayed old page is a no-op.
     ChangesPage stale;
     stale.cursor = 105;
     stale.changes = {{102, TicketRecord{42, 2, 0, TicketStatus::Valid, std::nullopt}}};
-    STORE_OK(store.apply_changes(stale));
-    CHECK(store.ticket_state(42)->ticket->generation == 1);
-    CHECK(store.sync_status()->cursor == 110);
+    STORE_OK(store.cache().apply_changes(stale));
+    CHECK(store.cache().ticket_state(42)->ticket->generation == 1);
+    CHECK(store.sync().sync_status()->cursor == 110);
 
     // An entry seen elsewhere that is older than what we know does not roll state back.
     ChangesPage late;
     late.cursor = 111;
     late.changes = {{111, InsideRecord{42, Direction::In, 1767225050000, "east-1"}}};
-    STORE_OK(store.apply_changes(late));
-    CHECK(store.ticket_state(42)->last_scan->direction == Direction::Out);
+    STORE_OK(store.cache().apply_changes(late));
+    CHECK(store.cache().ticket_state(42)->last_scan->direction == Direction::Out);
 }
 
 TEST_CASE("a recorded scan is durable, unique by nonce, and admissions update inside state") {
@@ -165,26 +169,26 @@ TEST_CASE("a recorded scan is durable, unique by nonce, and admissions update in
     rejected.reason = "malformed.prefix";
     {
         auto store = open_store(path);
-        STORE_OK(store.set_identity(17, "http://backend"));
-        STORE_OK(store.record_scan(accepted));
-        STORE_OK(store.record_scan(rejected));
-        auto again = store.record_scan(accepted);
+        STORE_OK(store.sync().set_identity(17, "http://backend"));
+        STORE_OK(store.scans().record_scan(accepted));
+        STORE_OK(store.scans().record_scan(rejected));
+        auto again = store.scans().record_scan(accepted);
         REQUIRE_FALSE(again.ok());
         CHECK(again.error().code == db::ErrorCode::Constraint);
         // A duplicate admission of another ticket leaves no trace at all.
         auto clash = scan_of(99);
         clash.nonce = accepted.nonce;
-        CHECK_FALSE(store.record_scan(clash).ok());
-        CHECK_FALSE(store.ticket_state(99)->last_scan.has_value());
+        CHECK_FALSE(store.scans().record_scan(clash).ok());
+        CHECK_FALSE(store.cache().ticket_state(99)->last_scan.has_value());
     }
     auto store = open_store(path);
-    CHECK(store.scan_count(accepted.nonce).value() == 1);
-    CHECK(store.scan_count(rejected.nonce).value() == 1);
-    CHECK(store.ticket_state(42)->last_scan->direction == Direction::In);
-    CHECK(store.database()
+    CHECK(store.scans().scan_count(accepted.nonce).value() == 1);
+    CHECK(store.scans().scan_count(rejected.nonce).value() == 1);
+    CHECK(store.cache().ticket_state(42)->last_scan->direction == Direction::In);
+    CHECK(store.connection()
               .query_one<std::int64_t>("SELECT device_id FROM scan WHERE nonce = ?", accepted.nonce)
               .value() == 17);
-    auto stats = store.stats().value();
+    auto stats = store.scans().stats().value();
     CHECK(stats.accepted == 1);
     CHECK(stats.rejected == 1);
     CHECK(stats.pending == 2);
@@ -200,36 +204,36 @@ TEST_CASE("pending scans come oldest first in batches until marked synced") {
         auto scan = scan_of(t, t % 2 ? Verdict::Accepted : Verdict::Rejected,
                             1767225601000 + static_cast<std::int64_t>(t));
         nonces.push_back(scan.nonce);
-        STORE_OK(store.record_scan(scan));
+        STORE_OK(store.scans().record_scan(scan));
     }
-    auto first = store.pending_scans(3).value();
+    auto first = store.scans().pending_scans(3).value();
     REQUIRE(first.size() == 3);
     CHECK(first[0].nonce == nonces[0]);
     CHECK(first[1].verdict == Verdict::Rejected);
     CHECK(first[2].ticket_id == 3u);
-    CHECK(store.sync_status()->queue_depth == 5);
+    CHECK(store.sync().sync_status()->queue_depth == 5);
 
     std::vector<std::string> synced = {nonces[0], nonces[1], nonces[2], "unknown-nonce"};
-    CHECK(store.mark_synced(synced).value() == 3);
-    CHECK(store.mark_synced(synced).value() == 0);
-    auto rest = store.pending_scans(10).value();
+    CHECK(store.scans().mark_synced(synced).value() == 3);
+    CHECK(store.scans().mark_synced(synced).value() == 0);
+    auto rest = store.scans().pending_scans(10).value();
     REQUIRE(rest.size() == 2);
     CHECK(rest[0].nonce == nonces[3]);
-    CHECK(store.sync_status()->queue_depth == 2);
+    CHECK(store.sync().sync_status()->queue_depth == 2);
 }
 
 TEST_CASE("sync status records success, failure and identity") {
     test::TempDir dir;
     auto store = open_store(dir / "scanner.db");
-    STORE_OK(store.set_identity(17, "https://api.example"));
-    STORE_OK(store.record_sync_success(1000, -120));
-    auto ok = store.sync_status().value();
+    STORE_OK(store.sync().set_identity(17, "https://api.example"));
+    STORE_OK(store.sync().record_sync_success(1000, -120));
+    auto ok = store.sync().sync_status().value();
     CHECK(ok.online);
     CHECK(ok.last_sync_at == 1000);
     CHECK(ok.clock_offset_ms == -120);
     CHECK(ok.backend_url == "https://api.example");
-    STORE_OK(store.record_sync_failure(2000, "network: connection refused"));
-    auto down = store.sync_status().value();
+    STORE_OK(store.sync().record_sync_failure(2000, "network: connection refused"));
+    auto down = store.sync().sync_status().value();
     CHECK_FALSE(down.online);
     CHECK(down.last_sync_at == 1000);
     CHECK(down.last_attempt_at == 2000);
@@ -242,17 +246,18 @@ TEST_CASE("scanner and sync daemon write one file from two processes without fai
     const auto path = dir / "scanner.db";
     {
         auto store = open_store(path);
-        STORE_OK(store.apply_snapshot(sample_snapshot()));
+        STORE_OK(store.cache().apply_snapshot(sample_snapshot()));
     }
     constexpr int kScans = 150;
     const pid_t child = fork();
     REQUIRE(child >= 0);
     if (child == 0) {
         // The "scanner": records scans as fast as it can.
-        auto opened = DeviceStore::open(path);
+        auto opened = DeviceDatabase::open(path);
         if (!opened) _exit(10);
         for (int i = 0; i < kScans; ++i)
-            if (!opened->record_scan(scan_of(static_cast<std::uint64_t>(1000 + i)))) _exit(11);
+            if (!opened->scans().record_scan(scan_of(static_cast<std::uint64_t>(1000 + i))))
+                _exit(11);
         _exit(0);
     }
     // The "daemon": applies pages and marks scans synced meanwhile.
@@ -263,14 +268,14 @@ TEST_CASE("scanner and sync daemon write one file from two processes without fai
         p.cursor = 101 + page;
         p.changes = {{101 + page, TicketRecord{static_cast<std::uint64_t>(5000 + page), 0, 0,
                                                TicketStatus::Valid, std::nullopt}}};
-        all_ok = all_ok && store.apply_changes(p).ok();
-        auto pending = store.pending_scans(20);
+        all_ok = all_ok && store.cache().apply_changes(p).ok();
+        auto pending = store.scans().pending_scans(20);
         all_ok = all_ok && pending.ok();
         if (pending.ok()) {
             std::vector<std::string> nonces;
             for (const auto& s : *pending)
                 nonces.push_back(s.nonce);
-            all_ok = all_ok && store.mark_synced(nonces).ok();
+            all_ok = all_ok && store.scans().mark_synced(nonces).ok();
         }
     }
     int status = 0;
@@ -278,7 +283,54 @@ TEST_CASE("scanner and sync daemon write one file from two processes without fai
     CHECK(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 0);
     CHECK(all_ok);
-    CHECK(store.stats()->accepted == kScans);
-    CHECK(store.sync_status()->cursor == 160);
-    CHECK(store.database().query_one<std::string>("PRAGMA integrity_check").value() == "ok");
+    CHECK(store.scans().stats()->accepted == kScans);
+    CHECK(store.sync().sync_status()->cursor == 160);
+    CHECK(store.connection().query_one<std::string>("PRAGMA integrity_check").value() == "ok");
+}
+
+TEST_CASE("decide_and_record decides on the state read inside its own write transaction") {
+    test::TempDir dir;
+    auto store = open_store(dir / "scanner.db");
+    STORE_OK(store.cache().apply_snapshot(sample_snapshot()));
+    std::optional<TicketState> seen;
+    auto admit = [&](const TicketState& state) {
+        seen = state;
+        auto scan =
+            scan_of(42, state.last_scan ? Verdict::Rejected : Verdict::Accepted, 1767225700000);
+        return scan;
+    };
+    // Ticket 42 is inside from the snapshot: the decider sees it and refuses.
+    auto first = store.scans().decide_and_record(42, admit);
+    REQUIRE(first.ok());
+    REQUIRE(seen);
+    CHECK(seen->ticket == TicketRecord{42, 2, 0, TicketStatus::Valid, std::nullopt});
+    CHECK(seen->last_scan->gate == "south-2");
+    CHECK(first->verdict == Verdict::Rejected);
+    CHECK(store.scans().scan_count(first->nonce).value() == 1);
+    // No ticket: the decider gets an empty state, and the scan is still recorded.
+    auto unparsed = store.scans().decide_and_record(std::nullopt, [&](const TicketState& state) {
+        CHECK_FALSE(state.ticket.has_value());
+        CHECK_FALSE(state.last_scan.has_value());
+        auto scan = scan_of(0, Verdict::Rejected);
+        scan.ticket_id.reset();
+        return scan;
+    });
+    REQUIRE(unparsed.ok());
+    CHECK(store.scans().scan_count(unparsed->nonce).value() == 1);
+
+    // While another connection holds the write lock, nothing is read, decided or recorded.
+    auto impatient =
+        DeviceDatabase::open(dir / "scanner.db", {.busy_timeout = std::chrono::milliseconds{20}})
+            .value();
+    auto holder = open_store(dir / "scanner.db");
+    auto lock = holder.connection().begin(db::TransactionKind::Immediate);
+    REQUIRE(lock.ok());
+    bool decided = false;
+    auto blocked = impatient.scans().decide_and_record(44, [&](const TicketState&) {
+        decided = true;
+        return scan_of(44);
+    });
+    REQUIRE_FALSE(blocked.ok());
+    CHECK(blocked.error().code == db::ErrorCode::Busy);
+    CHECK_FALSE(decided);
 }
