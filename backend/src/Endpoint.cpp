@@ -43,6 +43,60 @@ bool is_json(const Request& r) {
     return media == "application/json";
 }
 
+constexpr std::int64_t kKeepKeysMs = 24 * 3600 * 1000;
+constexpr std::int64_t kStaleFirstMs = 5 * 60 * 1000;
+
+bool is_valid_key(std::string_view key) {
+    if (key.empty() || key.size() > 255) return false;
+    for (const char c : key)
+        if (c < 0x21 || c > 0x7e) return false;
+    return true;
+}
+
+// The first request with a key runs; its answer (unless a server failure) is kept for
+// the ones that repeat it.
+ApiResult<Response> idempotent_call(const EndpointSpec& spec, EndpointFn fn, Call& call,
+                                    const std::string& key) {
+    Services& s = call.s;
+    if (!is_valid_key(key))
+        return fail(ApiError{400,
+                             "validation_failed",
+                             "Idempotency-Key must be 1..255 visible ASCII characters",
+                             {{"Idempotency-Key", "invalid", "must be 1..255 visible ASCII"}}});
+    const std::string route = std::string(to_string(spec.method)) + " " + spec.pattern;
+    const std::string hash = hash_hex(call.request.path + "\n" + call.request.body);
+    auto start = s.store.start_idempotent(call.who->user_id, route, key, hash, s.clock.now_ms(),
+                                          kKeepKeysMs, kStaleFirstMs);
+    if (!start.ok()) return fail(start.error());
+    switch (start->outcome) {
+        case IdempotentStart::Outcome::Replay: {
+            Response replay;
+            replay.status = start->status;
+            replay.body = std::move(start->response);
+            replay.headers.set("Idempotent-Replayed", "true");
+            return replay;
+        }
+        case IdempotentStart::Outcome::OtherBody:
+            return fail(ApiError{422, "idempotency_key_reused",
+                                 "this Idempotency-Key was used with another request"});
+        case IdempotentStart::Outcome::Running:
+            return fail(ApiError{409,
+                                 "idempotency_in_progress",
+                                 "a request with this Idempotency-Key is still running",
+                                 {},
+                                 1});
+        case IdempotentStart::Outcome::First:
+            break;
+    }
+    auto result = fn(call);
+    Response response = result.ok() ? std::move(result).value() : error_response(result.error());
+    const int keep = response.status >= 500 ? 0 : response.status;  // a failure may be retried
+    if (auto stored = s.store.finish_idempotent(call.who->user_id, route, key, keep, response.body);
+        !stored.ok())
+        s.logger.warn("idempotency answer not stored", {{"route", route}});
+    return response;
+}
+
 ApiResult<Response> preamble_then(const EndpointSpec& spec, EndpointFn fn, Services& s,
                                   Request& r) {
     Call call{s, r, std::nullopt, std::nullopt};
@@ -63,6 +117,8 @@ ApiResult<Response> preamble_then(const EndpointSpec& spec, EndpointFn fn, Servi
     if (!r.body.empty() && !is_json(r))
         return fail(ApiError{415, "unsupported_media_type",
                              "the body must be JSON, sent as Content-Type: application/json"});
+    if (spec.idempotent && call.who)
+        if (auto key = r.header("Idempotency-Key")) return idempotent_call(spec, fn, call, *key);
     return fn(call);
 }
 

@@ -4,7 +4,9 @@
 //   1. authenticate the caller the route admits (anyone, a signed-in user, a gate device);
 //   2. authorize: the user's role must be one the route lists;
 //   3. rate-limit by the route's rule, keyed by client address, user or device;
-//   4. a request body must be JSON (Content-Type: application/json), else 415.
+//   4. a request body must be JSON (Content-Type: application/json), else 415;
+//   5. on routes that take one, an Idempotency-Key: the same key with the same request
+//      gets the first answer again, with another body 422 (docs/api.md, "Conventions").
 // Handlers then parse their body (JsonBody), authorize per event (Call::event_for) and call
 // the store. Handlers are plain functions that tests reach through the Router.
 
@@ -40,6 +42,7 @@ struct EndpointSpec {
     Caller caller = Caller::Anyone;
     std::vector<Role> roles;  ///< for Caller::User: the roles admitted; empty = every role
     std::optional<RateLimit> rate;
+    bool idempotent = false;  ///< honours Idempotency-Key (Caller::User routes)
 };
 
 /// One request as its handler sees it, after the preamble.

@@ -238,7 +238,23 @@ CREATE TABLE event_validators (
 ALTER TABLE entries ADD COLUMN single_entry INTEGER NOT NULL DEFAULT 1;
 )sql";
 
-constexpr std::array<db::Migration, 3> kMigrations{{{1, kV1}, {2, kV2}, {3, kV3}}};
+// Version 4: Idempotency-Key. A request that repeats a user's key on the same route gets
+// the first answer; `status` 0 marks a first request still running.
+constexpr std::string_view kV4 = R"sql(
+CREATE TABLE idempotency_keys (
+    user_id     INTEGER NOT NULL,
+    route       TEXT NOT NULL,
+    key         TEXT NOT NULL,
+    body_hash   TEXT NOT NULL,
+    status      INTEGER NOT NULL DEFAULT 0,
+    response    TEXT NOT NULL DEFAULT '',
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (user_id, route, key)
+);
+CREATE INDEX idx_idempotency_created ON idempotency_keys(created_at);
+)sql";
+
+constexpr std::array<db::Migration, 4> kMigrations{{{1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}}};
 
 }  // namespace
 

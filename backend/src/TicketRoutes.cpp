@@ -254,10 +254,10 @@ ApiResult<Response> ticket_metadata(Call& c) {
 
 void add_ticket_routes(Router& router, Services& s) {
     const RateLimit per_user{"mint", &Settings::mint_limit, RateKey::User};
-    add_endpoint(router, s, {Method::Post, "/api/v1/tickets/mint", Caller::User, {}, per_user},
-                 mint);
     add_endpoint(router, s,
-                 {Method::Post, "/api/v1/tickets/batch-mint", Caller::User, {}, per_user},
+                 {Method::Post, "/api/v1/tickets/mint", Caller::User, {}, per_user, true}, mint);
+    add_endpoint(router, s,
+                 {Method::Post, "/api/v1/tickets/batch-mint", Caller::User, {}, per_user, true},
                  batch_mint);
     add_endpoint(router, s, {Method::Get, "/api/v1/tickets/my", Caller::User, {}, {}}, my_tickets);
     add_endpoint(router, s, {Method::Get, "/api/v1/tickets/{id}/code", Caller::User, {}, {}},

@@ -121,7 +121,8 @@ ApiResult<Response> claim(Call& c) {
 }  // namespace
 
 void add_transfer_routes(Router& router, Services& s) {
-    add_endpoint(router, s, {Method::Post, "/api/v1/tickets/{id}/transfer", Caller::User, {}, {}},
+    add_endpoint(router, s,
+                 {Method::Post, "/api/v1/tickets/{id}/transfer", Caller::User, {}, {}, true},
                  transfer);
     add_endpoint(router, s,
                  {Method::Post,

@@ -210,6 +210,15 @@ class SqliteStore final : public Store {
                                        const std::string& claim_hash, const std::string& to_wallet,
                                        std::int64_t now) override;
 
+    StoreResult<IdempotentStart> start_idempotent(std::int64_t user_id, const std::string& route,
+                                                  const std::string& key,
+                                                  const std::string& body_hash, std::int64_t now,
+                                                  std::int64_t keep_ms,
+                                                  std::int64_t stale_ms) override;
+    StoreStatus finish_idempotent(std::int64_t user_id, const std::string& route,
+                                  const std::string& key, int status,
+                                  const std::string& response) override;
+
     StoreResult<EventValidator> put_validator(const EventValidator& validator) override;
     StoreResult<std::vector<EventValidator>> validators(std::int64_t event_id) override;
     StoreResult<std::optional<EventValidator>> find_validator(std::int64_t event_id,

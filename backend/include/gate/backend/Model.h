@@ -199,6 +199,14 @@ struct EventValidator {
     std::int64_t created_at = 0;
 };
 
+/// What an Idempotency-Key found: a first request (run it), the stored answer of the first
+/// one, a different body under the same key, or the first request still running.
+struct IdempotentStart {
+    enum class Outcome { First, Replay, OtherBody, Running } outcome = Outcome::First;
+    int status = 0;        ///< Replay: the first answer's status
+    std::string response;  ///< Replay: its body
+};
+
 /// A one-time code that registers a gate device for an event's gate and check-in list.
 struct SetupCodeRecord {
     std::string token_hash;

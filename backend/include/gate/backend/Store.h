@@ -102,6 +102,19 @@ class Store {
     virtual StoreResult<Ticket> set_ticket_status(std::int64_t id, domain::TicketStatus status,
                                                   std::int64_t now) = 0;
 
+    // Idempotency keys (per user and route; kept for `keep_ms`). A first request older than
+    // `stale_ms` that never finished (its process died) is taken over by the next one.
+    virtual StoreResult<IdempotentStart> start_idempotent(std::int64_t user_id,
+                                                          const std::string& route,
+                                                          const std::string& key,
+                                                          const std::string& body_hash,
+                                                          std::int64_t now, std::int64_t keep_ms,
+                                                          std::int64_t stale_ms) = 0;
+    /// Stores the first request's answer (or, with status 0, forgets the key so a retry runs).
+    virtual StoreStatus finish_idempotent(std::int64_t user_id, const std::string& route,
+                                          const std::string& key, int status,
+                                          const std::string& response) = 0;
+
     // Event staff: validators an organizer assigned to an event.
     /// Adds the validator or replaces its gates.
     virtual StoreResult<EventValidator> put_validator(const EventValidator& validator) = 0;
