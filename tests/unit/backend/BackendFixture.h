@@ -92,7 +92,12 @@ struct Backend {
         http::Headers headers;
         if (!token.empty()) headers.set("Authorization", "Bearer " + token);
         if (!body.empty()) headers.set("Content-Type", "application/json");
-        auto request = backend::make_request(method, target, body, headers);
+        return call_with(method, target, body, std::move(headers));
+    }
+    /// A request with exactly these headers (no Content-Type or token added).
+    backend::Response call_with(Method method, const std::string& target, const std::string& body,
+                                http::Headers headers) {
+        auto request = backend::make_request(method, target, body, std::move(headers));
         request.remote = "127.0.0.1";
         return app->handle(std::move(request));
     }

@@ -19,9 +19,7 @@ backend::Response keyed(Backend& b, Method method, const std::string& target, co
     headers.set("Authorization", "Bearer " + token);
     headers.set("Content-Type", "application/json");
     headers.set("Idempotency-Key", key);
-    auto request = backend::make_request(method, target, body.dump(), headers);
-    request.remote = "127.0.0.1";
-    return b.app->handle(std::move(request));
+    return b.call_with(method, target, body.dump(), std::move(headers));
 }
 
 std::int64_t sold(Backend& b, std::int64_t event, const std::string& owner) {

@@ -24,7 +24,7 @@ TEST_CASE("names of only spaces or with control characters are refused") {
     Backend b;
     const auto owner = b.sign_in(b.organizer);
     for (const std::string& bad : {std::string("   "), std::string("Night\nout"),
-                                  std::string("Tab\tbed"), std::string("Bell\x07")}) {
+                                   std::string("Tab\tbed"), std::string("Bell\x07")}) {
         CAPTURE(bad);
         auto body = b.event_body();
         body["name"] = bad;

@@ -20,9 +20,7 @@ backend::Response post_typed(Backend& b, const std::string& target, const std::s
     http::Headers headers;
     headers.set("Authorization", "Bearer " + token);
     if (content_type) headers.set("Content-Type", *content_type);
-    auto request = backend::make_request(Method::Post, target, body, headers);
-    request.remote = "127.0.0.1";
-    return b.app->handle(std::move(request));
+    return b.call_with(Method::Post, target, body, std::move(headers));
 }
 
 }  // namespace
