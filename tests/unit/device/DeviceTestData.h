@@ -1,11 +1,22 @@
 #pragma once
 // Small fixtures for device database tests: an assignment, a snapshot and scan records.
 
+#include <doctest/doctest.h>
+
 #include <string>
 
 #include "gate/codec/Base64Url.h"
 #include "gate/crypto/Random.h"
+#include "gate/db/Error.h"
 #include "gate/domain/SyncMessages.h"
+
+/// Fails the test case with the statement and the database error when it did not succeed.
+#define STORE_OK(...)                                                                 \
+    do {                                                                              \
+        auto store_status_ = (__VA_ARGS__);                                           \
+        if (!store_status_.ok())                                                      \
+            FAIL(#__VA_ARGS__ << ": " << gate::db::to_string(store_status_.error())); \
+    } while (false)
 
 namespace gate::test {
 

@@ -14,13 +14,6 @@ using gate::test::scan_of;
 
 namespace {
 
-#define STORE_OK(...)                                                           \
-    do {                                                                        \
-        auto store_status_ = (__VA_ARGS__);                                     \
-        if (!store_status_.ok())                                                \
-            FAIL(#__VA_ARGS__ << ": " << db::to_string(store_status_.error())); \
-    } while (false)
-
 const crypto::PublicKey kMint42 = crypto::KeyPair::generate().public_key();
 const crypto::PublicKey kMint43 = crypto::KeyPair::generate().public_key();
 const crypto::PublicKey kMint44 = crypto::KeyPair::generate().public_key();

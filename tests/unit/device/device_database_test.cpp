@@ -16,13 +16,6 @@ using gate::test::scan_of;
 
 namespace {
 
-#define STORE_OK(...)                                                           \
-    do {                                                                        \
-        auto store_status_ = (__VA_ARGS__);                                     \
-        if (!store_status_.ok())                                                \
-            FAIL(#__VA_ARGS__ << ": " << db::to_string(store_status_.error())); \
-    } while (false)
-
 DeviceDatabase open_store(const std::filesystem::path& path) {
     auto store = DeviceDatabase::open(path);
     if (!store) FAIL("open: " << db::to_string(store.error()));
