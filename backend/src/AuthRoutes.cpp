@@ -26,7 +26,7 @@ Role role_of(const Settings& settings, const std::string& wallet) {
 ApiResult<std::string> read_wallet(JsonBody& body) {
     auto wallet = body.text("wallet", Need::Required, 44, 32);
     if (wallet && !crypto::PublicKey::from_base58(*wallet).ok())
-        body.add_error("wallet", "invalid", "is not a base58 Ed25519 public key");
+        body.add_error("wallet", jsonio::Problem::Invalid, "is not a base58 Ed25519 public key");
     return wallet.value_or("");
 }
 
@@ -56,7 +56,8 @@ ApiResult<Response> sign_in(Call& c) {
         if (parsed.ok())
             signature = *parsed;
         else
-            body->add_error("signature", "invalid", "is not a base58 Ed25519 signature");
+            body->add_error("signature", jsonio::Problem::Invalid,
+                            "is not a base58 Ed25519 signature");
     }
     if (auto done = body->finish(); !done.ok()) return fail(done.error());
     if (auto limited = c.limit("sign-in:wallet:" + *wallet, c.s.settings.sign_in_limit);

@@ -67,32 +67,29 @@ ApiResult<Response> create_checkin_list(Call& c) {
     stored.event_id = event->id;
     domain::CheckinList& list = stored.list;
     auto name = body->label("name", Need::Required, 100);
-    auto tiers = body->array("tiers", Need::Optional, 0, 256);
-    if (tiers)
-        for (const auto& t : *tiers) {
-            if (!t.is_number_integer() || t.get<std::int64_t>() < 0 || t.get<std::int64_t>() > 255)
-                body->add_error("tiers", "invalid", "must hold tier numbers 0..255");
-            else if (std::none_of(event->tiers.begin(), event->tiers.end(),
-                                  [&](const Tier& known) { return known.index == t.get<int>(); }))
-                body->add_error(
-                    "tiers", "invalid",
-                    "tier " + std::to_string(t.get<int>()) + " does not exist for this event");
-            else
-                list.tiers.push_back(t.get<std::uint8_t>());
-        }
-    if (auto reentry = body->text("reentry", Need::Optional, 20)) {
-        auto rule = domain::reentry_from_string(*reentry);
-        if (!rule)
-            body->add_error("reentry", "invalid", "must be single, multi or entry_after_exit");
-        list.reentry = rule.value_or(domain::Reentry::Single);
-    }
+    auto& reader = body->reader();
+    reader.array("tiers",
+                 [&](const nlohmann::json& element, const std::string& where) {
+                     std::uint8_t tier = 0;
+                     if (!reader.integer_at<std::uint8_t>(element, where, tier, 0, 255)) return;
+                     if (std::none_of(event->tiers.begin(), event->tiers.end(),
+                                      [&](const Tier& known) { return known.index == tier; }))
+                         body->add_error(
+                             where, jsonio::Problem::Invalid,
+                             "tier " + std::to_string(tier) + " does not exist for this event");
+                     else
+                         list.tiers.push_back(tier);
+                 },
+                 Need::Optional, {.max_items = 256});
+    list.reentry =
+        body->choice<domain::Reentry>("reentry", Need::Optional).value_or(domain::Reentry::Single);
     auto accept = body->boolean("accept_unknown_tickets", Need::Optional);
     if (auto done = body->finish(); !done.ok()) return fail(done.error());
     list.name = *name;
     if (accept) list.accept_unknown_tickets = *accept;
     auto created = s.store.create_checkin_list(stored);
     if (!created.ok()) return fail(created.error());
-    auto out = domain::to_json(created->list);
+    auto out = nlohmann::json(created->list);
     out["event_id"] = created->event_id;
     return json_response(201, out);
 }
@@ -161,7 +158,7 @@ ApiResult<Response> register_device(Call& c) {
     if (!assignment.ok()) return fail(assignment.error());
     s.logger.info("device registered", {{"device_id", device->id}, {"event_id", device->event_id}});
     return json_response(201,
-                         domain::to_json(domain::RegisterResponse{device->id, token, *assignment}));
+                         nlohmann::json(domain::RegisterResponse{device->id, token, *assignment}));
 }
 
 ApiResult<Response> revoke_device(Call& c) {
@@ -184,7 +181,7 @@ ApiResult<Response> device_assignment(Call& c) {
     const auto& device = c.device;
     auto assignment = assignment_of(s, *device);
     if (!assignment.ok()) return fail(assignment.error());
-    return json_response(200, domain::to_json(*assignment));
+    return json_response(200, nlohmann::json(*assignment));
 }
 
 ApiResult<Response> device_snapshot(Call& c) {
@@ -200,7 +197,7 @@ ApiResult<Response> device_snapshot(Call& c) {
                          std::move(cache->issuer_keys),
                          std::move(cache->tickets),
                          std::move(cache->inside)};
-    return json_response(200, domain::to_json(out));
+    return json_response(200, nlohmann::json(out));
 }
 
 ApiResult<Response> device_changes(Call& c) {
@@ -245,7 +242,7 @@ ApiResult<Response> device_changes(Call& c) {
         if (!assignment.ok()) return fail(assignment.error());
         change.payload = std::move(*assignment);
     }
-    return json_response(200, domain::to_json(out));
+    return json_response(200, nlohmann::json(out));
 }
 
 ApiResult<Response> ingest_entries(Call& c) {
@@ -284,7 +281,7 @@ ApiResult<Response> ingest_entries(Call& c) {
                     static_cast<std::int64_t>(out.stored.size()));
     s.metrics.count("gate_entries_ingested_total", "result", "duplicate",
                     static_cast<std::int64_t>(out.duplicates.size()));
-    return json_response(200, domain::to_json(out));
+    return json_response(200, nlohmann::json(out));
 }
 
 }  // namespace

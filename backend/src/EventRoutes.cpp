@@ -1,6 +1,7 @@
 // Events: create (organizer), list and get (public), update and statistics (the owner).
 #include "ApiSupport.h"
 #include "Endpoint.h"
+#include "gate/http/Url.h"
 
 namespace gate::backend {
 
@@ -9,8 +10,10 @@ namespace {
 constexpr std::int64_t kMaxTime = 4102444800000;  // 2100-01-01: codes hold 32-bit seconds
 
 void check_image_url(JsonBody& body, const std::optional<std::string>& url) {
-    if (url && !url->empty() && url->rfind("https://", 0) != 0 && url->rfind("http://", 0) != 0)
-        body.add_error("image_url", "invalid", "must be an http(s) URL");
+    if (!url || url->empty()) return;
+    if (auto problem = http::url_problem(*url); !problem.empty())
+        body.add_error("image_url", jsonio::Problem::Invalid,
+                       "expected an http:// or https:// URL (" + problem + ")");
 }
 
 ApiResult<Event> read_new_event(Services& s, const std::string& text, const Principal& who) {
@@ -27,15 +30,16 @@ ApiResult<Event> read_new_event(Services& s, const std::string& text, const Prin
     auto starts = body.integer("starts_at", Need::Required, 0, kMaxTime);
     auto ends = body.integer("ends_at", Need::Required, 0, kMaxTime);
     auto capacity = body.integer("capacity", Need::Required, 1, 100000);
-    if (starts && *starts <= now) body.add_error("starts_at", "invalid", "must be in the future");
+    if (starts && *starts <= now)
+        body.add_error("starts_at", jsonio::Problem::Invalid, "must be in the future");
     if (starts && ends && *ends <= *starts)
-        body.add_error("ends_at", "invalid", "must be after starts_at");
+        body.add_error("ends_at", jsonio::Problem::Invalid, "must be after starts_at");
     auto tiers = body.array("tiers", Need::Required, 1, 16);
     if (tiers) {
         for (std::size_t i = 0; i < tiers->size(); ++i) {
             const std::string prefix = "tiers[" + std::to_string(i) + "]";
             if (!(*tiers)[i].is_object()) {
-                body.add_error(prefix, "wrong_type", "must be an object");
+                body.add_error(prefix, jsonio::Problem::WrongType, "must be an object");
                 continue;
             }
             JsonBody tier((*tiers)[i], prefix);
@@ -43,10 +47,12 @@ ApiResult<Event> read_new_event(Services& s, const std::string& text, const Prin
             auto price = tier.integer("price_cents", Need::Required, 0, 100000000);
             auto limit = tier.integer("limit", Need::Optional, 1, 100000);
             if (limit && capacity && *limit > *capacity)
-                tier.add_error(prefix + ".limit", "out_of_range", "must not exceed capacity");
+                tier.add_error(prefix + ".limit", jsonio::Problem::OutOfRange,
+                               "must not exceed capacity");
             for (const auto& earlier : e.tiers)
                 if (tier_name && earlier.name == *tier_name)
-                    tier.add_error(prefix + ".name", "invalid", "is the name of another tier");
+                    tier.add_error(prefix + ".name", jsonio::Problem::Invalid,
+                                   "is the name of another tier");
             body.absorb(tier);
             if (tier_name && price)
                 e.tiers.push_back({static_cast<int>(i), *tier_name, *price,
@@ -58,7 +64,7 @@ ApiResult<Event> read_new_event(Services& s, const std::string& text, const Prin
         for (const auto& t : e.tiers)
             sellable += t.limit;
         if (sellable < *capacity)
-            body.add_error("capacity", "out_of_range",
+            body.add_error("capacity", jsonio::Problem::OutOfRange,
                            "is more than the tiers can sell (" + std::to_string(sellable) + ")");
     }
     if (auto done = body.finish(); !done.ok()) return fail(done.error());
@@ -89,13 +95,11 @@ ApiResult<EventPatch> read_patch(Services& s, const std::string& text) {
     p.starts_at = body.integer("starts_at", Need::Optional, 0, kMaxTime);
     p.ends_at = body.integer("ends_at", Need::Optional, 0, kMaxTime);
     p.capacity = body.integer("capacity", Need::Optional, 1, 100000);
-    if (auto status = body.text("status", Need::Optional, 20)) {
-        p.status = domain::event_status_from_string(*status);
-        if (!p.status) body.add_error("status", "invalid", "must be active or cancelled");
-    }
+    p.status = body.choice<domain::EventStatus>("status", Need::Optional);
     if (p.starts_at && *p.starts_at <= s.clock.now_ms())
-        body.add_error("starts_at", "invalid", "must be in the future");
-    if (body.has("tiers")) body.add_error("tiers", "invalid", "tiers cannot change after creation");
+        body.add_error("starts_at", jsonio::Problem::Invalid, "must be in the future");
+    if (body.has("tiers"))
+        body.add_error("tiers", jsonio::Problem::Invalid, "tiers cannot change after creation");
     if (auto done = body.finish(); !done.ok()) return fail(done.error());
     return p;
 }
@@ -110,7 +114,7 @@ ApiResult<EventFilter> read_filter(Services& s, const Request& r) {
         if (!text) return std::nullopt;
         auto v = parse_int(*text);
         if (!v || *v < min || *v > max) {
-            errors.add_error(std::string(name), "out_of_range",
+            errors.add_error(std::string(name), jsonio::Problem::OutOfRange,
                              "must be an integer between " + std::to_string(min) + " and " +
                                  std::to_string(max));
             return std::nullopt;
@@ -120,7 +124,8 @@ ApiResult<EventFilter> read_filter(Services& s, const Request& r) {
     if (auto when = r.query_value("when")) {
         if (*when != "upcoming" && *when != "active" && *when != "current" && *when != "past" &&
             *when != "all")
-            errors.add_error("when", "invalid", "must be upcoming, active, current, past or all");
+            errors.add_error("when", jsonio::Problem::Invalid,
+                             "must be upcoming, active, current, past or all");
         else
             f.when = std::string(*when);
     }

@@ -1,36 +1,6 @@
 #include "gate/backend/Http.h"
 
-#include <array>
-
 namespace gate::backend {
-
-std::string_view to_string(Method method) noexcept {
-    switch (method) {
-        case Method::Get:
-            return "GET";
-        case Method::Head:
-            return "HEAD";
-        case Method::Post:
-            return "POST";
-        case Method::Put:
-            return "PUT";
-        case Method::Patch:
-            return "PATCH";
-        case Method::Delete:
-            return "DELETE";
-        case Method::Other:
-            break;
-    }
-    return "OTHER";
-}
-
-Method method_from(std::string_view name) noexcept {
-    static constexpr std::array<Method, 6> all{Method::Get, Method::Head,  Method::Post,
-                                               Method::Put, Method::Patch, Method::Delete};
-    for (Method m : all)
-        if (to_string(m) == name) return m;
-    return Method::Other;
-}
 
 std::optional<std::string> Request::bearer() const {
     auto value = headers.get("Authorization");

@@ -108,8 +108,11 @@ class Session : public std::enable_shared_from_this<Session> {
         if (ec) return refuse(400, "bad_request", "malformed HTTP request");
 
         auto& message = parser_->get();
-        Request request = make_request(method_from(message.method_string()), message.target(),
-                                       std::move(message.body()));
+        const auto method = http::method_from(message.method_string());
+        if (!method)
+            return refuse(501, "not_implemented",
+                          "this server speaks GET, HEAD, POST, PUT, PATCH and DELETE only");
+        Request request = make_request(*method, message.target(), std::move(message.body()));
         for (const auto& field : message)
             request.headers.add(std::string(field.name_string()), std::string(field.value()));
         request.remote = remote_;

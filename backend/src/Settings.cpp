@@ -3,6 +3,7 @@
 #include <array>
 
 #include "gate/config/ConfigError.h"
+#include "gate/http/Url.h"
 
 namespace gate::backend {
 
@@ -95,7 +96,7 @@ Settings settings_from(const config::Config& c) {
     for (const auto* key : {"chain.rpc_url", "chain.device_rpc_url"}) {
         const std::string& url =
             std::string_view(key) == "chain.rpc_url" ? s.chain_rpc_url : s.chain_device_rpc_url;
-        if (!url.empty() && url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
+        if (!url.empty() && !http::is_http_url(url))
             throw config::ConfigError(std::string(key) + " (" + c.env_name(key) +
                                       "): expected http:// or https://, got \"" + url + "\"");
     }

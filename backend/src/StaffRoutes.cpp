@@ -25,16 +25,18 @@ ApiResult<Response> assign_validator(Call& c) {
     if (!body.ok()) return fail(body.error());
     auto wallet = body->text("wallet", Need::Required, 44, 32);
     if (wallet && !crypto::PublicKey::from_base58(*wallet).ok())
-        body->add_error("wallet", "invalid", "is not a base58 Ed25519 public key");
+        body->add_error("wallet", jsonio::Problem::Invalid, "is not a base58 Ed25519 public key");
     EventValidator v{event->id, wallet.value_or(""), {}, c.s.clock.now_ms()};
-    if (auto gates = body->array("gates", Need::Optional, 0, 64)) {
-        for (std::size_t i = 0; i < gates->size(); ++i) {
-            JsonBody item(nlohmann::json{{"gate", (*gates)[i]}},
-                          "gates[" + std::to_string(i) + "]");
-            if (auto gate = item.label("gate", Need::Required, 64)) v.gates.push_back(*gate);
-            body->absorb(item);
-        }
-    }
+    auto& reader = body->reader();
+    reader.array(
+        "gates",
+        [&](const nlohmann::json& element, const std::string& where) {
+            std::string gate;
+            if (reader.take_at(jsonio::text_value(element, {.max_chars = 64, .label = true}), where,
+                               gate))
+                v.gates.push_back(std::move(gate));
+        },
+        Need::Optional, {.max_items = 64});
     if (auto done = body->finish(); !done.ok()) return fail(done.error());
     auto stored = c.s.store.put_validator(v);
     if (!stored.ok()) return fail(stored.error());

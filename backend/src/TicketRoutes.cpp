@@ -32,11 +32,12 @@ ApiResult<PurchaseRequest> read_purchase(const std::string& text, bool batch) {
         auto quantity = body.integer("quantity", Need::Required, 1, 100);
         p.quantity = quantity.value_or(1);
     } else if (body.has("quantity")) {
-        body.add_error("quantity", "invalid", "mint buys one ticket; use batch-mint for more");
+        body.add_error("quantity", jsonio::Problem::Invalid,
+                       "mint buys one ticket; use batch-mint for more");
     }
     auto method = body.text("payment_method", Need::Required, 32);
     if (method && *method != "test" && *method != "test-decline")
-        body.add_error("payment_method", "invalid", "supported: test, test-decline");
+        body.add_error("payment_method", jsonio::Problem::Invalid, "supported: test, test-decline");
     if (auto done = body.finish(); !done.ok()) return fail(done.error());
     p.event_id = *event_id;
     p.method = *method;
@@ -201,12 +202,7 @@ ApiResult<Response> set_ticket_status(Call& c) {
     if (!id.ok()) return fail(id.error());
     auto body = c.body();
     if (!body.ok()) return fail(body.error());
-    auto text = body->text("status", Need::Required, 10);
-    std::optional<domain::TicketStatus> status;
-    if (text) {
-        status = domain::ticket_status_from_string(*text);
-        if (!status) body->add_error("status", "invalid", "must be valid, revoked or frozen");
-    }
+    auto status = body->choice<domain::TicketStatus>("status", Need::Required);
     if (auto done = body->finish(); !done.ok()) return fail(done.error());
     auto ticket = c.s.store.get_ticket(*id);
     if (!ticket.ok()) return fail(ticket.error());

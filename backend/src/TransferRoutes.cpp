@@ -39,18 +39,20 @@ ApiResult<Response> transfer(Call& c) {
     if (to_wallet) {
         auto key = crypto::PublicKey::from_base58(*to_wallet);
         if (!key.ok())
-            body->add_error("to_wallet", "invalid", "is not a base58 Ed25519 public key");
+            body->add_error("to_wallet", jsonio::Problem::Invalid,
+                            "is not a base58 Ed25519 public key");
         else if (!is_holder_address(*key))
-            body->add_error("to_wallet", "invalid",
+            body->add_error("to_wallet", jsonio::Problem::Invalid,
                             "is not a wallet (the all-zero system address or a program-derived "
                             "address cannot hold or sign for a ticket)");
     }
     if (to_wallet && *to_wallet == who->wallet)
-        body->add_error("to_wallet", "invalid", "is the ticket's current owner");
+        body->add_error("to_wallet", jsonio::Problem::Invalid, "is the ticket's current owner");
     if (to_email && !is_plausible_email(*to_email))
-        body->add_error("to_email", "invalid", "is not an email address");
+        body->add_error("to_email", jsonio::Problem::Invalid, "is not an email address");
     if (body->has("to_wallet") == body->has("to_email"))
-        body->add_error("to_wallet", "invalid", "give exactly one of to_wallet and to_email");
+        body->add_error("to_wallet", jsonio::Problem::Invalid,
+                        "give exactly one of to_wallet and to_email");
     if (auto done = body->finish(); !done.ok()) return fail(done.error());
     const auto now = s.clock.now_ms();
 

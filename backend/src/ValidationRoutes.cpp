@@ -60,11 +60,8 @@ ApiResult<ValidateBody> read_validate_body(const Request& r) {
     auto gate = body->label("gate", Need::Required, 64);
     out.event_id = body->integer("event_id", Need::Optional, 1, UINT32_MAX);
     out.checkin_list_id = body->integer("checkin_list_id", Need::Optional, 1, INT64_MAX);
-    if (auto direction = body->text("direction", Need::Optional, 3)) {
-        auto parsed = domain::direction_from_string(*direction);
-        if (!parsed) body->add_error("direction", "invalid", "must be in or out");
-        out.direction = parsed.value_or(domain::Direction::In);
-    }
+    out.direction = body->choice<domain::Direction>("direction", Need::Optional)
+                        .value_or(domain::Direction::In);
     if (auto done = body->finish(); !done.ok()) return fail(done.error());
     out.code = std::move(*code);
     out.gate = std::move(*gate);

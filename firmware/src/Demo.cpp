@@ -92,7 +92,7 @@ bool run_demo(const DemoOptions& options, std::ostream& out) {
     }
 
     // 2. The device database as provisioning leaves it: assignment, key, ticket cache.
-    const std::int64_t now_ms = system_now_ms();
+    const std::int64_t now_ms = system_clock().now_ms();
     auto store = device::DeviceDatabase::open(db_path);
     if (!store || !store->cache().apply_snapshot(seed(issuer->public_key(), now_ms))) {
         out << "cannot create the device database " << db_path.string() << "\n";

@@ -14,14 +14,8 @@ std::chrono::microseconds since(Steady::time_point start) {
 
 }  // namespace
 
-std::int64_t system_now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-Gate::Gate(device::DeviceDatabase& database, GateOptions options, WallClock clock)
-    : database_(database), options_(options), clock_(std::move(clock)) {
+Gate::Gate(device::DeviceDatabase& database, GateOptions options, const Clock& clock)
+    : database_(database), options_(options), clock_(clock) {
     if (auto stats = database_.scans().stats()) counters_ = {stats->accepted, stats->rejected};
 }
 
@@ -83,7 +77,7 @@ ScanOutcome Gate::scan(std::string_view text) {
     std::optional<std::uint64_t> ticket_id;
     if (check.genuine()) ticket_id = check.code->claims.ticket_id;
 
-    const std::int64_t now = clock_();
+    const std::int64_t now = clock_.now_ms();
     const domain::DecisionContext context{now + status_.clock_offset_ms,
                                           options_.clock_tolerance_ms, options_.direction};
     domain::EntryRecord skeleton;

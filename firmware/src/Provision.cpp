@@ -89,7 +89,7 @@ Result<Provisioned, ProvisionError> provision(const ProvisionOptions& options) {
         setup->token, key->public_key(), options.device_name,
         key->sign(as_bytes(domain::register_signing_input(setup->token)))};
     http::Client client(options.http);
-    auto registered = client.post_json(base + "/api/v1/devices/register", to_json(request));
+    auto registered = client.post_json(base + "/api/v1/devices/register", nlohmann::json(request));
     if (!registered)
         return problem("cannot reach the backend at " + base + ": " +
                        http::to_string(registered.error()) +
@@ -118,7 +118,7 @@ Result<Provisioned, ProvisionError> provision(const ProvisionOptions& options) {
 
     http::ClientOptions http = options.http;
     http.max_response_bytes = device::kMaxAnswerBytes;
-    device::BackendLink link(base, answer->device_token, http, system_now_ms);
+    device::BackendLink link(base, answer->device_token, http, system_clock());
     auto loaded = device::load_snapshot(link, database->cache());
     if (!loaded)
         return problem("registered as device " + std::to_string(out.device_id) +

@@ -64,8 +64,9 @@ struct ChainRecorder::Context {
     std::string url;
 };
 
-ChainRecorder::ChainRecorder(device::DeviceDatabase& database, RecorderOptions options, Clock clock)
-    : database_(database), options_(std::move(options)), clock_(std::move(clock)) {
+ChainRecorder::ChainRecorder(device::DeviceDatabase& database, RecorderOptions options,
+                             const Clock& clock)
+    : database_(database), options_(std::move(options)), clock_(clock) {
     if (options_.max_in_flight == 0) options_.max_in_flight = 1;
 }
 
@@ -119,7 +120,7 @@ std::optional<std::string> ChainRecorder::settle_failure(const device::ChainTran
                                                          const nlohmann::json& err,
                                                          const std::string& text,
                                                          ChainReport& report) {
-    const auto now = clock_();
+    const auto now = clock_.now_ms();
     broadcast_.erase(tx.signature);
     // A transaction is atomic: nothing of it applied. Find the check-in whose instruction
     // failed; it alone is refused, the others go back to the queue.
@@ -179,7 +180,7 @@ std::optional<std::string> ChainRecorder::reconcile(Context& ctx, ChainReport& r
                         status->err, parsed ? &parsed->message : nullptr);
                     if (auto e = settle_failure(tx, status->err, text, report)) return e;
                 } else if (commitment_rank(status->confirmation_status) >= wanted) {
-                    if (auto s = database_.chain().settle_landed(tx.signature, clock_()); !s)
+                    if (auto s = database_.chain().settle_landed(tx.signature, clock_.now_ms()); !s)
                         return db_problem(s.error());
                     broadcast_.erase(tx.signature);
                     report.confirmed += tx.ticket_ids.size();
@@ -209,7 +210,7 @@ std::optional<std::string> ChainRecorder::reconcile(Context& ctx, ChainReport& r
                 auto again = ctx.rpc->get_signature_statuses(one);
                 if (!again) return unreachable(again.error());
                 if (again->at(0)) continue;  // it did: the next pass settles it
-                if (auto s = database_.chain().settle_dropped(tx.signature, clock_()); !s)
+                if (auto s = database_.chain().settle_dropped(tx.signature, clock_.now_ms()); !s)
                     return db_problem(s.error());
                 broadcast_.erase(tx.signature);
                 report.requeued += tx.ticket_ids.size();
@@ -255,7 +256,7 @@ std::optional<std::string> ChainRecorder::send_next(Context& ctx, ChainReport& r
     record.body = packed->transaction.serialize();
     record.blockhash = latest->blockhash.to_base58();
     record.last_valid_block_height = latest->last_valid_block_height;
-    record.sent_at = clock_();
+    record.sent_at = clock_.now_ms();
     record.ticket_ids = packed->ticket_ids;
     // Stored before it leaves: after a crash the next round finds it and checks its fate.
     if (auto s = database_.chain().begin_chain_transaction(record); !s)
@@ -321,7 +322,7 @@ ChainReport ChainRecorder::run_round(const std::atomic<bool>& stop) {
     if (auto after = database_.chain().chain_status())
         report.waiting = static_cast<std::size_t>(after->queue_depth());
     report.error = error;
-    const auto now = clock_();
+    const auto now = clock_.now_ms();
     if (error) {
         (void)database_.chain().record_chain_failure(now, *error);
     } else if (report.configured) {

@@ -8,12 +8,6 @@
 
 namespace gate::syncd {
 
-std::int64_t system_now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 std::int64_t retry_failed_checkins(const SyncSettings& settings) {
     auto database = device::DeviceDatabase::open(settings.database);
     if (!database) {
@@ -54,8 +48,8 @@ ExitCode run_service(const SyncSettings& settings, bool once, const log::Logger&
     http::ClientOptions http;
     http.timeout = settings.request_timeout;
     http.max_response_bytes = device::kMaxAnswerBytes;
-    device::BackendLink link(url, std::move(token), http, system_now_ms);
-    SyncEngine engine(*database, link, system_now_ms,
+    device::BackendLink link(url, std::move(token), http, system_clock());
+    SyncEngine engine(*database, link, system_clock(),
                       {.batch_size = static_cast<std::size_t>(settings.batch_size)});
     // The chain recorder works on its own thread, so it has its own connection.
     std::optional<device::DeviceDatabase> chain_store;
@@ -76,7 +70,7 @@ ExitCode run_service(const SyncSettings& settings, bool once, const log::Logger&
         options.pack.max_checkins = static_cast<std::size_t>(settings.chain.max_checkins_per_tx);
         options.pack.compute_unit_price =
             static_cast<std::uint64_t>(settings.chain.compute_unit_price);
-        chain.emplace(*chain_store, std::move(options), system_now_ms);
+        chain.emplace(*chain_store, std::move(options), system_clock());
     }
     Daemon daemon(engine,
                   {.interval = settings.interval,

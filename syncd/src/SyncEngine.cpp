@@ -8,8 +8,8 @@ namespace gate::syncd {
 using device::LinkError;
 
 SyncEngine::SyncEngine(device::DeviceDatabase& database, device::BackendLink& link,
-                       device::BackendLink::Clock clock, EngineOptions options)
-    : database_(database), link_(link), clock_(std::move(clock)), options_(options) {}
+                       const Clock& clock, EngineOptions options)
+    : database_(database), link_(link), clock_(clock), options_(options) {}
 
 CycleReport SyncEngine::run_cycle(const std::atomic<bool>& stop) {
     CycleReport report;
@@ -20,7 +20,7 @@ CycleReport SyncEngine::run_cycle(const std::atomic<bool>& stop) {
         report.error = pull(report, measured);
         if (!report.error) offset = measured;
     }
-    const auto now = clock_();
+    const auto now = clock_.now_ms();
     if (report.error) {
         (void)database_.sync().record_sync_failure(now, report.error->message);
     } else if (offset) {
@@ -80,8 +80,8 @@ std::optional<LinkError> SyncEngine::push_one_by_one(const domain::EntryBatch& b
         if (!answer) {
             if (answer.error().kind != LinkError::Kind::Refused) return answer.error();
             // Kept on the device with the reason; only its place in the queue goes.
-            if (auto set_aside =
-                    database_.scans().mark_refused(entry.nonce, answer.error().message, clock_());
+            if (auto set_aside = database_.scans().mark_refused(entry.nonce, answer.error().message,
+                                                                clock_.now_ms());
                 !set_aside) {
                 return device::database_error(set_aside.error());
             }

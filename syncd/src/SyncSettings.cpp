@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "gate/http/Url.h"
+
 namespace gate::syncd {
 
 namespace {
@@ -29,10 +31,6 @@ constexpr std::array<std::string_view, 20> kKeys{
     "log.file",
 };
 
-bool is_http_url(const std::string& url) {
-    return url.starts_with("http://") || url.starts_with("https://");
-}
-
 }  // namespace
 
 std::span<const std::string_view> sync_config_keys() {
@@ -49,7 +47,7 @@ SyncSettings sync_settings_from(const config::Config& config) {
     s.chain.rpc_url = config.get<std::string>("chain.rpc_url", s.chain.rpc_url);
     for (auto [key, url] :
          {std::pair{"backend.url", &s.backend_url}, std::pair{"chain.rpc_url", &s.chain.rpc_url}}) {
-        if (!url->empty() && !is_http_url(*url)) {
+        if (!url->empty() && !http::is_http_url(*url)) {
             throw config::ConfigError(
                 (config.file_name().empty() ? std::string("settings") : config.file_name()) +
                 ": key \"" + key + "\": expected an http:// or https:// URL, found \"" + *url +

@@ -18,7 +18,7 @@
 
 using namespace gate;
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
+using Steady = std::chrono::steady_clock;
 
 namespace {
 
@@ -62,17 +62,17 @@ void run(const char* name, int clients, std::chrono::milliseconds duration,
          const std::function<int(http::Client&)>& request) {
     std::vector<std::vector<double>> latencies(static_cast<std::size_t>(clients));
     std::atomic<int> errors{0};
-    const auto until = Clock::now() + duration;
+    const auto until = Steady::now() + duration;
     std::vector<std::thread> threads;
     for (int c = 0; c < clients; ++c)
         threads.emplace_back([&, c] {
             http::Client client;
             auto& mine = latencies[static_cast<std::size_t>(c)];
-            while (Clock::now() < until) {
-                const auto t0 = Clock::now();
+            while (Steady::now() < until) {
+                const auto t0 = Steady::now();
                 if (request(client) != 200) ++errors;
                 mine.push_back(
-                    std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+                    std::chrono::duration<double, std::milli>(Steady::now() - t0).count());
             }
         });
     for (auto& t : threads)
@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
         Api api{"http://127.0.0.1:" + std::to_string(server.port())};
         http::Client setup;
         const auto org = api.sign_in(setup, organizer);
-        const auto now = backend::SystemClock().now_ms();
+        const auto now = gate::SystemClock().now_ms();
         std::int64_t event_id = 0;
         for (int i = 0; i < 20; ++i) {
             const auto start = now + 3600 * 1000 + i * 60000;

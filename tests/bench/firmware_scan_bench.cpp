@@ -128,7 +128,7 @@ int main(int argc, char** argv) {
             const auto check = domain::check_code(**text, keyring);
             auto state = store.cache().ticket_state(check.code->claims.ticket_id);
             static_cast<void>(
-                domain::decide(check, *state, assignment, {scanner::system_now_ms()}));
+                domain::decide(check, *state, assignment, {gate::system_clock().now_ms()}));
         });
         // Frame to verdict: decode, check, decide, commit (synchronous=FULL) - what a holder
         // waits for. Multi-entry, so every scan is an admission and a commit.
@@ -156,7 +156,7 @@ int main(int argc, char** argv) {
         const auto& text = codes[next++ % codes.size()];
         const auto check = domain::check_code(text, keyring);
         auto state = store.cache().ticket_state(check.code->claims.ticket_id);
-        const auto d = domain::decide(check, *state, assignment, {scanner::system_now_ms()});
+        const auto d = domain::decide(check, *state, assignment, {gate::system_clock().now_ms()});
         accepted += d.accepted ? 1 : 0;
     });
     bench::measure("cache read only", rounds * 10, 1,

@@ -28,7 +28,7 @@
 
 using namespace gate;
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
+using Steady = std::chrono::steady_clock;
 
 namespace {
 
@@ -37,8 +37,8 @@ namespace {
     std::exit(1);
 }
 
-double ms_since(Clock::time_point start) {
-    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+double ms_since(Steady::time_point start) {
+    return std::chrono::duration<double, std::milli>(Steady::now() - start).count();
 }
 
 double median(std::vector<double> values) {
@@ -120,7 +120,7 @@ void bench_push(device::DeviceDatabase& store, device::BackendLink& link,
                 const domain::Assignment& assignment, int scans, std::size_t batch_size) {
     // The scanner's records: admissions, each ticket alternating in and out so the
     // backend sees no conflicts. Each is its own durable commit, as at the gate.
-    const auto now = syncd::system_now_ms();
+    const auto now = gate::system_clock().now_ms();
     for (int i = 0; i < scans; ++i) {
         const auto n = static_cast<std::size_t>(i);
         domain::EntryRecord e;
@@ -139,7 +139,7 @@ void bench_push(device::DeviceDatabase& store, device::BackendLink& link,
     // push is done the moment it is empty (the cycle then pulls the entries back as changes).
     std::atomic<bool> running{true};
     std::atomic<double> push_ms{0};
-    const auto start = Clock::now();
+    const auto start = Steady::now();
     std::thread watcher([&] {
         auto watch = open_store(db_path);
         while (running) {
@@ -151,7 +151,7 @@ void bench_push(device::DeviceDatabase& store, device::BackendLink& link,
             std::this_thread::sleep_for(std::chrono::microseconds{500});
         }
     });
-    syncd::SyncEngine engine(store, link, syncd::system_now_ms, {.batch_size = batch_size});
+    syncd::SyncEngine engine(store, link, gate::system_clock(), {.batch_size = batch_size});
     const std::atomic<bool> stop{false};
     const auto report = engine.run_cycle(stop);
     const double cycle_ms = ms_since(start);
@@ -206,7 +206,7 @@ int main(int argc, char** argv) {
         Api api{"http://127.0.0.1:" + std::to_string(server.port()), http::Client()};
         const auto org = api.sign_in(organizer);
         const auto holder = api.sign_in(buyer);
-        const auto start = syncd::system_now_ms() + 3600 * 1000;
+        const auto start = gate::system_clock().now_ms() + 3600 * 1000;
         const auto event_id =
             api.call(http::Method::Post, "/api/v1/events", org,
                      json{{"name", "Sync Bench"},
@@ -230,9 +230,9 @@ int main(int argc, char** argv) {
             setup->token, device_key.public_key(), "bench-1",
             device_key.sign(as_bytes(domain::register_signing_input(setup->token)))};
         const auto registered = domain::from_json<domain::RegisterResponse>(api.call(
-            http::Method::Post, "/api/v1/devices/register", "", to_json(registration), 201));
+            http::Method::Post, "/api/v1/devices/register", "", nlohmann::json(registration), 201));
         if (!registered) die("register: " + registered.error().message);
-        device::BackendLink link(api.base, registered->device_token, {}, syncd::system_now_ms);
+        device::BackendLink link(api.base, registered->device_token, {}, gate::system_clock());
         const auto& assignment = registered->assignment;
 
         std::printf(
@@ -245,7 +245,7 @@ int main(int argc, char** argv) {
             const auto path = dir / "device-push.db";
             auto store = open_store(path);
             (void)store.sync().set_identity(registered->device_id, api.base);
-            syncd::SyncEngine first(store, link, syncd::system_now_ms);
+            syncd::SyncEngine first(store, link, gate::system_clock());
             const std::atomic<bool> stop{false};
             if (auto r = first.run_cycle(stop); !r.ok()) die("first sync: " + r.error->message);
             std::printf("push: %d queued admissions each, SyncEngine until the queue is empty\n",
@@ -265,7 +265,7 @@ int main(int argc, char** argv) {
             auto store = open_store(dir / "device-snapshot.db");
             std::vector<double> times;
             for (int run = 0; run < runs; ++run) {
-                const auto t0 = Clock::now();
+                const auto t0 = Steady::now();
                 if (!store.cache().apply_snapshot(snapshot)) die("apply_snapshot failed");
                 times.push_back(ms_since(t0));
             }
@@ -296,11 +296,11 @@ int main(int argc, char** argv) {
                 std::printf("  snapshot body: %s\n", http::to_string(body.error()).c_str());
             std::vector<double> fetch, apply, total;
             for (int run = 0; run < runs; ++run) {
-                const auto t0 = Clock::now();
+                const auto t0 = Steady::now();
                 auto snapshot = link.snapshot();
                 if (!snapshot) die("GET snapshot: " + snapshot.error().message);
                 fetch.push_back(ms_since(t0));
-                const auto t1 = Clock::now();
+                const auto t1 = Steady::now();
                 if (!store.cache().apply_snapshot(snapshot->value)) die("apply_snapshot failed");
                 apply.push_back(ms_since(t1));
                 total.push_back(ms_since(t0));
@@ -322,7 +322,7 @@ int main(int argc, char** argv) {
             std::uint64_t next_new = 1ULL << 40;
             auto make_page = [&](int run) {
                 domain::ChangesPage page;
-                page.server_time = syncd::system_now_ms();
+                page.server_time = gate::system_clock().now_ms();
                 for (int i = 0; i < 1000; ++i) {
                     domain::Change c;
                     c.seq = ++seq;
@@ -349,13 +349,13 @@ int main(int argc, char** argv) {
             };
             for (int run = 0; run < page_runs; ++run) {
                 const auto page = make_page(run);
-                const auto t0 = Clock::now();
+                const auto t0 = Steady::now();
                 if (!store.cache().apply_changes(page)) die("apply_changes failed");
                 apply.push_back(ms_since(t0));
             }
             for (int run = 0; run < page_runs; ++run) {
-                const auto text = domain::to_json(make_page(page_runs + run)).dump();
-                const auto t0 = Clock::now();
+                const auto text = nlohmann::json(make_page(page_runs + run)).dump();
+                const auto t0 = Steady::now();
                 auto page = domain::parse_message<domain::ChangesPage>(text);
                 if (!page) die("page: " + page.error().message);
                 if (!store.cache().apply_changes(*page)) die("apply_changes failed");

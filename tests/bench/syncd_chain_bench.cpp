@@ -45,12 +45,6 @@ solana::KeyPair seeded(std::uint8_t n) {
     return solana::KeyPair::from_seed(seed);
 }
 
-std::int64_t wall_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 // The chain and the ticket parties (as tests/chain/cpp/ChainTest.h, without doctest).
 struct Chain {
     test::LocalChain chain;
@@ -128,7 +122,7 @@ struct Device {
                 {i + 1, 0, 0, domain::TicketStatus::Valid, mints[i].public_key()});
         }
         if (!store.cache().apply_snapshot(snapshot)) die("cannot apply the snapshot");
-        const auto t0 = wall_ms();
+        const auto t0 = gate::system_clock().now_ms();
         for (std::size_t i = 0; i < mints.size(); ++i) {
             domain::EntryRecord r;
             r.nonce = crypto::random_token(16);
@@ -169,7 +163,7 @@ void run(const char* label, Chain& c, const std::vector<solana::KeyPair>& mints,
     options.device_key_file = dev.key_file;
     options.pack.max_checkins = max_checkins_per_tx;
     options.poll_interval = poll_interval;
-    syncd::ChainRecorder recorder(dev.store, options, wall_ms);
+    syncd::ChainRecorder recorder(dev.store, options, gate::system_clock());
     const std::atomic<bool> stop{false};
 
     const auto balance = c.validator_balance();

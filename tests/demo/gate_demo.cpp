@@ -25,6 +25,7 @@
 #include "BackendApi.h"
 #include "DemoFailure.h"
 #include "Process.h"
+#include "gate/Clock.h"
 #include "gate/codec/Base45.h"
 #include "gate/device/DeviceDatabase.h"
 #include "gate/qr/Decode.h"
@@ -130,9 +131,7 @@ std::string millis(std::int64_t us) {
 }
 
 std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
+    return gate::system_clock().now_ms();
 }
 
 /// A loopback port nothing listens on right now (the kernel picks it).

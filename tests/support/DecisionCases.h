@@ -74,7 +74,7 @@ inline std::vector<DecisionCase> load_decision_cases(const std::string& path) {
             const auto& l = j["list"];
             if (l.contains("tiers")) c.list.tiers = l["tiers"].get<std::vector<std::uint8_t>>();
             if (l.contains("reentry")) {
-                auto rule = domain::reentry_from_string(l["reentry"].get<std::string>());
+                auto rule = domain::from_string<domain::Reentry>(l["reentry"].get<std::string>());
                 REQUIRE_MESSAGE(rule, c.name);
                 c.list.reentry = *rule;
             }
@@ -83,7 +83,7 @@ inline std::vector<DecisionCase> load_decision_cases(const std::string& path) {
         if (j.contains("ticket")) {
             const auto& t = j["ticket"];
             c.ticket.exists = t.value("exists", true);
-            auto status = domain::ticket_status_from_string(t.value("status", "valid"));
+            auto status = domain::from_string<domain::TicketStatus>(t.value("status", "valid"));
             REQUIRE_MESSAGE(status, c.name);
             c.ticket.status = *status;
             c.ticket.transferred = t.value("transferred", false);
@@ -101,7 +101,8 @@ inline std::vector<DecisionCase> load_decision_cases(const std::string& path) {
         }
         if (j.contains("paths")) c.paths = j["paths"].get<std::vector<std::string>>();
         for (const auto& s : j.at("scans")) {
-            auto direction = domain::direction_from_string(s.at("direction").get<std::string>());
+            auto direction =
+                domain::from_string<domain::Direction>(s.at("direction").get<std::string>());
             REQUIRE_MESSAGE(direction, c.name);
             c.scans.push_back({*direction, s.at("reason").get<std::string>()});
         }

@@ -49,7 +49,7 @@ Result<std::optional<StoredCheckinList>, db::Error> SqliteStore::load_list(db::D
     return std::optional<StoredCheckinList>{StoredCheckinList{
         event_id,
         {lid, name, split_tiers(tiers),
-         domain::reentry_from_string(reentry).value_or(domain::Reentry::Single), accept}}};
+         domain::from_string<domain::Reentry>(reentry).value_or(domain::Reentry::Single), accept}}};
 }
 
 StoreResult<StoredCheckinList> SqliteStore::create_checkin_list(const StoredCheckinList& stored) {

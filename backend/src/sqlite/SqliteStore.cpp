@@ -21,7 +21,7 @@ Event read_event(const db::Statement& s) {
     e.capacity = s.column_int64(9);
     e.sold = s.column_int64(10);
     // A value this code cannot read refuses (fail closed) rather than admits.
-    e.status = domain::event_status_from_string(s.column_text(11))
+    e.status = domain::from_string<domain::EventStatus>(s.column_text(11))
                    .value_or(domain::EventStatus::Cancelled);
     e.created_at = s.column_int64(12);
     e.updated_at = s.column_int64(13);
@@ -30,7 +30,8 @@ Event read_event(const db::Statement& s) {
 
 domain::TicketStatus read_ticket_status(std::string_view stored) {
     // A value this code cannot read refuses (fail closed) rather than admits.
-    return domain::ticket_status_from_string(stored).value_or(domain::TicketStatus::Revoked);
+    return domain::from_string<domain::TicketStatus>(stored).value_or(
+        domain::TicketStatus::Revoked);
 }
 
 Result<domain::EventStatus, db::Error> load_event_status(db::Database& db, std::int64_t event_id) {
@@ -38,7 +39,8 @@ Result<domain::EventStatus, db::Error> load_event_status(db::Database& db, std::
         db.query_optional<std::string>("SELECT status FROM events WHERE id = ?", event_id);
     if (!stored.ok()) return fail(stored.error());
     if (!stored->has_value()) return domain::EventStatus::Cancelled;
-    return domain::event_status_from_string(**stored).value_or(domain::EventStatus::Cancelled);
+    return domain::from_string<domain::EventStatus>(**stored).value_or(
+        domain::EventStatus::Cancelled);
 }
 
 // Devices learn a mint only once its NFT is issued (they sign check-ins against it).
@@ -57,9 +59,10 @@ domain::TicketRecord ticket_record(const Ticket& t) {
 }
 
 domain::InsideRecord read_inside(const db::Statement& s) {
-    return {static_cast<std::uint64_t>(s.column_int64(0)),
-            domain::direction_from_string(s.column_text(1)).value_or(domain::Direction::In),
-            s.column_int64(2), std::string(s.column_text(3))};
+    return {
+        static_cast<std::uint64_t>(s.column_int64(0)),
+        domain::from_string<domain::Direction>(s.column_text(1)).value_or(domain::Direction::In),
+        s.column_int64(2), std::string(s.column_text(3))};
 }
 
 Ticket read_ticket(const db::Statement& s) {

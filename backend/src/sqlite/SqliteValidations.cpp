@@ -16,7 +16,8 @@ Result<std::optional<domain::InsideRecord>, db::Error> SqliteStore::last_scan(
     const auto& [direction, at, gate] = **row;
     return std::optional<domain::InsideRecord>{domain::InsideRecord{
         static_cast<std::uint64_t>(ticket_id),
-        domain::direction_from_string(direction).value_or(domain::Direction::In), at, gate}};
+        domain::from_string<domain::Direction>(direction).value_or(domain::Direction::In), at,
+        gate}};
 }
 
 StoreResult<domain::Decision> SqliteStore::validate(std::optional<std::int64_t> ticket_id,

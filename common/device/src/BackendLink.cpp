@@ -62,10 +62,10 @@ http::Request get_request(std::string url) {
 }  // namespace
 
 BackendLink::BackendLink(std::string base_url, std::string device_token,
-                         http::ClientOptions options, Clock clock)
+                         http::ClientOptions options, const Clock& clock)
     : base_url_(trim_slash(std::move(base_url))),
       client_(with_token(std::move(options), std::move(device_token))),
-      clock_(std::move(clock)) {}
+      clock_(clock) {}
 
 Result<http::Response, LinkError> BackendLink::exchange(const http::Request& request) {
     auto response = client_.send(request);
@@ -102,10 +102,10 @@ Result<http::Response, LinkError> BackendLink::exchange(const http::Request& req
 }
 
 Result<Timed<domain::Snapshot>, LinkError> BackendLink::snapshot() {
-    const auto sent = clock_();
+    const auto sent = clock_.now_ms();
     auto response = exchange(get_request(base_url_ + "/api/v1/devices/me/snapshot"));
     if (!response) return fail(response.error());
-    const auto received = clock_();
+    const auto received = clock_.now_ms();
     auto snapshot = domain::parse_message<domain::Snapshot>(response->body);
     if (!snapshot) {
         return link_error(Kind::BadAnswer, "snapshot rejected: " + snapshot.error().message);
@@ -115,12 +115,12 @@ Result<Timed<domain::Snapshot>, LinkError> BackendLink::snapshot() {
 
 Result<Timed<domain::ChangesPage>, LinkError> BackendLink::changes(std::int64_t after,
                                                                    std::size_t limit) {
-    const auto sent = clock_();
+    const auto sent = clock_.now_ms();
     auto response = exchange(
         get_request(base_url_ + "/api/v1/devices/me/changes?after=" + std::to_string(after) +
                     "&limit=" + std::to_string(limit)));
     if (!response) return fail(response.error());
-    const auto received = clock_();
+    const auto received = clock_.now_ms();
     auto page = domain::parse_message<domain::ChangesPage>(response->body);
     if (!page) return link_error(Kind::BadAnswer, "changes rejected: " + page.error().message);
     // A page must move forward from where we asked, or applying it means nothing.
@@ -141,7 +141,7 @@ Result<domain::IngestResult, LinkError> BackendLink::push(const domain::EntryBat
     http::Request request;
     request.method = http::Method::Post;
     request.url = base_url_ + "/api/v1/devices/me/entries";
-    request.body = domain::to_json(batch).dump();
+    request.body = nlohmann::json(batch).dump();
     request.headers.set("Content-Type", "application/json");
     auto response = exchange(request);
     if (!response) return fail(response.error());

@@ -15,7 +15,7 @@ Result<TicketState, db::Error> ticket_state(db::Database& db, std::uint64_t tick
     if (!row) return fail(row.error());
     if (row->has_value()) {
         const auto& [tier, generation, status, mint] = **row;
-        auto parsed_status = ticket_status_from_string(status);
+        auto parsed_status = domain::from_string<domain::TicketStatus>(status);
         if (!parsed_status || tier < 0 || tier > 255 || generation < 0 || generation > 0xFFFFFFFF)
             return bad_row("stored ticket", std::to_string(ticket_id));
         state.ticket =
@@ -32,7 +32,7 @@ Result<TicketState, db::Error> ticket_state(db::Database& db, std::uint64_t tick
     if (!last) return fail(last.error());
     if (last->has_value()) {
         const auto& [direction, at, gate] = **last;
-        auto parsed_direction = direction_from_string(direction);
+        auto parsed_direction = domain::from_string<domain::Direction>(direction);
         if (!parsed_direction) return bad_row("stored last scan", std::to_string(ticket_id));
         state.last_scan = InsideRecord{ticket_id, *parsed_direction, at, gate};
     }

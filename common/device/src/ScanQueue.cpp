@@ -46,8 +46,8 @@ Result<std::vector<EntryRecord>, db::Error> ScanQueue::pending_scans(std::size_t
                 std::int64_t generation, std::string gate, const std::string& direction,
                 const std::string& verdict, std::string reason, std::int64_t scanned_at,
                 std::int64_t offset) {
-                auto d = direction_from_string(direction);
-                auto v = verdict_from_string(verdict);
+                auto d = domain::from_string<domain::Direction>(direction);
+                auto v = domain::from_string<domain::Verdict>(verdict);
                 if (!d || !v) {
                     broken = true;
                     return;

@@ -18,7 +18,7 @@ Status<db::Error> write_assignment(db::Database& db, const Assignment& assignmen
         "INSERT INTO assignment (id, event_id, gate, body) VALUES (1, ?, ?, ?) "
         "ON CONFLICT (id) DO UPDATE SET event_id = excluded.event_id, gate = excluded.gate, "
         "body = excluded.body",
-        assignment.event_id, assignment.gate, to_json(assignment).dump());
+        assignment.event_id, assignment.gate, nlohmann::json(assignment).dump());
 }
 
 Status<db::Error> upsert_ticket(db::Database& db, const TicketRecord& ticket) {

@@ -8,376 +8,200 @@
 #include "gate/codec/Base58.h"
 #include "gate/codec/Base64Url.h"
 #include "gate/crypto/SealedBox.h"
+#include "gate/http/Url.h"
+#include "gate/json/FieldReader.h"
+#include "gate/json/Parse.h"
+#include "gate/json/Writer.h"
+
+namespace gate::crypto {
+
+void to_json(nlohmann::json& j, const PublicKey& key) {
+    j = key.to_base58();
+}
+
+void to_json(nlohmann::json& j, const Signature& signature) {
+    j = signature.to_base58();
+}
+
+}  // namespace gate::crypto
 
 namespace gate::domain {
-
-using nlohmann::json;
 
 // ---- Reading ----------------------------------------------------------------------------
 
 namespace {
 
-std::string type_name(const json& value) {
-    if (value.is_number_integer()) return "an integer";
-    if (value.is_number_float()) return "a fractional number";
-    if (value.is_string()) return "a string";
-    if (value.is_boolean()) return "a boolean";
-    if (value.is_null()) return "null";
-    if (value.is_array()) return "an array";
-    return "an object";
-}
-
-std::string join(const std::string& path, std::string_view name) {
-    return path.empty() ? std::string(name) : path + "." + std::string(name);
-}
-
-std::string index_path(const std::string& path, std::size_t index) {
-    return path + "[" + std::to_string(index) + "]";
-}
-
-// Reads the fields of one JSON object, keeping the first problem it meets. Getters return
-// a harmless default after a problem, so a reader is written straight through and checked
-// once at the end (no exceptions, no early returns at every field).
-class Reader {
-  public:
-    Reader(const json& object, std::string path, std::optional<MessageError>& error)
-        : object_(object), path_(std::move(path)), error_(error) {
-        if (!object_.is_object()) problem(path_, "expected an object, got " + type_name(object_));
-    }
-
-    const std::string& path() const { return path_; }
-    bool failed() const { return error_.has_value(); }
-
-    void problem(const std::string& field, const std::string& what) {
-        if (error_) return;
-        error_ = MessageError{field, (field.empty() ? "body" : field) + ": " + what};
-    }
-
-    // The field, or nullptr (with a problem recorded) when it is missing.
-    const json* field(std::string_view name) {
-        if (failed() || !object_.is_object()) return nullptr;
-        auto it = object_.find(name);
-        if (it == object_.end()) {
-            problem(join(path_, name), "missing");
-            return nullptr;
-        }
-        return &*it;
-    }
-
-    bool has(std::string_view name) const { return object_.is_object() && object_.contains(name); }
-
-    template <class Int>
-    Int integer(std::string_view name, Int min = std::numeric_limits<Int>::min(),
-                Int max = std::numeric_limits<Int>::max()) {
-        const json* value = field(name);
-        if (value == nullptr) return Int{};
-        return integer_value<Int>(*value, join(path_, name), min, max);
-    }
-
-    template <class Int>
-    Int integer_value(const json& value, const std::string& where, Int min, Int max) {
-        if (!value.is_number_integer()) {
-            problem(where, "expected an integer, got " + type_name(value));
-            return Int{};
-        }
-        const bool in_range = value.is_number_unsigned()
-                                  ? !std::cmp_less(value.get<std::uint64_t>(), min) &&
-                                        !std::cmp_greater(value.get<std::uint64_t>(), max)
-                                  : !std::cmp_less(value.get<std::int64_t>(), min) &&
-                                        !std::cmp_greater(value.get<std::int64_t>(), max);
-        if (!in_range) {
-            problem(where, "out of range " + std::to_string(min) + ".." + std::to_string(max));
-            return Int{};
-        }
-        return value.get<Int>();
-    }
-
-    bool boolean(std::string_view name) {
-        const json* value = field(name);
-        if (value == nullptr) return false;
-        if (!value->is_boolean()) {
-            problem(join(path_, name), "expected true or false, got " + type_name(*value));
-            return false;
-        }
-        return value->get<bool>();
-    }
-
-    std::string text(std::string_view name, bool allow_empty = false) {
-        const json* value = field(name);
-        if (value == nullptr) return {};
-        if (!value->is_string()) {
-            problem(join(path_, name), "expected a string, got " + type_name(*value));
-            return {};
-        }
-        auto s = value->get<std::string>();
-        if (s.empty() && !allow_empty) problem(join(path_, name), "must not be empty");
-        return s;
-    }
-
-    std::uint64_t ticket_id(std::string_view name) {
-        const json* value = field(name);
-        if (value == nullptr) return 0;
-        return ticket_id_value(*value, join(path_, name));
-    }
-
-    std::optional<std::uint64_t> optional_ticket_id(std::string_view name) {
-        const json* value = field(name);
-        if (value == nullptr || value->is_null()) return std::nullopt;
-        return ticket_id_value(*value, join(path_, name));
-    }
-
-    std::uint64_t ticket_id_value(const json& value, const std::string& where) {
-        if (!value.is_string()) {
-            problem(where, "expected a ticket id as a decimal string, got " + type_name(value));
-            return 0;
-        }
-        auto id = ticket_id_from_string(value.get_ref<const std::string&>());
-        if (!id) {
-            problem(where, "'" + value.get<std::string>() +
-                               "' is not a ticket id (decimal digits, no leading zeros, 64 bits)");
-            return 0;
-        }
-        return *id;
-    }
-
-    template <class Enum>
-    Enum choice(std::string_view name, std::optional<Enum> (*from)(std::string_view) noexcept,
-                std::string_view allowed) {
-        const std::string s = text(name, true);
-        if (failed()) return Enum{};
-        auto value = from(s);
-        if (!value) {
-            problem(join(path_, name), "'" + s + "' is not one of " + std::string(allowed));
-            return Enum{};
-        }
-        return *value;
-    }
-
-    crypto::PublicKey public_key(std::string_view name) {
-        const std::string s = text(name);
-        if (failed()) return {};
-        auto key = crypto::PublicKey::from_base58(s);
-        if (!key) {
-            problem(join(path_, name), "not a base58 Ed25519 public key (32 bytes)");
-            return {};
-        }
-        return *key;
-    }
-
-    crypto::Signature signature(std::string_view name) {
-        const std::string s = text(name);
-        if (failed()) return {};
-        auto sig = crypto::Signature::from_base58(s);
-        if (!sig) {
-            problem(join(path_, name), "not a base58 Ed25519 signature (64 bytes)");
-            return {};
-        }
-        return *sig;
-    }
-
-    // Calls each(element, path) for every element of the array field `name`.
-    template <class Each>
-    void array(std::string_view name, Each&& each, std::size_t max_size = 0) {
-        const json* value = field(name);
-        if (value == nullptr) return;
-        const std::string where = join(path_, name);
-        if (!value->is_array()) {
-            problem(where, "expected an array, got " + type_name(*value));
-            return;
-        }
-        if (max_size != 0 && value->size() > max_size) {
-            problem(where, "holds " + std::to_string(value->size()) + " elements, at most " +
-                               std::to_string(max_size) + " allowed");
-            return;
-        }
-        for (std::size_t i = 0; i < value->size() && !failed(); ++i)
-            each((*value)[i], index_path(where, i));
-    }
-
-    const json& object_field(std::string_view name) {
-        static const json kNull;
-        const json* value = field(name);
-        return value == nullptr ? kNull : *value;
-    }
-
-    std::optional<MessageError>& error() { return error_; }
-
-  private:
-    const json& object_;
-    std::string path_;
-    std::optional<MessageError>& error_;
-};
+using gate::jsonio::FieldReader;
+using gate::jsonio::Need;
+using gate::jsonio::Problems;
+using gate::jsonio::TextRule;
 
 constexpr std::int64_t kMaxTime = std::numeric_limits<std::int64_t>::max();
+constexpr TextRule kMayBeEmpty{.min_chars = 0};
 
-CheckinList read_checkin_list(const json& j, const std::string& path,
-                              std::optional<MessageError>& error) {
-    Reader r(j, path, error);
+constexpr std::string_view kTicketIdText =
+    "a ticket id as a decimal string (no sign, no leading zeros, 64 bits)";
+constexpr std::string_view kPublicKeyText = "a base58 Ed25519 public key (32 bytes)";
+constexpr std::string_view kSignatureText = "a base58 Ed25519 signature (64 bytes)";
+constexpr std::string_view kNonceText = "a nonce: base64url of 16 bytes (22 characters)";
+constexpr std::string_view kUrlText = "an http:// or https:// URL";
+
+std::optional<crypto::PublicKey> public_key_from(std::string_view text) {
+    auto key = crypto::PublicKey::from_base58(text);
+    return key ? std::optional(*key) : std::nullopt;
+}
+std::optional<crypto::Signature> signature_from(std::string_view text) {
+    auto signature = crypto::Signature::from_base58(text);
+    return signature ? std::optional(*signature) : std::nullopt;
+}
+std::optional<std::string> nonce_from(std::string_view text) {
+    return is_valid_nonce(text) ? std::optional<std::string>(text) : std::nullopt;
+}
+std::optional<std::string> url_from(std::string_view text) {
+    return http::is_http_url(text) ? std::optional<std::string>(text) : std::nullopt;
+}
+std::optional<std::string> sealed_key_from(std::string_view text) {
+    auto sealed = codec::base64url_decode(text);
+    if (!sealed || sealed->size() <= crypto::kSealedBoxOverhead) return std::nullopt;
+    return std::string(text);
+}
+
+CheckinList read_checkin_list(FieldReader r) {
     CheckinList out;
-    out.id = r.integer<std::int64_t>("id");
-    out.name = r.text("name", true);
-    r.array("tiers", [&](const json& element, const std::string& where) {
-        out.tiers.push_back(r.integer_value<std::uint8_t>(element, where, 0, 255));
+    r.integer("id", out.id);
+    r.text("name", out.name, Need::Required, kMayBeEmpty);
+    r.array("tiers", [&](const nlohmann::json& element, const std::string& where) {
+        std::uint8_t tier = 0;
+        if (r.integer_at<std::uint8_t>(element, where, tier, 0, 255)) out.tiers.push_back(tier);
     });
-    out.reentry =
-        r.choice<Reentry>("reentry", &reentry_from_string, "single, multi, entry_after_exit");
-    out.accept_unknown_tickets = r.boolean("accept_unknown_tickets");
+    r.choice("reentry", out.reentry);
+    r.boolean("accept_unknown_tickets", out.accept_unknown_tickets);
     return out;
 }
 
-EventInfo read_event(const json& j, const std::string& path, std::optional<MessageError>& error) {
-    Reader r(j, path, error);
+EventInfo read_event(FieldReader r) {
     EventInfo out;
-    out.id = r.integer<std::uint32_t>("id");
-    out.name = r.text("name", true);
-    out.starts_at = r.integer<std::int64_t>("starts_at", 0, kMaxTime);
-    out.ends_at = r.integer<std::int64_t>("ends_at", 0, kMaxTime);
+    r.integer("id", out.id);
+    r.text("name", out.name, Need::Required, kMayBeEmpty);
+    r.integer<std::int64_t>("starts_at", out.starts_at, Need::Required, 0, kMaxTime);
+    r.integer<std::int64_t>("ends_at", out.ends_at, Need::Required, 0, kMaxTime);
     // Added after v1 went out: a backend that does not send it has no cancelled events.
-    if (r.has("status"))
-        out.status = r.choice<EventStatus>("status", event_status_from_string, "active, cancelled");
+    r.choice("status", out.status, Need::Optional);
     return out;
 }
 
-bool is_http_url(std::string_view url) {
-    return (url.starts_with("http://") && url.size() > 7) ||
-           (url.starts_with("https://") && url.size() > 8);
-}
-
-ChainAssignment read_chain(const json& j, const std::string& path,
-                           std::optional<MessageError>& error) {
-    Reader r(j, path, error);
+ChainAssignment read_chain(FieldReader r) {
     ChainAssignment out;
-    out.rpc_url = r.text("rpc_url");
-    if (!r.failed() && !is_http_url(out.rpc_url))
-        r.problem(join(path, "rpc_url"), "must be an http:// or https:// URL");
-    out.validator = r.public_key("validator");
-    out.validator_key_sealed = r.text("validator_key_sealed");
-    if (!r.failed()) {
-        auto sealed = codec::base64url_decode(out.validator_key_sealed);
-        if (!sealed || sealed->size() <= crypto::kSealedBoxOverhead)
-            r.problem(join(path, "validator_key_sealed"), "not base64url of a sealed key");
-    }
+    r.parsed("rpc_url", out.rpc_url, kUrlText, url_from);
+    r.parsed("validator", out.validator, kPublicKeyText, public_key_from);
+    r.parsed("validator_key_sealed", out.validator_key_sealed, "base64url of a sealed key",
+             sealed_key_from);
     return out;
 }
 
-Assignment read_assignment(const json& j, const std::string& path,
-                           std::optional<MessageError>& error) {
-    Reader r(j, path, error);
+Assignment read_assignment(FieldReader r) {
     Assignment out;
-    out.device_id = r.integer<std::int64_t>("device_id");
-    out.event_id = r.integer<std::uint32_t>("event_id");
-    out.gate = r.text("gate");
-    if (!r.failed())
-        out.checkin_list =
-            read_checkin_list(r.object_field("checkin_list"), join(path, "checkin_list"), error);
-    if (!r.failed()) out.event = read_event(r.object_field("event"), join(path, "event"), error);
-    out.server_time = r.integer<std::int64_t>("server_time", 0, kMaxTime);
+    r.integer("device_id", out.device_id);
+    r.integer("event_id", out.event_id);
+    r.text("gate", out.gate);
+    out.checkin_list = read_checkin_list(r.object("checkin_list"));
+    out.event = read_event(r.object("event"));
+    r.integer<std::int64_t>("server_time", out.server_time, Need::Required, 0, kMaxTime);
     if (!r.failed() && out.event.id != out.event_id)
-        r.problem(join(path, "event.id"), "does not match event_id");
-    if (!r.failed() && r.has("chain") && !r.object_field("chain").is_null())
-        out.chain = read_chain(r.object_field("chain"), join(path, "chain"), error);
+        r.problem(r.path_of("event.id"), jsonio::Problem::Invalid, "does not match event_id");
+    if (r.has("chain")) out.chain = read_chain(r.object("chain"));
     return out;
 }
 
-TicketRecord read_ticket(const json& j, const std::string& path,
-                         std::optional<MessageError>& error) {
-    Reader r(j, path, error);
+TicketRecord read_ticket(FieldReader r) {
     TicketRecord out;
-    out.ticket_id = r.ticket_id("ticket_id");
-    out.tier = r.integer<std::uint8_t>("tier");
-    out.generation = r.integer<std::uint32_t>("generation");
-    out.status =
-        r.choice<TicketStatus>("status", &ticket_status_from_string, "valid, revoked, frozen");
-    if (!r.failed() && r.has("mint") && !r.object_field("mint").is_null())
-        out.mint = r.public_key("mint");
+    r.parsed("ticket_id", out.ticket_id, kTicketIdText, ticket_id_from_string);
+    r.integer("tier", out.tier);
+    r.integer("generation", out.generation);
+    r.choice("status", out.status);
+    crypto::PublicKey mint;
+    if (r.parsed("mint", mint, kPublicKeyText, public_key_from, Need::Optional)) out.mint = mint;
     return out;
 }
 
-InsideRecord read_inside(const json& j, const std::string& path,
-                         std::optional<MessageError>& error) {
-    Reader r(j, path, error);
+InsideRecord read_inside(FieldReader r) {
     InsideRecord out;
-    out.ticket_id = r.ticket_id("ticket_id");
-    out.direction = r.choice<Direction>("direction", &direction_from_string, "in, out");
-    out.at = r.integer<std::int64_t>("at", 0, kMaxTime);
-    out.gate = r.text("gate");
+    r.parsed("ticket_id", out.ticket_id, kTicketIdText, ticket_id_from_string);
+    r.choice("direction", out.direction);
+    r.integer<std::int64_t>("at", out.at, Need::Required, 0, kMaxTime);
+    r.text("gate", out.gate);
     return out;
 }
 
-IssuerKeyRecord read_issuer_key(const json& j, const std::string& path,
-                                std::optional<MessageError>& error) {
-    Reader r(j, path, error);
+IssuerKeyRecord read_issuer_key(FieldReader r) {
     IssuerKeyRecord out;
-    out.public_key = r.public_key("public_key");
-    out.event_id = r.integer<std::uint32_t>("event_id");
-    out.retired = r.boolean("retired");
+    r.parsed("public_key", out.public_key, kPublicKeyText, public_key_from);
+    r.integer("event_id", out.event_id);
+    r.boolean("retired", out.retired);
     return out;
 }
 
-Snapshot read_snapshot(const json& j, std::optional<MessageError>& error) {
-    Reader r(j, "", error);
+// Calls read(element reader) for every element of an array of objects.
+template <class T, class Read>
+void read_all(FieldReader& r, std::string_view name, std::vector<T>& into, Read read,
+              std::size_t max_items = std::numeric_limits<std::size_t>::max()) {
+    r.array(name,
+            [&](const nlohmann::json& element, const std::string& where) {
+                into.push_back(read(FieldReader(element, where, r.problems())));
+            },
+            Need::Required, {.max_items = max_items});
+}
+
+Snapshot read_snapshot(FieldReader r) {
     Snapshot out;
-    out.cursor = r.integer<std::int64_t>("cursor", 0, kMaxTime);
-    out.server_time = r.integer<std::int64_t>("server_time", 0, kMaxTime);
-    if (!r.failed())
-        out.assignment = read_assignment(r.object_field("assignment"), "assignment", error);
-    r.array("issuer_keys", [&](const json& e, const std::string& where) {
-        out.issuer_keys.push_back(read_issuer_key(e, where, error));
-    });
-    r.array("tickets", [&](const json& e, const std::string& where) {
-        out.tickets.push_back(read_ticket(e, where, error));
-    });
-    r.array("inside", [&](const json& e, const std::string& where) {
-        out.inside.push_back(read_inside(e, where, error));
-    });
+    r.integer<std::int64_t>("cursor", out.cursor, Need::Required, 0, kMaxTime);
+    r.integer<std::int64_t>("server_time", out.server_time, Need::Required, 0, kMaxTime);
+    out.assignment = read_assignment(r.object("assignment"));
+    read_all(r, "issuer_keys", out.issuer_keys, read_issuer_key);
+    read_all(r, "tickets", out.tickets, read_ticket);
+    read_all(r, "inside", out.inside, read_inside);
     return out;
 }
 
-Change read_change(const json& j, const std::string& path, std::optional<MessageError>& error) {
-    Reader r(j, path, error);
+Change read_change(FieldReader r) {
     Change out;
-    out.seq = r.integer<std::int64_t>("seq", 1, kMaxTime);
-    const std::string kind = r.text("kind");
-    if (r.failed()) return out;
-    if (kind == "ticket") {
-        out.payload = read_ticket(r.object_field("ticket"), join(path, "ticket"), error);
-    } else if (kind == "entry") {
-        out.payload = read_inside(r.object_field("entry"), join(path, "entry"), error);
-    } else if (kind == "issuer_key") {
-        out.payload =
-            read_issuer_key(r.object_field("issuer_key"), join(path, "issuer_key"), error);
-    } else if (kind == "assignment") {
-        out.payload =
-            read_assignment(r.object_field("assignment"), join(path, "assignment"), error);
-    } else {
-        r.problem(join(path, "kind"),
-                  "'" + kind + "' is not one of ticket, entry, issuer_key, assignment");
+    r.integer<std::int64_t>("seq", out.seq, Need::Required, 1, kMaxTime);
+    ChangeKind kind = ChangeKind::Ticket;
+    if (!r.choice("kind", kind)) return out;
+    switch (kind) {
+        case ChangeKind::Ticket:
+            out.payload = read_ticket(r.object("ticket"));
+            break;
+        case ChangeKind::Entry:
+            out.payload = read_inside(r.object("entry"));
+            break;
+        case ChangeKind::IssuerKey:
+            out.payload = read_issuer_key(r.object("issuer_key"));
+            break;
+        case ChangeKind::Assignment:
+            out.payload = read_assignment(r.object("assignment"));
+            break;
     }
     return out;
 }
 
-ChangesPage read_changes(const json& j, std::optional<MessageError>& error) {
-    Reader r(j, "", error);
+ChangesPage read_changes(FieldReader r) {
     ChangesPage out;
-    out.cursor = r.integer<std::int64_t>("cursor", 0, kMaxTime);
-    out.more = r.boolean("more");
-    out.server_time = r.integer<std::int64_t>("server_time", 0, kMaxTime);
-    r.array(
-        "changes",
-        [&](const json& e, const std::string& where) {
-            out.changes.push_back(read_change(e, where, error));
-        },
-        kMaxChangesPerPage);
+    r.integer<std::int64_t>("cursor", out.cursor, Need::Required, 0, kMaxTime);
+    r.boolean("more", out.more);
+    r.integer<std::int64_t>("server_time", out.server_time, Need::Required, 0, kMaxTime);
+    read_all(r, "changes", out.changes, read_change, kMaxChangesPerPage);
     if (r.failed()) return out;
     std::int64_t previous = 0;
     for (std::size_t i = 0; i < out.changes.size(); ++i) {
         const auto seq = out.changes[i].seq;
+        const std::string where = "changes[" + std::to_string(i) + "].seq";
         if (seq <= previous) {
-            r.problem(index_path("changes", i) + ".seq", "not above the previous change's seq");
+            r.problem(where, jsonio::Problem::Invalid, "not above the previous change's seq");
             break;
         }
         if (seq > out.cursor) {
-            r.problem(index_path("changes", i) + ".seq", "above the page's cursor");
+            r.problem(where, jsonio::Problem::Invalid, "above the page's cursor");
             break;
         }
         previous = seq;
@@ -385,108 +209,95 @@ ChangesPage read_changes(const json& j, std::optional<MessageError>& error) {
     return out;
 }
 
-EntryRecord read_entry(const json& j, const std::string& path, std::optional<MessageError>& error) {
-    Reader r(j, path, error);
+EntryRecord read_entry(FieldReader r) {
     EntryRecord out;
-    out.nonce = r.text("nonce");
-    if (!r.failed() && !is_valid_nonce(out.nonce))
-        r.problem(join(path, "nonce"), "not base64url of 16 bytes (22 characters)");
-    out.ticket_id = r.optional_ticket_id("ticket_id");
-    out.event_id = r.integer<std::uint32_t>("event_id");
-    out.generation = r.integer<std::uint32_t>("generation");
-    out.gate = r.text("gate");
-    out.direction = r.choice<Direction>("direction", &direction_from_string, "in, out");
-    out.verdict = r.choice<Verdict>("verdict", &verdict_from_string, "accepted, rejected");
-    out.reason = r.text("reason");
-    out.scanned_at = r.integer<std::int64_t>("scanned_at", 0, kMaxTime);
-    out.clock_offset_ms = r.integer<std::int64_t>("clock_offset_ms");
+    r.parsed("nonce", out.nonce, kNonceText, nonce_from);
+    std::uint64_t ticket_id = 0;
+    if (r.parsed("ticket_id", ticket_id, kTicketIdText, ticket_id_from_string, Need::Optional))
+        out.ticket_id = ticket_id;
+    r.integer("event_id", out.event_id);
+    r.integer("generation", out.generation);
+    r.text("gate", out.gate);
+    r.choice("direction", out.direction);
+    r.choice("verdict", out.verdict);
+    r.text("reason", out.reason);
+    r.integer<std::int64_t>("scanned_at", out.scanned_at, Need::Required, 0, kMaxTime);
+    r.integer("clock_offset_ms", out.clock_offset_ms);
     if (!r.failed() && out.verdict == Verdict::Accepted && !out.ticket_id)
-        r.problem(join(path, "ticket_id"), "an accepted entry needs a ticket id");
+        r.problem(r.path_of("ticket_id"), jsonio::Problem::Missing,
+                  "an accepted entry needs a ticket id");
     return out;
 }
 
-EntryBatch read_entry_batch(const json& j, std::optional<MessageError>& error) {
-    Reader r(j, "", error);
+EntryBatch read_entry_batch(FieldReader r) {
     EntryBatch out;
-    r.array(
-        "entries",
-        [&](const json& e, const std::string& where) {
-            out.entries.push_back(read_entry(e, where, error));
-        },
-        kMaxEntriesPerBatch);
+    read_all(r, "entries", out.entries, read_entry, kMaxEntriesPerBatch);
     return out;
 }
 
-IngestResult read_ingest_result(const json& j, std::optional<MessageError>& error) {
-    Reader r(j, "", error);
+IngestResult read_ingest_result(FieldReader r) {
     IngestResult out;
-    auto nonces = [&](std::vector<std::string>& into) {
-        return [&](const json& e, const std::string& where) {
-            if (!e.is_string() || !is_valid_nonce(e.get_ref<const std::string&>())) {
-                r.problem(where, "expected a nonce (base64url of 16 bytes)");
-                return;
-            }
-            into.push_back(e.get<std::string>());
-        };
+    auto nonces = [&](std::string_view name, std::vector<std::string>& into) {
+        r.array(name, [&](const nlohmann::json& e, const std::string& where) {
+            std::string nonce;
+            if (r.take_at(jsonio::parsed_value<std::string>(e, kNonceText, nonce_from), where,
+                          nonce))
+                into.push_back(std::move(nonce));
+        });
     };
-    r.array("stored", nonces(out.stored));
-    r.array("duplicates", nonces(out.duplicates));
-    r.array("conflicts", [&](const json& e, const std::string& where) {
-        Reader c(e, where, error);
+    nonces("stored", out.stored);
+    nonces("duplicates", out.duplicates);
+    read_all(r, "conflicts", out.conflicts, [](FieldReader c) {
         IngestConflict conflict;
-        conflict.nonce = c.text("nonce");
-        conflict.ticket_id = c.ticket_id("ticket_id");
-        conflict.other_gate = c.text("other_gate");
-        out.conflicts.push_back(std::move(conflict));
+        c.text("nonce", conflict.nonce);
+        c.parsed("ticket_id", conflict.ticket_id, kTicketIdText, ticket_id_from_string);
+        c.text("other_gate", conflict.other_gate);
+        return conflict;
     });
     return out;
 }
 
-SetupCode read_setup_code(const json& j, std::optional<MessageError>& error) {
-    Reader r(j, "", error);
+SetupCode read_setup_code(FieldReader r) {
     SetupCode out;
-    out.url = r.text("url");
-    out.token = r.text("token");
-    if (!r.failed() && !is_http_url(out.url))
-        r.problem("url", "'" + out.url + "' is not an http:// or https:// URL");
+    r.parsed("url", out.url, kUrlText, url_from);
+    r.text("token", out.token);
     return out;
 }
 
-RegisterRequest read_register_request(const json& j, std::optional<MessageError>& error) {
-    Reader r(j, "", error);
+RegisterRequest read_register_request(FieldReader r) {
     RegisterRequest out;
-    out.setup_token = r.text("setup_token");
-    out.public_key = r.public_key("public_key");
-    out.name = r.text("name", true);
-    out.signature = r.signature("signature");
+    r.text("setup_token", out.setup_token);
+    r.parsed("public_key", out.public_key, kPublicKeyText, public_key_from);
+    r.text("name", out.name, Need::Required, kMayBeEmpty);
+    r.parsed("signature", out.signature, kSignatureText, signature_from);
     return out;
 }
 
-RegisterResponse read_register_response(const json& j, std::optional<MessageError>& error) {
-    Reader r(j, "", error);
+RegisterResponse read_register_response(FieldReader r) {
     RegisterResponse out;
-    out.device_id = r.integer<std::int64_t>("device_id");
-    out.device_token = r.text("device_token");
-    if (!r.failed())
-        out.assignment = read_assignment(r.object_field("assignment"), "assignment", error);
+    r.integer("device_id", out.device_id);
+    r.text("device_token", out.device_token);
+    out.assignment = read_assignment(r.object("assignment"));
     return out;
 }
 
-ApiError read_api_error(const json& j, std::optional<MessageError>& error) {
-    Reader outer(j, "", error);
+ApiError read_api_error(FieldReader outer) {
     ApiError out;
-    if (outer.failed()) return out;
-    Reader r(outer.object_field("error"), "error", error);
-    out.code = r.text("code");
-    out.message = r.has("message") ? r.text("message", true) : std::string{};
+    FieldReader r = outer.object("error");
+    r.text("code", out.code);
+    r.text("message", out.message, Need::Optional, kMayBeEmpty);
     return out;
 }
 
 template <class T, class Read>
-Result<T, MessageError> finish(const json& j, Read&& read) {
-    std::optional<MessageError> error;
-    T value = read(j, error);
-    if (error) return fail(std::move(*error));
+Result<T, MessageError> finish(const nlohmann::json& j, Read read) {
+    Problems problems(Problems::Keep::First);
+    T value = read(FieldReader(j, "", problems));
+    if (problems.any()) {
+        const auto& first = problems.first();
+        return fail(MessageError{
+            first.field, (first.field.empty() ? "body" : first.field) + ": " + first.message});
+    }
     return value;
 }
 
@@ -494,38 +305,37 @@ Result<T, MessageError> finish(const json& j, Read&& read) {
 
 // ---- from_json --------------------------------------------------------------------------
 
-#define GATE_DEVICE_FROM_JSON(Type, reader)                                                   \
-    template <>                                                                               \
-    Result<Type, MessageError> from_json<Type>(const json& j) {                               \
-        return finish<Type>(                                                                  \
-            j, [](const json& value, std::optional<MessageError>& error) { return reader; }); \
+#define GATE_DEVICE_FROM_JSON(Type, reader)                               \
+    template <>                                                           \
+    Result<Type, MessageError> from_json<Type>(const nlohmann::json& j) { \
+        return finish<Type>(j, reader);                                   \
     }
 
-GATE_DEVICE_FROM_JSON(CheckinList, read_checkin_list(value, "", error))
-GATE_DEVICE_FROM_JSON(EventInfo, read_event(value, "", error))
-GATE_DEVICE_FROM_JSON(ChainAssignment, read_chain(value, "", error))
-GATE_DEVICE_FROM_JSON(Assignment, read_assignment(value, "", error))
-GATE_DEVICE_FROM_JSON(TicketRecord, read_ticket(value, "", error))
-GATE_DEVICE_FROM_JSON(InsideRecord, read_inside(value, "", error))
-GATE_DEVICE_FROM_JSON(IssuerKeyRecord, read_issuer_key(value, "", error))
-GATE_DEVICE_FROM_JSON(Snapshot, read_snapshot(value, error))
-GATE_DEVICE_FROM_JSON(Change, read_change(value, "", error))
-GATE_DEVICE_FROM_JSON(ChangesPage, read_changes(value, error))
-GATE_DEVICE_FROM_JSON(EntryRecord, read_entry(value, "", error))
-GATE_DEVICE_FROM_JSON(EntryBatch, read_entry_batch(value, error))
-GATE_DEVICE_FROM_JSON(IngestResult, read_ingest_result(value, error))
-GATE_DEVICE_FROM_JSON(SetupCode, read_setup_code(value, error))
-GATE_DEVICE_FROM_JSON(RegisterRequest, read_register_request(value, error))
-GATE_DEVICE_FROM_JSON(RegisterResponse, read_register_response(value, error))
-GATE_DEVICE_FROM_JSON(ApiError, read_api_error(value, error))
+GATE_DEVICE_FROM_JSON(CheckinList, read_checkin_list)
+GATE_DEVICE_FROM_JSON(EventInfo, read_event)
+GATE_DEVICE_FROM_JSON(ChainAssignment, read_chain)
+GATE_DEVICE_FROM_JSON(Assignment, read_assignment)
+GATE_DEVICE_FROM_JSON(TicketRecord, read_ticket)
+GATE_DEVICE_FROM_JSON(InsideRecord, read_inside)
+GATE_DEVICE_FROM_JSON(IssuerKeyRecord, read_issuer_key)
+GATE_DEVICE_FROM_JSON(Snapshot, read_snapshot)
+GATE_DEVICE_FROM_JSON(Change, read_change)
+GATE_DEVICE_FROM_JSON(ChangesPage, read_changes)
+GATE_DEVICE_FROM_JSON(EntryRecord, read_entry)
+GATE_DEVICE_FROM_JSON(EntryBatch, read_entry_batch)
+GATE_DEVICE_FROM_JSON(IngestResult, read_ingest_result)
+GATE_DEVICE_FROM_JSON(SetupCode, read_setup_code)
+GATE_DEVICE_FROM_JSON(RegisterRequest, read_register_request)
+GATE_DEVICE_FROM_JSON(RegisterResponse, read_register_response)
+GATE_DEVICE_FROM_JSON(ApiError, read_api_error)
 
 #undef GATE_DEVICE_FROM_JSON
 
 template <class T>
 Result<T, MessageError> parse_message(std::string_view body) {
-    json parsed = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
-    if (parsed.is_discarded()) return fail(MessageError{"", "body: not valid JSON"});
-    return from_json<T>(parsed);
+    auto parsed = jsonio::parse(body);
+    if (!parsed) return fail(MessageError{"", "body: not valid JSON: " + parsed.error().message()});
+    return from_json<T>(*parsed);
 }
 
 template Result<CheckinList, MessageError> parse_message<CheckinList>(std::string_view);
@@ -546,158 +356,77 @@ template Result<RegisterRequest, MessageError> parse_message<RegisterRequest>(st
 template Result<RegisterResponse, MessageError> parse_message<RegisterResponse>(std::string_view);
 template Result<ApiError, MessageError> parse_message<ApiError>(std::string_view);
 
-// ---- to_json ----------------------------------------------------------------------------
+// ---- Writing ----------------------------------------------------------------------------
 
-json to_json(const CheckinList& v) {
-    json tiers = json::array();
-    for (auto t : v.tiers)
-        tiers.push_back(t);
-    return {{"id", v.id},
-            {"name", v.name},
-            {"tiers", std::move(tiers)},
-            {"reentry", to_string(v.reentry)},
-            {"accept_unknown_tickets", v.accept_unknown_tickets}};
+GATE_JSON_WRITER(CheckinList, id, name, tiers, reentry, accept_unknown_tickets)
+GATE_JSON_WRITER(EventInfo, id, name, starts_at, ends_at, status)
+GATE_JSON_WRITER(ChainAssignment, rpc_url, validator, validator_key_sealed)
+GATE_JSON_WRITER(IssuerKeyRecord, public_key, event_id, retired)
+GATE_JSON_WRITER(Snapshot, cursor, server_time, assignment, issuer_keys, tickets, inside)
+GATE_JSON_WRITER(ChangesPage, cursor, more, server_time, changes)
+GATE_JSON_WRITER(EntryBatch, entries)
+GATE_JSON_WRITER(IngestResult, stored, duplicates, conflicts)
+GATE_JSON_WRITER(SetupCode, url, token)
+GATE_JSON_WRITER(RegisterRequest, setup_token, public_key, name, signature)
+GATE_JSON_WRITER(RegisterResponse, device_id, device_token, assignment)
+
+void to_json(nlohmann::json& j, const Assignment& v) {
+    j = {{"device_id", v.device_id}, {"event_id", v.event_id},
+         {"gate", v.gate},           {"checkin_list", v.checkin_list},
+         {"event", v.event},         {"server_time", v.server_time}};
+    if (v.chain) j["chain"] = *v.chain;
 }
 
-json to_json(const EventInfo& v) {
-    return {{"id", v.id},
-            {"name", v.name},
-            {"starts_at", v.starts_at},
-            {"ends_at", v.ends_at},
-            {"status", to_string(v.status)}};
+void to_json(nlohmann::json& j, const TicketRecord& v) {
+    j = {{"ticket_id", ticket_id_to_string(v.ticket_id)},
+         {"tier", v.tier},
+         {"generation", v.generation},
+         {"status", v.status}};
+    if (v.mint) j["mint"] = *v.mint;
 }
 
-json to_json(const ChainAssignment& v) {
-    return {{"rpc_url", v.rpc_url},
-            {"validator", v.validator.to_base58()},
-            {"validator_key_sealed", v.validator_key_sealed}};
+void to_json(nlohmann::json& j, const InsideRecord& v) {
+    j = {{"ticket_id", ticket_id_to_string(v.ticket_id)},
+         {"direction", v.direction},
+         {"at", v.at},
+         {"gate", v.gate}};
 }
 
-json to_json(const Assignment& v) {
-    json out = {{"device_id", v.device_id},
-                {"event_id", v.event_id},
-                {"gate", v.gate},
-                {"checkin_list", to_json(v.checkin_list)},
-                {"event", to_json(v.event)},
-                {"server_time", v.server_time}};
-    if (v.chain) out["chain"] = to_json(*v.chain);
-    return out;
-}
-
-json to_json(const TicketRecord& v) {
-    json out = {{"ticket_id", ticket_id_to_string(v.ticket_id)},
-                {"tier", v.tier},
-                {"generation", v.generation},
-                {"status", to_string(v.status)}};
-    if (v.mint) out["mint"] = v.mint->to_base58();
-    return out;
-}
-
-json to_json(const InsideRecord& v) {
-    return {{"ticket_id", ticket_id_to_string(v.ticket_id)},
-            {"direction", to_string(v.direction)},
-            {"at", v.at},
-            {"gate", v.gate}};
-}
-
-json to_json(const IssuerKeyRecord& v) {
-    return {
-        {"public_key", v.public_key.to_base58()}, {"event_id", v.event_id}, {"retired", v.retired}};
-}
-
-json to_json(const Snapshot& v) {
-    json keys = json::array(), tickets = json::array(), inside = json::array();
-    for (const auto& k : v.issuer_keys)
-        keys.push_back(to_json(k));
-    for (const auto& t : v.tickets)
-        tickets.push_back(to_json(t));
-    for (const auto& i : v.inside)
-        inside.push_back(to_json(i));
-    return {{"cursor", v.cursor},
-            {"server_time", v.server_time},
-            {"assignment", to_json(v.assignment)},
-            {"issuer_keys", std::move(keys)},
-            {"tickets", std::move(tickets)},
-            {"inside", std::move(inside)}};
-}
-
-json to_json(const Change& v) {
-    json out = {{"seq", v.seq}, {"kind", to_string(v.kind())}};
+void to_json(nlohmann::json& j, const Change& v) {
+    j = {{"seq", v.seq}, {"kind", v.kind()}};
     std::visit(
         [&](const auto& payload) {
             using P = std::decay_t<decltype(payload)>;
-            if constexpr (std::is_same_v<P, TicketRecord>) out["ticket"] = to_json(payload);
-            if constexpr (std::is_same_v<P, InsideRecord>) out["entry"] = to_json(payload);
-            if constexpr (std::is_same_v<P, IssuerKeyRecord>) out["issuer_key"] = to_json(payload);
-            if constexpr (std::is_same_v<P, Assignment>) out["assignment"] = to_json(payload);
+            if constexpr (std::is_same_v<P, TicketRecord>) j["ticket"] = payload;
+            if constexpr (std::is_same_v<P, InsideRecord>) j["entry"] = payload;
+            if constexpr (std::is_same_v<P, IssuerKeyRecord>) j["issuer_key"] = payload;
+            if constexpr (std::is_same_v<P, Assignment>) j["assignment"] = payload;
         },
         v.payload);
-    return out;
 }
 
-json to_json(const ChangesPage& v) {
-    json changes = json::array();
-    for (const auto& c : v.changes)
-        changes.push_back(to_json(c));
-    return {{"cursor", v.cursor},
-            {"more", v.more},
-            {"server_time", v.server_time},
-            {"changes", std::move(changes)}};
+void to_json(nlohmann::json& j, const EntryRecord& v) {
+    j = {{"nonce", v.nonce},
+         {"ticket_id", v.ticket_id ? nlohmann::json(ticket_id_to_string(*v.ticket_id))
+                                   : nlohmann::json(nullptr)},
+         {"event_id", v.event_id},
+         {"generation", v.generation},
+         {"gate", v.gate},
+         {"direction", v.direction},
+         {"verdict", v.verdict},
+         {"reason", v.reason},
+         {"scanned_at", v.scanned_at},
+         {"clock_offset_ms", v.clock_offset_ms}};
 }
 
-json to_json(const EntryRecord& v) {
-    return {{"nonce", v.nonce},
-            {"ticket_id", v.ticket_id ? json(ticket_id_to_string(*v.ticket_id)) : json(nullptr)},
-            {"event_id", v.event_id},
-            {"generation", v.generation},
-            {"gate", v.gate},
-            {"direction", to_string(v.direction)},
-            {"verdict", to_string(v.verdict)},
-            {"reason", v.reason},
-            {"scanned_at", v.scanned_at},
-            {"clock_offset_ms", v.clock_offset_ms}};
+void to_json(nlohmann::json& j, const IngestConflict& v) {
+    j = {{"nonce", v.nonce},
+         {"ticket_id", ticket_id_to_string(v.ticket_id)},
+         {"other_gate", v.other_gate}};
 }
 
-json to_json(const EntryBatch& v) {
-    json entries = json::array();
-    for (const auto& e : v.entries)
-        entries.push_back(to_json(e));
-    return {{"entries", std::move(entries)}};
-}
-
-json to_json(const IngestConflict& v) {
-    return {{"nonce", v.nonce},
-            {"ticket_id", ticket_id_to_string(v.ticket_id)},
-            {"other_gate", v.other_gate}};
-}
-
-json to_json(const IngestResult& v) {
-    json conflicts = json::array();
-    for (const auto& c : v.conflicts)
-        conflicts.push_back(to_json(c));
-    return {
-        {"stored", v.stored}, {"duplicates", v.duplicates}, {"conflicts", std::move(conflicts)}};
-}
-
-json to_json(const SetupCode& v) {
-    return {{"url", v.url}, {"token", v.token}};
-}
-
-json to_json(const RegisterRequest& v) {
-    return {{"setup_token", v.setup_token},
-            {"public_key", v.public_key.to_base58()},
-            {"name", v.name},
-            {"signature", v.signature.to_base58()}};
-}
-
-json to_json(const RegisterResponse& v) {
-    return {{"device_id", v.device_id},
-            {"device_token", v.device_token},
-            {"assignment", to_json(v.assignment)}};
-}
-
-json to_json(const ApiError& v) {
-    return {{"error", {{"code", v.code}, {"message", v.message}}}};
+void to_json(nlohmann::json& j, const ApiError& v) {
+    j = {{"error", {{"code", v.code}, {"message", v.message}}}};
 }
 
 // ---- Setup codes ------------------------------------------------------------------------
@@ -723,7 +452,8 @@ Result<SetupCode, MessageError> parse_setup_code(std::string_view text) {
 }
 
 std::string format_setup_code(const SetupCode& code) {
-    return std::string(kSetupCodePrefix) + codec::base64url_encode(as_bytes(to_json(code).dump()));
+    return std::string(kSetupCodePrefix) +
+           codec::base64url_encode(as_bytes(nlohmann::json(code).dump()));
 }
 
 std::string register_signing_input(std::string_view setup_token) {

@@ -7,6 +7,8 @@
 #include "config/ClosestKey.h"
 #include "config/FileText.h"
 #include "config/TextValues.h"
+#include "gate/json/FieldReader.h"
+#include "gate/json/Parse.h"
 #include "gate/log/Redaction.h"
 
 namespace gate::config {
@@ -69,50 +71,47 @@ class Converter {
                           std::string(expected) + ", found " + found);
     }
 
+    // A value from the file goes through the one JSON field reader's checks; only text
+    // from the environment is parsed here.
+    template <class T>
+    T checked(jsonio::Checked<T> value) const {
+        if (!value) mismatch(value.error().expected);
+        return std::move(*value);
+    }
+
     std::string to(std::type_identity<std::string>) const {
         if (!at_.json) return at_.text;
-        if (!at_.json->is_string()) mismatch("a string");
-        return at_.json->template get<std::string>();
+        return checked(jsonio::text_value(*at_.json, {.min_chars = 0}));
     }
 
     std::int64_t to(std::type_identity<std::int64_t>) const {
-        constexpr std::string_view range =
-            "an integer from -9223372036854775808 to 9223372036854775807";
-        if (!at_.json) {
-            detail::ParsedInt parsed = detail::parse_int(at_.text);
-            if (parsed.problem == detail::IntProblem::OutOfRange) mismatch(range);
-            if (parsed.problem != detail::IntProblem::None) mismatch("an integer");
-            return parsed.value;
-        }
-        if (at_.json->is_number_unsigned()) {
-            auto value = at_.json->template get<std::uint64_t>();
-            if (value > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-                mismatch(range);
-            }
-            return static_cast<std::int64_t>(value);
-        }
-        if (!at_.json->is_number_integer()) mismatch("an integer");
-        return at_.json->template get<std::int64_t>();
+        return in_range(std::numeric_limits<std::int64_t>::min(),
+                        std::numeric_limits<std::int64_t>::max());
+    }
+
+    std::int64_t in_range(std::int64_t min, std::int64_t max) const {
+        if (at_.json) return checked(jsonio::integer_value(*at_.json, min, max));
+        detail::ParsedInt parsed = detail::parse_int(at_.text);
+        const std::string range =
+            "an integer from " + std::to_string(min) + " to " + std::to_string(max);
+        if (parsed.problem == detail::IntProblem::OutOfRange) mismatch(range);
+        if (parsed.problem != detail::IntProblem::None) mismatch("an integer");
+        if (parsed.value < min || parsed.value > max) mismatch(range);
+        return parsed.value;
     }
 
     bool to(std::type_identity<bool>) const {
-        if (!at_.json) {
-            auto value = detail::parse_bool(at_.text);
-            if (!value) mismatch("true/false, yes/no, on/off or 1/0");
-            return *value;
-        }
-        if (!at_.json->is_boolean()) mismatch("true or false");
-        return at_.json->template get<bool>();
+        if (at_.json) return checked(jsonio::boolean_value(*at_.json));
+        auto value = detail::parse_bool(at_.text);
+        if (!value) mismatch("true/false, yes/no, on/off or 1/0");
+        return *value;
     }
 
     double to(std::type_identity<double>) const {
-        if (!at_.json) {
-            auto value = detail::parse_double(at_.text);
-            if (!value) mismatch("a number");
-            return *value;
-        }
-        if (!at_.json->is_number()) mismatch("a number");
-        return at_.json->template get<double>();
+        if (at_.json) return checked(jsonio::number_value(*at_.json));
+        auto value = detail::parse_double(at_.text);
+        if (!value) mismatch("a number");
+        return *value;
     }
 
     std::chrono::milliseconds to(std::type_identity<std::chrono::milliseconds>) const {
@@ -123,13 +122,10 @@ class Converter {
             if (!value) mismatch(duration_expected);
             return *value;
         }
-        if (at_.json->is_number_unsigned() ||
-            (at_.json->is_number_integer() && at_.json->template get<std::int64_t>() >= 0)) {
-            auto count = to(std::type_identity<std::int64_t>{});
-            return std::chrono::milliseconds(count);
-        }
-        if (at_.json->is_number_integer()) mismatch("a duration that is not negative");
-        mismatch(duration_expected);
+        if (!at_.json->is_number_integer()) mismatch(duration_expected);
+        auto count = jsonio::integer_value(*at_.json, 0, std::numeric_limits<std::int64_t>::max());
+        if (!count) mismatch("a duration that is not negative");
+        return std::chrono::milliseconds(*count);
     }
 
     std::vector<std::string> to(std::type_identity<std::vector<std::string>>) const {
@@ -138,12 +134,13 @@ class Converter {
         std::vector<std::string> items;
         for (std::size_t i = 0; i < at_.json->size(); ++i) {
             const nlohmann::json& item = (*at_.json)[i];
-            if (!item.is_string()) {
+            auto text = jsonio::text_value(item, {.min_chars = 0});
+            if (!text) {
                 throw ConfigError(at_.source + ": key \"" + std::string(key_) +
                                   "\": expected a list of strings, found " + describe(item, key_) +
                                   " at index " + std::to_string(i));
             }
-            items.push_back(item.template get<std::string>());
+            items.push_back(std::move(*text));
         }
         return items;
     }
@@ -156,28 +153,6 @@ class Converter {
 bool is_valid_key(std::string_view key) {
     return !key.empty() && key.front() != '.' && key.back() != '.' &&
            key.find("..") == std::string_view::npos;
-}
-
-// nlohmann reports the offset of the byte it stopped at; venue IT needs line and column.
-std::pair<std::size_t, std::size_t> line_and_column(std::string_view text, std::size_t byte) {
-    std::size_t offset = std::min(byte == 0 ? 0 : byte - 1, text.size());
-    std::size_t line = 1;
-    std::size_t line_start = 0;
-    for (std::size_t i = 0; i < offset; ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            line_start = i + 1;
-        }
-    }
-    return {line, offset - line_start + 1};
-}
-
-// nlohmann's text starts with "[json.exception.parse_error.101] parse error at line 1,
-// column 2: "; the error carries its own position, so keep only the description.
-std::string parse_error_detail(const nlohmann::json::parse_error& error) {
-    std::string_view what(error.what());
-    std::size_t colon = what.find(": ");
-    return std::string(colon == std::string_view::npos ? what : what.substr(colon + 2));
 }
 
 bool covered_by(std::string_view key, std::span<const std::string_view> known) {
@@ -231,14 +206,13 @@ Config Config::load(const std::filesystem::path& file, LoadOptions options) {
 }
 
 Config Config::parse(std::string_view json_text, std::string source_name, LoadOptions options) {
-    nlohmann::json document;
-    try {
-        document = nlohmann::json::parse(json_text, nullptr, true, true);
-    } catch (const nlohmann::json::parse_error& error) {
-        auto [line, column] = line_and_column(json_text, error.byte);
-        throw ConfigError(source_name + ": line " + std::to_string(line) + ", column " +
-                          std::to_string(column) + ": invalid JSON: " + parse_error_detail(error));
+    auto parsed = jsonio::parse(json_text, {.allow_comments = true});
+    if (!parsed) {
+        const auto& e = parsed.error();
+        throw ConfigError(source_name + ": line " + std::to_string(e.line) + ", column " +
+                          std::to_string(e.column) + ": invalid JSON: " + e.detail);
     }
+    nlohmann::json document = std::move(*parsed);
     if (!document.is_object()) {
         throw ConfigError(source_name + ": expected a JSON object at the top level, found " +
                           describe(document, ""));
@@ -350,12 +324,7 @@ std::int64_t Config::get_in_range(std::string_view key, std::int64_t fallback, s
                                   std::int64_t max) const {
     auto at = locate(key);
     if (!at) return fallback;
-    Converter<Located> converter(key, *at);
-    std::int64_t value = converter.to(std::type_identity<std::int64_t>{});
-    if (value < min || value > max) {
-        converter.mismatch("an integer from " + std::to_string(min) + " to " + std::to_string(max));
-    }
-    return value;
+    return Converter<Located>(key, *at).in_range(min, max);
 }
 
 void Config::visit_text(std::string_view key, std::string_view expected,

@@ -166,24 +166,6 @@ std::vector<std::string> secrets_of(const Request& request, const Headers& sent)
 
 }  // namespace
 
-std::string_view to_string(Method method) noexcept {
-    switch (method) {
-        case Method::Get:
-            return "GET";
-        case Method::Head:
-            return "HEAD";
-        case Method::Post:
-            return "POST";
-        case Method::Put:
-            return "PUT";
-        case Method::Patch:
-            return "PATCH";
-        case Method::Delete:
-            return "DELETE";
-    }
-    return "GET";
-}
-
 struct Client::Impl {
     ClientOptions options;
     std::unique_ptr<CURL, CurlEasyDeleter> handle;

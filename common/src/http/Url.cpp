@@ -95,3 +95,16 @@ Result<CheckedUrl, Error> check_url(std::string_view url) {
 }
 
 }  // namespace gate::http::detail
+
+namespace gate::http {
+
+std::string url_problem(std::string_view url) {
+    auto checked = detail::check_url(url);
+    if (checked) return {};
+    // "invalid URL <url>: <why>": keep the why, the caller names the field.
+    const std::string& message = checked.error().message;
+    const auto colon = message.rfind(": ");
+    return colon == std::string::npos ? message : message.substr(colon + 2);
+}
+
+}  // namespace gate::http

@@ -47,7 +47,7 @@ inline std::optional<solana::token2022::TokenAccount> read_holding(solana::RpcCl
 }
 
 /// Runs rounds (moving the manual clock past any backoff) until no ticket is dirty.
-inline void drain(backend::App& app, backend::ManualClock& clock, int max_rounds = 20) {
+inline void drain(backend::App& app, gate::ManualClock& clock, int max_rounds = 20) {
     REQUIRE(app.chain() != nullptr);
     for (int i = 0; i < max_rounds; ++i) {
         const auto round = app.chain()->run_round();

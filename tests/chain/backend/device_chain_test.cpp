@@ -29,7 +29,7 @@ RegisteredDevice register_device(ChainApi& f) {
     domain::RegisterRequest request{
         code->token, d.key.public_key(), "north-1-a",
         d.key.sign(as_bytes(domain::register_signing_input(code->token)))};
-    auto r = f.api.post("/api/v1/devices/register", domain::to_json(request));
+    auto r = f.api.post("/api/v1/devices/register", nlohmann::json(request));
     REQUIRE_MESSAGE(r.status == 201, r.body);
     auto registered = domain::parse_message<domain::RegisterResponse>(r.body);
     REQUIRE(registered.ok());
@@ -84,7 +84,7 @@ TEST_CASE("a device's assignment carries the validator key sealed to the device"
             code->token, key.public_key(), "g-1",
             key.sign(as_bytes(domain::register_signing_input(code->token)))};
         auto registered = domain::parse_message<domain::RegisterResponse>(
-            other.post("/api/v1/devices/register", domain::to_json(request)).body);
+            other.post("/api/v1/devices/register", nlohmann::json(request)).body);
         REQUIRE(registered.ok());
         REQUIRE(registered->assignment.chain);
         CHECK(registered->assignment.chain->rpc_url == "http://gate-rpc.example:8899");

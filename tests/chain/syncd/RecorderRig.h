@@ -20,12 +20,6 @@
 
 namespace gate::test {
 
-inline std::int64_t wall_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 /// The validator's 64-byte secret sealed for `device`, as the backend puts it in the
 /// assignment.
 inline std::string sealed_validator(const crypto::KeyPair& validator,

@@ -58,7 +58,7 @@ TEST_CASE("40 accepted scans are all recorded on chain, several check-ins per tr
     CHECK(rig.store.chain().chain_status()->pending == 40);
     const auto balance = rig.validator_balance();
 
-    syncd::ChainRecorder recorder(rig.store, rig.options(), test::wall_ms);
+    syncd::ChainRecorder recorder(rig.store, rig.options(), gate::system_clock());
     const std::atomic<bool> stop{false};
     const auto report = recorder.run_round(stop);
     REQUIRE_MESSAGE(report.ok(), report_text(report));
@@ -114,11 +114,11 @@ TEST_CASE("chain down: the backend sync goes on, check-ins wait and drain when i
         backend.publish_ticket(
             {t, 0, 0, domain::TicketStatus::Valid, rig.mints[t - 1].public_key()});
     }
-    device::BackendLink link{backend.url(), "device-token-1", {}, test::wall_ms};
-    syncd::SyncEngine engine{store, link, test::wall_ms};
+    device::BackendLink link{backend.url(), "device-token-1", {}, gate::system_clock()};
+    syncd::SyncEngine engine{store, link, gate::system_clock()};
     auto options = rig.options();
     options.request_timeout = 2s;
-    syncd::ChainRecorder recorder(chain_store, options, test::wall_ms);
+    syncd::ChainRecorder recorder(chain_store, options, gate::system_clock());
     auto sink = std::make_shared<log::MemorySink>();
     log::Logger logger{"gate-syncd", sink};
     syncd::DaemonOptions daemon_options;
@@ -186,7 +186,7 @@ TEST_CASE("a validator key that does not open is a clear error and loses nothing
     REQUIRE(rig.store.cache().set_assignment(wrong));
     const auto balance = rig.validator_balance();
 
-    syncd::ChainRecorder recorder(rig.store, rig.options(), test::wall_ms);
+    syncd::ChainRecorder recorder(rig.store, rig.options(), gate::system_clock());
     const std::atomic<bool> stop{false};
     const auto report = recorder.run_round(stop);
     REQUIRE_FALSE(report.ok());
@@ -202,7 +202,7 @@ TEST_CASE("a validator key that does not open is a clear error and loses nothing
         REQUIRE(rig.store.cache().set_assignment(wrong));
         const auto r = recorder.run_round(stop);
         REQUIRE_FALSE(r.ok());
-        CHECK(r.error->find("not base64url") != std::string::npos);
+        CHECK(r.error->find("base64url of a sealed key") != std::string::npos);
     }
     SUBCASE("the device key file is missing") {
         std::filesystem::remove(rig.key_file);
@@ -224,7 +224,7 @@ TEST_CASE("a mint the chain does not have fails alone and is kept with the reaso
     rig.mint_tickets(0, 3);  // ticket 4's mint is never created
     for (std::uint64_t t = 4; t >= 1; --t)
         rig.admit(t, kT0 + static_cast<std::int64_t>(t));  // the bad one is packed first
-    syncd::ChainRecorder recorder(rig.store, rig.options(), test::wall_ms);
+    syncd::ChainRecorder recorder(rig.store, rig.options(), gate::system_clock());
     const std::atomic<bool> stop{false};
     const auto report = recorder.run_round(stop);
     REQUIRE_MESSAGE(report.ok(), report_text(report));
@@ -262,7 +262,7 @@ TEST_CASE("an in-flight transaction whose blockhash expired unseen is rebuilt an
     options.confirm_timeout = 300ms;
     const std::atomic<bool> stop{false};
     {
-        syncd::ChainRecorder recorder(rig.store, options, test::wall_ms);
+        syncd::ChainRecorder recorder(rig.store, options, gate::system_clock());
         const auto first = recorder.run_round(stop);
         REQUIRE_MESSAGE(first.ok(), report_text(first));
         CHECK(first.transactions_sent == 1);
@@ -272,7 +272,7 @@ TEST_CASE("an in-flight transaction whose blockhash expired unseen is rebuilt an
     const auto dropped = rig.store.chain().in_flight_transactions().value().at(0).signature;
 
     SUBCASE("still valid: a restarted recorder sends the same bytes again, not a new one") {
-        syncd::ChainRecorder restarted(rig.store, rig.options(), test::wall_ms);
+        syncd::ChainRecorder restarted(rig.store, rig.options(), gate::system_clock());
         const auto r = restarted.run_round(stop);
         REQUIRE_MESSAGE(r.ok(), report_text(r));
         CHECK(r.transactions_sent == 0);
@@ -282,7 +282,7 @@ TEST_CASE("an in-flight transaction whose blockhash expired unseen is rebuilt an
     }
     SUBCASE("expired: a restarted recorder rebuilds it with a fresh blockhash") {
         REQUIRE(rig.rpc.call("gate_expireBlockhash", nlohmann::json::array()));
-        syncd::ChainRecorder restarted(rig.store, rig.options(), test::wall_ms);
+        syncd::ChainRecorder restarted(rig.store, rig.options(), gate::system_clock());
         const auto r = restarted.run_round(stop);
         REQUIRE_MESSAGE(r.ok(), report_text(r));
         CHECK(r.requeued == 5);
@@ -307,7 +307,7 @@ TEST_CASE("max_in_flight counts transactions: several batches go out before the 
     options.pack.max_checkins = 7;
     options.max_in_flight = 4;
     options.confirm_timeout = 0ms;  // send what the cap allows, then leave the rest
-    syncd::ChainRecorder recorder(rig.store, options, test::wall_ms);
+    syncd::ChainRecorder recorder(rig.store, options, gate::system_clock());
     const std::atomic<bool> stop{false};
     const auto report = recorder.run_round(stop);
     REQUIRE_MESSAGE(report.ok(), report_text(report));
@@ -316,7 +316,7 @@ TEST_CASE("max_in_flight counts transactions: several batches go out before the 
     CHECK(rig.count("SELECT count(*) FROM chain_tx") == 4);
     // The next round settles them.
     options.confirm_timeout = 30s;
-    syncd::ChainRecorder again(rig.store, options, test::wall_ms);
+    syncd::ChainRecorder again(rig.store, options, gate::system_clock());
     const auto settled = again.run_round(stop);
     REQUIRE_MESSAGE(settled.ok(), report_text(settled));
     CHECK(rig.store.chain().chain_status()->confirmed == 28);
@@ -356,7 +356,7 @@ TEST_CASE("SIGKILL at random points over many rounds: every check-in lands exact
             // The child is the recorder process: its own connection and RPC client.
             auto store = device::DeviceDatabase::open(rig.db_file);
             if (!store) ::_exit(3);
-            syncd::ChainRecorder recorder(*store, options, test::wall_ms);
+            syncd::ChainRecorder recorder(*store, options, gate::system_clock());
             const std::atomic<bool> stop{false};
             for (int i = 0; i < 100; ++i) {
                 auto r = recorder.run_round(stop);
@@ -392,7 +392,7 @@ TEST_CASE("SIGKILL at random points over many rounds: every check-in lands exact
     CHECK(kills >= 5);
     CHECK(killed_with_in_flight >= 1);
 
-    syncd::ChainRecorder recorder(rig.store, options, test::wall_ms);
+    syncd::ChainRecorder recorder(rig.store, options, gate::system_clock());
     const std::atomic<bool> stop{false};
     for (int i = 0; i < 10 && rig.store.chain().chain_status()->queue_depth() > 0; ++i) {
         const auto r = recorder.run_round(stop);

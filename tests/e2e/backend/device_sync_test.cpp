@@ -38,12 +38,12 @@ TEST_CASE("provision a device, sync snapshot and delta, ingest a batch twice") {
     domain::RegisterRequest request{
         code->token, key.public_key(), "north-1-a",
         key.sign(gate::as_bytes(domain::register_signing_input(code->token)))};
-    auto registered_r = api.post("/api/v1/devices/register", domain::to_json(request));
+    auto registered_r = api.post("/api/v1/devices/register", nlohmann::json(request));
     REQUIRE(registered_r.status == 201);
     auto registered = domain::parse_message<domain::RegisterResponse>(registered_r.body);
     REQUIRE(registered.ok());
     const auto token = registered->device_token;
-    CHECK(api.post("/api/v1/devices/register", domain::to_json(request)).status == 401);
+    CHECK(api.post("/api/v1/devices/register", nlohmann::json(request)).status == 401);
 
     auto assignment = domain::parse_message<domain::Assignment>(
         api.get("/api/v1/devices/me/assignment", token).body);
@@ -80,12 +80,12 @@ TEST_CASE("provision a device, sync snapshot and delta, ingest a batch twice") {
         batch.entries.push_back(e);
     }
     auto once = domain::parse_message<domain::IngestResult>(
-        api.post("/api/v1/devices/me/entries", domain::to_json(batch), token).body);
+        api.post("/api/v1/devices/me/entries", nlohmann::json(batch), token).body);
     REQUIRE(once.ok());
     CHECK(once->stored.size() == 2);
     CHECK(once->duplicates.empty());
     auto twice = domain::parse_message<domain::IngestResult>(
-        api.post("/api/v1/devices/me/entries", domain::to_json(batch), token).body);
+        api.post("/api/v1/devices/me/entries", nlohmann::json(batch), token).body);
     REQUIRE(twice.ok());
     CHECK(twice->stored.empty());
     CHECK(twice->duplicates.size() == 2);

@@ -49,7 +49,7 @@ class RecordingMailer final : public backend::Mailer {
 };
 
 inline std::int64_t wall_now_ms() {
-    return backend::SystemClock().now_ms();
+    return gate::SystemClock().now_ms();
 }
 inline constexpr std::int64_t kHour = 3600 * 1000;
 inline constexpr std::int64_t kDay = 24 * kHour;
@@ -57,7 +57,7 @@ inline constexpr std::int64_t kDay = 24 * kHour;
 struct Backend {
     TempDir dir;
     Wallet organizer, other_organizer, validator, alice, bob;
-    backend::ManualClock* clock = nullptr;
+    gate::ManualClock* clock = nullptr;
     RecordingMailer* mailer = nullptr;
     std::unique_ptr<backend::App> app;
     backend::Settings settings;
@@ -73,7 +73,7 @@ struct Backend {
         settings.threads = 2;
         settings.token_ttl = std::chrono::milliseconds{30 * kDay};  // tests move the clock by days
         if (tweak) tweak(settings);
-        auto manual = std::make_unique<backend::ManualClock>(wall_now_ms());
+        auto manual = std::make_unique<gate::ManualClock>(wall_now_ms());
         clock = manual.get();
         std::unique_ptr<backend::Mailer> mail;
         if (!real_mailer) {

@@ -35,7 +35,7 @@ json register_body(const gate::crypto::KeyPair& key, const std::string& token,
     domain::RegisterRequest request{
         token, key.public_key(), name,
         key.sign(gate::as_bytes(domain::register_signing_input(token)))};
-    return domain::to_json(request);
+    return nlohmann::json(request);
 }
 
 Provisioned provision(Backend& b, const std::string& gate = "north-1") {
@@ -150,11 +150,11 @@ TEST_CASE("snapshot, then deltas by cursor, then idempotent ingest") {
     rejected.reason = "entry.already_inside";
     batch.entries.push_back(rejected);
     auto stored =
-        b.call(Method::Post, "/api/v1/devices/me/entries", domain::to_json(batch), p.device_token);
+        b.call(Method::Post, "/api/v1/devices/me/entries", nlohmann::json(batch), p.device_token);
     REQUIRE_MESSAGE(stored.status == 200, stored.body);
     CHECK(stored.json()["stored"].size() == 2);
     auto twice =
-        b.call(Method::Post, "/api/v1/devices/me/entries", domain::to_json(batch), p.device_token);
+        b.call(Method::Post, "/api/v1/devices/me/entries", nlohmann::json(batch), p.device_token);
     CHECK(twice.json()["stored"].empty());
     CHECK(twice.json()["duplicates"].size() == 2);
     auto stats = b.call(Method::Get, "/api/v1/events/" + std::to_string(p.event_id) + "/stats",
@@ -175,10 +175,10 @@ TEST_CASE("a late entry from another gate is stored and flagged as a conflict") 
     south.entries.push_back(entry(tid, ev, "south-2", b.clock->now_ms()));
     domain::EntryBatch north;
     north.entries.push_back(entry(tid, ev, "north-1", b.clock->now_ms() + 1000));
-    CHECK(b.call(Method::Post, "/api/v1/devices/me/entries", domain::to_json(south), p.device_token)
+    CHECK(b.call(Method::Post, "/api/v1/devices/me/entries", nlohmann::json(south), p.device_token)
               .status == 200);
     auto r =
-        b.call(Method::Post, "/api/v1/devices/me/entries", domain::to_json(north), p.device_token);
+        b.call(Method::Post, "/api/v1/devices/me/entries", nlohmann::json(north), p.device_token);
     REQUIRE(r.status == 200);
     CHECK(r.json()["stored"].size() == 1);
     REQUIRE(r.json()["conflicts"].size() == 1);
@@ -194,7 +194,7 @@ TEST_CASE("a malformed batch stores nothing and names the field") {
     auto p = provision(b);
     domain::EntryBatch batch;
     batch.entries.push_back(entry(1, static_cast<std::uint32_t>(p.event_id), "north-1", 1));
-    auto body = domain::to_json(batch);
+    auto body = nlohmann::json(batch);
     body["entries"].push_back(body["entries"][0]);
     body["entries"][1]["nonce"] = "short";
     auto r = b.call(Method::Post, "/api/v1/devices/me/entries", body, p.device_token);

@@ -50,7 +50,7 @@ TEST_CASE("each invalid field is named and nothing is stored") {
         {"capacity", "100", "wrong_type"},
         {"starts_at", now - 1000, "invalid"},
         {"ends_at", now + kDay - 1, "invalid"},
-        {"tiers", json::array(), "out_of_range"},
+        {"tiers", json::array(), "too_short"},
         {"image_url", "javascript:alert(1)", "invalid"},
     };
     for (const auto& c : cases) {

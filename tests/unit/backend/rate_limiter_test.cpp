@@ -6,7 +6,7 @@
 using namespace gate::backend;
 
 TEST_CASE("a bucket allows its burst, then refills at the rate") {
-    ManualClock clock(1'000'000);
+    gate::ManualClock clock(1'000'000);
     RateLimiter limiter(clock);
     const RateRule rule{60, 3};  // one per second, three at once
     for (int i = 0; i < 3; ++i)
@@ -23,7 +23,7 @@ TEST_CASE("a bucket allows its burst, then refills at the rate") {
 }
 
 TEST_CASE("keys have separate buckets and a zero rate is unlimited") {
-    ManualClock clock(0);
+    gate::ManualClock clock(0);
     RateLimiter limiter(clock);
     const RateRule one{1, 1};
     CHECK_FALSE(limiter.take("a", one).has_value());

@@ -101,8 +101,8 @@ TEST_CASE("assigning a validator checks the wallet and the gate names") {
     const auto fields = bad.json()["error"]["fields"];
     REQUIRE(fields.size() == 3);
     CHECK(fields[0]["field"] == "wallet");
-    CHECK(fields[1]["field"] == "gates[0].gate");
-    CHECK(fields[2]["field"] == "gates[1].gate");
+    CHECK(fields[1]["field"] == "gates[0]");
+    CHECK(fields[2]["field"] == "gates[1]");
     CHECK(s.b.call(Method::Get, s.validators_path(), std::string{}, s.owner)
               .json()["validators"]
               .empty());

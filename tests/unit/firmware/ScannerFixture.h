@@ -24,6 +24,7 @@ struct ScannerFixture {
     std::filesystem::path db_path = dir / "scanner.db";
     crypto::KeyPair issuer = crypto::KeyPair::generate();
     device::DeviceDatabase store = open();
+    gate::ManualClock clock{kNowMs};  ///< the device wall clock the fixture's gates read
 
     explicit ScannerFixture(domain::Reentry reentry = domain::Reentry::Single,
                             std::vector<domain::TicketRecord> tickets = {
@@ -63,7 +64,7 @@ struct ScannerFixture {
     }
 
     scanner::Gate gate(domain::Direction direction = domain::Direction::In) {
-        return scanner::Gate(store, {direction, 60'000}, [] { return kNowMs; });
+        return scanner::Gate(store, {direction, 60'000}, clock);
     }
 };
 

@@ -112,7 +112,8 @@ TEST_CASE("the clock offset moves 'now' for validity windows") {
     test::ScannerFixture f;
     // The device clock is 2 h behind the server: the code is not valid yet by the device's
     // own clock, but the last known offset corrects it.
-    auto lagging = scanner::Gate(f.store, {Direction::In, 0}, [] { return kNowMs - 7'200'000; });
+    const gate::ManualClock behind(kNowMs - 7'200'000);
+    auto lagging = scanner::Gate(f.store, {Direction::In, 0}, behind);
     CHECK(lagging.scan(f.code(42)).decision.reason == "time.not_yet_valid");
     REQUIRE(f.store.sync().record_sync_success(kNowMs, 7'200'000).ok());
     CHECK(lagging.scan(f.code(42)).accepted());
@@ -131,7 +132,7 @@ TEST_CASE("a device without an assignment refuses and records nothing") {
 TEST_CASE("when the commit cannot happen the verdict is not green") {
     test::ScannerFixture f;
     auto impatient = f.open({.busy_timeout = std::chrono::milliseconds{50}});
-    scanner::Gate gate(impatient, {}, [] { return kNowMs; });
+    scanner::Gate gate(impatient, {}, f.clock);
     REQUIRE(gate.assignment().has_value());  // cache loaded before the lock is taken
 
     auto holder = f.open();

@@ -38,7 +38,7 @@ class FakeBackend {
     test::TestHttpServer::Response handle(const test::TestHttpServer::Request& r) {
         auto error = [&](unsigned status, std::string code) {
             return test::TestHttpServer::make_response(
-                r, status, to_json(domain::ApiError{code, code + " (fake backend)"}).dump());
+                r, status, nlohmann::json(domain::ApiError{code, code + " (fake backend)"}).dump());
         };
         std::lock_guard lock(mutex_);
         if (r.method() == http_::verb::post && r.target() == "/api/v1/devices/register") {
@@ -51,12 +51,12 @@ class FakeBackend {
                 return error(400, "signature_invalid");
             keys_.push_back(request->public_key.to_base58());
             const domain::RegisterResponse answer{17, "device-token-17", snapshot().assignment};
-            return test::TestHttpServer::make_response(r, 201, to_json(answer).dump());
+            return test::TestHttpServer::make_response(r, 201, nlohmann::json(answer).dump());
         }
         if (r.method() == http_::verb::get && r.target() == "/api/v1/devices/me/snapshot") {
             if (r[http_::field::authorization] != "Bearer device-token-17")
                 return error(401, "unauthorized");
-            return test::TestHttpServer::make_response(r, 200, to_json(snapshot()).dump());
+            return test::TestHttpServer::make_response(r, 200, nlohmann::json(snapshot()).dump());
         }
         return error(404, "not_found");
     }
@@ -64,10 +64,7 @@ class FakeBackend {
     static domain::Snapshot snapshot() {
         domain::Snapshot s;
         s.cursor = 9;
-        s.server_time = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count() +
-                        60'000;  // the server's clock runs a minute ahead
+        s.server_time = gate::system_clock().now_ms() + 60'000;  // a minute ahead
         s.assignment.device_id = 17;
         s.assignment.event_id = 1001;
         s.assignment.gate = "north-1";

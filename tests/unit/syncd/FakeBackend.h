@@ -87,7 +87,7 @@ class FakeBackend {
         return TestHttpServer::make_response(r, status, body.dump(), "application/json");
     }
     Response error(const Request& r, unsigned status, const std::string& code) {
-        return json(r, status, domain::to_json(domain::ApiError{code, code}));
+        return json(r, status, nlohmann::json(domain::ApiError{code, code}));
     }
 
     Response handle(const Request& r) {
@@ -111,7 +111,7 @@ class FakeBackend {
             auto snap = snapshot_;
             snap.cursor = cursor_;
             snap.server_time = server_time_;
-            return json(r, 200, domain::to_json(snap));
+            return json(r, 200, nlohmann::json(snap));
         }
         if (target.starts_with("/api/v1/devices/me/changes?after=")) {
             if (mode_ == Mode::CursorExpired) return error(r, 410, "cursor_expired");
@@ -122,13 +122,13 @@ class FakeBackend {
             for (const auto& c : changes_) {
                 if (c.seq > after) page.changes.push_back(c);
             }
-            return json(r, 200, domain::to_json(page));
+            return json(r, 200, nlohmann::json(page));
         }
         if (target == "/api/v1/devices/me/entries") {
             auto batch = domain::parse_message<domain::EntryBatch>(r.body());
             if (!batch) return error(r, 400, "bad_request");
             domain::IngestResult result;
-            if (mode_ == Mode::AckNothing) return json(r, 200, domain::to_json(result));
+            if (mode_ == Mode::AckNothing) return json(r, 200, nlohmann::json(result));
             for (const auto& e : batch->entries) {
                 if (refused_.contains(e.nonce)) return error(r, 400, "invalid_entry");
             }
@@ -137,7 +137,7 @@ class FakeBackend {
                 (stored_.insert(e.nonce).second ? result.stored : result.duplicates)
                     .push_back(e.nonce);
             }
-            return json(r, 200, domain::to_json(result));
+            return json(r, 200, nlohmann::json(result));
         }
         return error(r, 404, "not_found");
     }

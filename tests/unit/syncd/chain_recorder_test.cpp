@@ -18,12 +18,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::int64_t wall_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 struct Rig {
     test::TempDir dir;
     device::DeviceDatabase store = device::DeviceDatabase::open(dir / "device.db").value();
@@ -73,7 +67,7 @@ struct Rig {
 TEST_CASE("with no chain in the assignment a round does nothing, unless check-ins wait") {
     Rig rig;
     REQUIRE(rig.store.cache().set_assignment(rig.assignment(std::nullopt)));
-    syncd::ChainRecorder recorder(rig.store, rig.options, wall_ms);
+    syncd::ChainRecorder recorder(rig.store, rig.options, gate::system_clock());
     const std::atomic<bool> stop{false};
     auto r = recorder.run_round(stop);
     CHECK(r.ok());
@@ -92,7 +86,7 @@ TEST_CASE("an unreachable chain RPC is a plain error and the check-in stays queu
     REQUIRE(rig.store.cache().set_assignment(
         rig.assignment("http://127.0.0.1:9")));  // discard: refused
     rig.queue_checkin(42);
-    syncd::ChainRecorder recorder(rig.store, rig.options, wall_ms);
+    syncd::ChainRecorder recorder(rig.store, rig.options, gate::system_clock());
     const std::atomic<bool> stop{false};
     const auto r = recorder.run_round(stop);
     REQUIRE_FALSE(r.ok());
@@ -104,7 +98,7 @@ TEST_CASE("an unreachable chain RPC is a plain error and the check-in stays queu
 
     SUBCASE("chain.rpc_url overrides the assignment's URL") {
         rig.options.rpc_url = "http://127.0.0.1:7";
-        syncd::ChainRecorder overridden(rig.store, rig.options, wall_ms);
+        syncd::ChainRecorder overridden(rig.store, rig.options, gate::system_clock());
         const auto o = overridden.run_round(stop);
         REQUIRE_FALSE(o.ok());
         CHECK(o.error->find("http://127.0.0.1:7") != std::string::npos);
@@ -119,9 +113,9 @@ TEST_CASE("--once runs one chain round after the backend round and its failure i
         {42, 0, 0, domain::TicketStatus::Valid, crypto::KeyPair::generate().public_key()});
     device::DeviceDatabase chain_store =
         device::DeviceDatabase::open(rig.dir / "device.db").value();
-    device::BackendLink link{backend.url(), "device-token-1", {}, wall_ms};
-    syncd::SyncEngine engine{rig.store, link, wall_ms};
-    syncd::ChainRecorder recorder(chain_store, rig.options, wall_ms);
+    device::BackendLink link{backend.url(), "device-token-1", {}, gate::system_clock()};
+    syncd::SyncEngine engine{rig.store, link, gate::system_clock()};
+    syncd::ChainRecorder recorder(chain_store, rig.options, gate::system_clock());
     auto sink = std::make_shared<log::MemorySink>();
     log::Logger logger{"gate-syncd", sink};
     syncd::DaemonOptions once;

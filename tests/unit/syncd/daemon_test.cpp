@@ -17,18 +17,12 @@ using gate::syncd::ExitCode;
 
 namespace {
 
-std::int64_t wall_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 struct DaemonRig {
     test::TempDir dir;
     test::FakeBackend backend;
     device::DeviceDatabase store = device::DeviceDatabase::open(dir / "device.db").value();
-    device::BackendLink link{backend.url(), "device-token-1", {}, wall_ms};
-    syncd::SyncEngine engine{store, link, wall_ms};
+    device::BackendLink link{backend.url(), "device-token-1", {}, gate::system_clock()};
+    syncd::SyncEngine engine{store, link, gate::system_clock()};
     std::shared_ptr<log::MemorySink> sink = std::make_shared<log::MemorySink>();
     log::Logger logger{"gate-syncd", sink};
 

@@ -17,9 +17,10 @@ struct Rig {
     test::TempDir dir;
     test::FakeBackend backend;
     device::DeviceDatabase store = device::DeviceDatabase::open(dir / "device.db").value();
-    std::int64_t now = 1'767'225'600'000;
-    device::BackendLink link{backend.url(), "device-token-1", quick_http(), [this] { return now; }};
-    syncd::SyncEngine engine{store, link, [this] { return now; }, {.batch_size = 3}};
+    const std::int64_t now = 1'767'225'600'000;
+    gate::ManualClock clock{now};
+    device::BackendLink link{backend.url(), "device-token-1", quick_http(), clock};
+    syncd::SyncEngine engine{store, link, clock, {.batch_size = 3}};
     std::atomic<bool> stop{false};
 
     static http::ClientOptions quick_http() {
@@ -112,11 +113,11 @@ TEST_CASE("the clock offset to the server is recorded") {
 TEST_CASE("a dead backend keeps every scan queued and says so in plain words") {
     test::TempDir dir;
     auto store = device::DeviceDatabase::open(dir / "device.db").value();
-    std::int64_t now = 1;
+    gate::ManualClock clock{1};
     const std::string url =
         "http://127.0.0.1:" + std::to_string(test::TestHttpServer::closed_port());
-    device::BackendLink link(url, "device-token-1", {}, [&] { return now; });
-    syncd::SyncEngine engine(store, link, [&] { return now; });
+    device::BackendLink link(url, "device-token-1", {}, clock);
+    syncd::SyncEngine engine(store, link, clock);
     domain::EntryRecord e;
     e.nonce = "n-1";
     e.ticket_id = 5;

@@ -2,10 +2,10 @@
 // The REST API: every route of ticket-api registered on a Router over the services it
 // needs. Handlers are plain functions of a Request; docs/api.md describes each route.
 
-#include "gate/backend/Clock.h"
 #include "gate/backend/KeyVault.h"
 #include "gate/backend/Mailer.h"
 #include "gate/backend/Metrics.h"
+#include "gate/backend/Random.h"
 #include "gate/backend/RateLimiter.h"
 #include "gate/backend/Router.h"
 #include "gate/backend/Settings.h"

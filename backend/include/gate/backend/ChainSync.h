@@ -17,9 +17,9 @@
 #include <string_view>
 #include <thread>
 
-#include "gate/backend/Clock.h"
 #include "gate/backend/KeyVault.h"
 #include "gate/backend/Metrics.h"
+#include "gate/backend/Random.h"
 #include "gate/backend/Settings.h"
 #include "gate/backend/Store.h"
 #include "gate/log/Logger.h"

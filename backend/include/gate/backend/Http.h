@@ -10,13 +10,12 @@
 #include <string_view>
 
 #include "gate/http/Headers.h"
+#include "gate/http/Method.h"
 
 namespace gate::backend {
 
-enum class Method { Get, Head, Post, Put, Patch, Delete, Other };
-
-std::string_view to_string(Method method) noexcept;
-Method method_from(std::string_view name) noexcept;
+using http::Method;
+using http::to_string;
 
 using Params = std::map<std::string, std::string, std::less<>>;
 

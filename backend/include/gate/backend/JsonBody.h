@@ -1,23 +1,24 @@
 #pragma once
-// JsonBody: reads a request body field by field. Each getter checks presence, JSON type
-// and limits, and records every problem instead of stopping at the first, so a client
-// learns all that is wrong with one answer (400 validation_failed with "fields"). A field
-// the handler never asked for is an error too ("unknown"): a misspelt optional field must
-// not be silently ignored.
+// JsonBody: reads a request body field by field with gate::jsonio::FieldReader (the one strict
+// reader the protocol and the config use too). It records every problem instead of stopping
+// at the first, so a client learns all that is wrong with one answer (400 validation_failed
+// with "fields"). A field the handler never asked for is an error too ("unknown"): a
+// misspelt optional field must not be silently ignored.
 
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "gate/backend/ApiError.h"
+#include "gate/json/FieldReader.h"
 
 namespace gate::backend {
 
-enum class Need { Required, Optional };
+using jsonio::Need;
 
 class JsonBody {
   public:
@@ -34,34 +35,42 @@ class JsonBody {
     std::optional<std::int64_t> integer(std::string_view key, Need need, std::int64_t min,
                                         std::int64_t max);
     std::optional<bool> boolean(std::string_view key, Need need);
-    /// An array of objects, each handed back as a JsonBody that reports into this one.
+    /// One of an enum's wire names (GATE_WIRE_ENUM); anything else is `invalid`, and the
+    /// message lists the names allowed.
+    template <jsonio::WireEnum E>
+    std::optional<E> choice(std::string_view key, Need need) {
+        E value{};
+        if (!reader().choice(key, value, need)) return std::nullopt;
+        return value;
+    }
+    /// The elements of an array field holding min_items..max_items of them.
     std::optional<std::vector<nlohmann::json>> array(std::string_view key, Need need,
                                                      std::size_t min_items, std::size_t max_items);
     /// True when the key is present (and not null).
     bool has(std::string_view key) const;
+    /// The reader itself, for what the getters above do not cover (arrays of plain values).
+    jsonio::FieldReader& reader() noexcept { return state_->reader; }
 
-    void add_error(std::string field, std::string code, std::string message);
+    void add_error(std::string field, jsonio::Problem problem, std::string message);
     /// Folds in the errors of a nested body, its unknown fields included.
     void absorb(const JsonBody& nested);
     /// OK when no field failed; otherwise the 400 listing every failure.
     ApiStatus finish() const;
-    bool failed() const noexcept { return !errors_.empty(); }
+    bool failed() const noexcept { return state_->problems.any(); }
 
-    const nlohmann::json& raw() const noexcept { return object_; }
+    const nlohmann::json& raw() const noexcept { return state_->object; }
 
   private:
-    const nlohmann::json* find(std::string_view key, Need need);
-    std::string name(std::string_view key) const;
+    // On the heap so the reader's references survive moving the body.
+    struct State {
+        State(nlohmann::json o, std::string prefix);
+        nlohmann::json object;
+        jsonio::Problems problems;
+        jsonio::FieldReader reader;
+    };
+    std::unique_ptr<State> state_;
 
-    nlohmann::json object_;
-    std::string prefix_;
-    std::vector<FieldError> errors_;
-    mutable std::set<std::string, std::less<>> asked_;  ///< keys a getter or has() looked at
-
-    std::vector<FieldError> all_errors() const;
+    std::vector<jsonio::FieldError> all_errors() const;
 };
-
-/// UTF-8 code points in `text`, or nullopt when it is not valid UTF-8.
-std::optional<std::size_t> utf8_length(std::string_view text);
 
 }  // namespace gate::backend

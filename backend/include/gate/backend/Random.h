@@ -1,37 +1,13 @@
 #pragma once
-// Time and randomness come in through these small interfaces, so tests can fix the clock
-// and the tokens; production uses the system clock and the OS random source.
+// Randomness comes in through this small interface, so tests can fix the tokens; production
+// uses the OS random source. (Time comes in the same way, through gate::Clock.)
 
-#include <atomic>
 #include <cstddef>
-#include <cstdint>
 #include <string>
 
+#include "gate/Clock.h"
+
 namespace gate::backend {
-
-class Clock {
-  public:
-    virtual ~Clock() = default;
-    /// Unix time in milliseconds (UTC).
-    virtual std::int64_t now_ms() const = 0;
-};
-
-class SystemClock final : public Clock {
-  public:
-    std::int64_t now_ms() const override;
-};
-
-/// A clock that moves only when told to (tests).
-class ManualClock final : public Clock {
-  public:
-    explicit ManualClock(std::int64_t start_ms) : now_(start_ms) {}
-    std::int64_t now_ms() const override { return now_.load(); }
-    void set(std::int64_t ms) { now_.store(ms); }
-    void advance(std::int64_t ms) { now_.fetch_add(ms); }
-
-  private:
-    std::atomic<std::int64_t> now_;
-};
 
 class Random {
   public:

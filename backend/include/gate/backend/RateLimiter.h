@@ -8,7 +8,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "gate/backend/Clock.h"
+#include "gate/backend/Random.h"
 #include "gate/backend/Settings.h"
 
 namespace gate::backend {

@@ -7,12 +7,9 @@
 #include <string_view>
 
 #include "gate/http/Headers.h"
+#include "gate/http/Method.h"
 
 namespace gate::http {
-
-enum class Method { Get, Head, Post, Put, Patch, Delete };
-
-std::string_view to_string(Method method) noexcept;
 
 struct Request {
     Method method = Method::Get;

@@ -10,7 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "gate/device/DeviceDatabase.h"
+#include "gate//device/DeviceDatabase.h"
+#include "gate/Clock.h"
 #include "gate/domain/CodeCheck.h"
 #include "gate/domain/Decide.h"
 
@@ -20,10 +21,6 @@ struct GateOptions {
     domain::Direction direction = domain::Direction::In;  ///< entry lane or exit lane
     std::int64_t clock_tolerance_ms = 5 * 60 * 1000;
 };
-
-/// Unix milliseconds from the device's wall clock; tests pass a fixed one.
-using WallClock = std::function<std::int64_t()>;
-std::int64_t system_now_ms();
 
 struct ScanOutcome {
     domain::Decision decision;                   ///< accepted only if also recorded
@@ -45,9 +42,9 @@ struct GateCounters {
 
 class Gate {
   public:
-    /// Borrows `database` for its lifetime.
+    /// Borrows `database` and `clock` (the device wall clock) for its lifetime.
     Gate(device::DeviceDatabase& database, GateOptions options = {},
-         WallClock clock = system_now_ms);
+         const Clock& clock = system_clock());
 
     /// Decides and records one scanned (or typed) code.
     ScanOutcome scan(std::string_view text);
@@ -69,7 +66,7 @@ class Gate {
 
     device::DeviceDatabase& database_;
     GateOptions options_;
-    WallClock clock_;
+    const Clock& clock_;
     std::optional<device::DeviceDatabase::Version> seen_;
     std::optional<domain::Assignment> assignment_;
     ticket::IssuerKeyring keyring_;

@@ -16,7 +16,8 @@
 #include <optional>
 #include <string>
 
-#include "gate/Result.h"
+#include "gate//Result.h"
+#include "gate/Clock.h"
 #include "gate/device/DeviceDatabase.h"
 #include "gate/solana/RpcClient.h"
 #include "gate/syncd/CheckinBatch.h"
@@ -60,11 +61,10 @@ Result<solana::KeyPair, std::string> open_validator_key(const domain::ChainAssig
 
 class ChainRecorder {
   public:
-    using Clock = std::function<std::int64_t()>;  ///< Unix ms
-
     /// `database` must be this recorder's own connection (the backend loop runs on another
     /// thread with its own).
-    ChainRecorder(device::DeviceDatabase& database, RecorderOptions options, Clock clock);
+    ChainRecorder(device::DeviceDatabase& database, RecorderOptions options,
+                  const Clock& clock = system_clock());
     ~ChainRecorder();
 
     /// One round; records its outcome in the store's chain status. Returns between
@@ -83,7 +83,7 @@ class ChainRecorder {
 
     device::DeviceDatabase& database_;
     RecorderOptions options_;
-    Clock clock_;
+    const Clock& clock_;
     // Kept between rounds: the RPC client for the current URL and the opened key.
     std::unique_ptr<solana::RpcClient> rpc_;
     std::string sealed_;  // the sealed text validator_ was opened from

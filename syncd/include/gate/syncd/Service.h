@@ -22,7 +22,4 @@ ExitCode run_service(const SyncSettings& settings, bool once, const log::Logger&
 /// cause is fixed). Returns how many; throws StartupError when the database cannot be used.
 std::int64_t retry_failed_checkins(const SyncSettings& settings);
 
-/// Unix milliseconds from the system clock.
-std::int64_t system_now_ms();
-
 }  // namespace gate::syncd

@@ -10,7 +10,8 @@
 #include <cstdint>
 #include <optional>
 
-#include "gate/device/BackendLink.h"
+#include "gate//device/BackendLink.h"
+#include "gate/Clock.h"
 #include "gate/device/DeviceDatabase.h"
 
 namespace gate::syncd {
@@ -35,7 +36,7 @@ struct EngineOptions {
 class SyncEngine {
   public:
     SyncEngine(device::DeviceDatabase& database, device::BackendLink& link,
-               device::BackendLink::Clock clock, EngineOptions options = {});
+               const Clock& clock = system_clock(), EngineOptions options = {});
 
     /// Runs one cycle and records its outcome in the store's sync status (what the
     /// scanner shows). Stops between batches when `stop` becomes true.
@@ -52,7 +53,7 @@ class SyncEngine {
 
     device::DeviceDatabase& database_;
     device::BackendLink& link_;
-    device::BackendLink::Clock clock_;
+    const Clock& clock_;
     EngineOptions options_;
 };
 

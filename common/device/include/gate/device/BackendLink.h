@@ -9,6 +9,7 @@
 #include <functional>
 #include <string>
 
+#include "gate/Clock.h"
 #include "gate/Result.h"
 #include "gate/db/Error.h"
 #include "gate/domain/SyncMessages.h"
@@ -56,10 +57,9 @@ struct Timed {
 
 class BackendLink {
   public:
-    using Clock = std::function<std::int64_t()>;  ///< Unix ms, device wall clock
-
+    /// Borrows `clock` (the device wall clock) for its lifetime.
     BackendLink(std::string base_url, std::string device_token, http::ClientOptions options,
-                Clock clock);
+                const Clock& clock = system_clock());
 
     Result<Timed<domain::Snapshot>, LinkError> snapshot();
     Result<Timed<domain::ChangesPage>, LinkError> changes(std::int64_t after, std::size_t limit);
@@ -73,7 +73,7 @@ class BackendLink {
 
     std::string base_url_;
     http::Client client_;
-    Clock clock_;
+    const Clock& clock_;
 };
 
 }  // namespace gate::device

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "gate/domain/WireNames.h"
+
 namespace gate::domain {
 
 /// Re-entry rule of a check-in list.
@@ -15,6 +17,9 @@ enum class Reentry {
     Multi,           ///< "multi": any number of entries, exits not needed
     EntryAfterExit,  ///< "entry_after_exit": in, out, in ... alternating
 };
+GATE_WIRE_ENUM(Reentry, {{Reentry::Single, "single"},
+                         {Reentry::Multi, "multi"},
+                         {Reentry::EntryAfterExit, "entry_after_exit"}})
 
 struct CheckinList {
     std::int64_t id = 0;
@@ -27,8 +32,5 @@ struct CheckinList {
 
     bool operator==(const CheckinList&) const = default;
 };
-
-std::string_view to_string(Reentry value) noexcept;
-std::optional<Reentry> reentry_from_string(std::string_view text) noexcept;
 
 }  // namespace gate::domain

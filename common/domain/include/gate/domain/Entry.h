@@ -7,10 +7,15 @@
 #include <string>
 #include <string_view>
 
+#include "gate/domain/WireNames.h"
+
 namespace gate::domain {
 
 enum class Direction { In, Out };
+GATE_WIRE_ENUM(Direction, {{Direction::In, "in"}, {Direction::Out, "out"}})
+
 enum class Verdict { Accepted, Rejected };
+GATE_WIRE_ENUM(Verdict, {{Verdict::Accepted, "accepted"}, {Verdict::Rejected, "rejected"}})
 
 /// A ticket's last recorded scan direction, from any gate.
 struct InsideRecord {
@@ -37,11 +42,6 @@ struct EntryRecord {
 
     bool operator==(const EntryRecord&) const = default;
 };
-
-std::string_view to_string(Direction value) noexcept;
-std::string_view to_string(Verdict value) noexcept;
-std::optional<Direction> direction_from_string(std::string_view text) noexcept;
-std::optional<Verdict> verdict_from_string(std::string_view text) noexcept;
 
 /// True for base64url text of exactly 16 bytes (22 characters, no padding).
 bool is_valid_nonce(std::string_view nonce) noexcept;

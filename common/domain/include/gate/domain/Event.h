@@ -8,11 +8,14 @@
 #include <string_view>
 
 #include "gate/crypto/Ed25519.h"
+#include "gate/domain/WireNames.h"
 
 namespace gate::domain {
 
 /// Cancelling is a lifecycle step of the event: none of its tickets is admitted any more.
 enum class EventStatus { Active, Cancelled };
+GATE_WIRE_ENUM(EventStatus,
+               {{EventStatus::Active, "active"}, {EventStatus::Cancelled, "cancelled"}})
 
 struct EventInfo {
     std::uint32_t id = 0;
@@ -32,8 +35,5 @@ struct IssuerKeyRecord {
 
     bool operator==(const IssuerKeyRecord&) const = default;
 };
-
-std::string_view to_string(EventStatus value) noexcept;
-std::optional<EventStatus> event_status_from_string(std::string_view text) noexcept;
 
 }  // namespace gate::domain

@@ -5,8 +5,9 @@
 //
 // Reading is strict and never throws: a missing field, a wrong type, a number out of range,
 // a float where an integer belongs or a ticket id that is not a decimal string is a
-// MessageError naming the field ("tickets[3].ticket_id"). Unknown fields are ignored, so a
-// newer peer may add fields without breaking an older one.
+// MessageError naming the field ("tickets[3].ticket_id"); the reading is gate::json's
+// FieldReader, the same one the API bodies and the config use. Unknown fields are ignored, so
+// a newer peer may add fields without breaking an older one.
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -22,6 +23,12 @@
 #include "gate/domain/Entry.h"
 #include "gate/domain/Event.h"
 #include "gate/domain/Ticket.h"
+
+namespace gate::crypto {
+/// Keys and signatures are base58 on the wire.
+void to_json(nlohmann::json& j, const PublicKey& key);
+void to_json(nlohmann::json& j, const Signature& signature);
+}  // namespace gate::crypto
 
 namespace gate::domain {
 
@@ -47,6 +54,10 @@ struct Snapshot {
 };
 
 enum class ChangeKind { Ticket, Entry, IssuerKey, Assignment };
+GATE_WIRE_ENUM(ChangeKind, {{ChangeKind::Ticket, "ticket"},
+                            {ChangeKind::Entry, "entry"},
+                            {ChangeKind::IssuerKey, "issuer_key"},
+                            {ChangeKind::Assignment, "assignment"}})
 
 /// One delta; the alternative held says its kind ("entry" holds an InsideRecord).
 struct Change {
@@ -136,30 +147,30 @@ struct ApiError {
     bool operator==(const ApiError&) const = default;
 };
 
-// ---- Names on the wire ------------------------------------------------------------------
-
-std::string_view to_string(ChangeKind value) noexcept;
-
 // ---- JSON mapping -----------------------------------------------------------------------
 
-nlohmann::json to_json(const CheckinList& value);
-nlohmann::json to_json(const EventInfo& value);
-nlohmann::json to_json(const ChainAssignment& value);
-nlohmann::json to_json(const Assignment& value);
-nlohmann::json to_json(const TicketRecord& value);
-nlohmann::json to_json(const InsideRecord& value);
-nlohmann::json to_json(const IssuerKeyRecord& value);
-nlohmann::json to_json(const Snapshot& value);
-nlohmann::json to_json(const Change& value);
-nlohmann::json to_json(const ChangesPage& value);
-nlohmann::json to_json(const EntryRecord& value);
-nlohmann::json to_json(const EntryBatch& value);
-nlohmann::json to_json(const IngestConflict& value);
-nlohmann::json to_json(const IngestResult& value);
-nlohmann::json to_json(const SetupCode& value);
-nlohmann::json to_json(const RegisterRequest& value);
-nlohmann::json to_json(const RegisterResponse& value);
-nlohmann::json to_json(const ApiError& value);  ///< the whole {"error": {...}} body
+// Writing: nlohmann's ADL hook, so `nlohmann::json j = snapshot;` writes the message (and
+// vectors of records, enums by their wire names). Records whose members are named as on the
+// wire are written by GATE_JSON_WRITER; the others (ticket ids as decimal strings, optional
+// members left out) by hand.
+void to_json(nlohmann::json& j, const CheckinList& value);
+void to_json(nlohmann::json& j, const EventInfo& value);
+void to_json(nlohmann::json& j, const ChainAssignment& value);
+void to_json(nlohmann::json& j, const Assignment& value);
+void to_json(nlohmann::json& j, const TicketRecord& value);
+void to_json(nlohmann::json& j, const InsideRecord& value);
+void to_json(nlohmann::json& j, const IssuerKeyRecord& value);
+void to_json(nlohmann::json& j, const Snapshot& value);
+void to_json(nlohmann::json& j, const Change& value);
+void to_json(nlohmann::json& j, const ChangesPage& value);
+void to_json(nlohmann::json& j, const EntryRecord& value);
+void to_json(nlohmann::json& j, const EntryBatch& value);
+void to_json(nlohmann::json& j, const IngestConflict& value);
+void to_json(nlohmann::json& j, const IngestResult& value);
+void to_json(nlohmann::json& j, const SetupCode& value);
+void to_json(nlohmann::json& j, const RegisterRequest& value);
+void to_json(nlohmann::json& j, const RegisterResponse& value);
+void to_json(nlohmann::json& j, const ApiError& value);  ///< the whole {"error": {...}} body
 
 /// Reads a message of type T from parsed JSON. Defined for every type above that has a
 /// to_json; ApiError reads the whole {"error": {...}} body.

@@ -7,11 +7,15 @@
 #include <string_view>
 
 #include "gate/crypto/Ed25519.h"
+#include "gate/domain/WireNames.h"
 
 namespace gate::domain {
 
 /// What the organizer last decided about a ticket. Revoked is final; frozen can be lifted.
 enum class TicketStatus { Valid, Revoked, Frozen };
+GATE_WIRE_ENUM(TicketStatus, {{TicketStatus::Valid, "valid"},
+                              {TicketStatus::Revoked, "revoked"},
+                              {TicketStatus::Frozen, "frozen"}})
 
 /// One ticket's whole current cache row.
 struct TicketRecord {
@@ -23,9 +27,6 @@ struct TicketRecord {
 
     bool operator==(const TicketRecord&) const = default;
 };
-
-std::string_view to_string(TicketStatus value) noexcept;
-std::optional<TicketStatus> ticket_status_from_string(std::string_view text) noexcept;
 
 /// A ticket id as the wire carries it: canonical decimal ("0", "42"; no sign, no leading
 /// zeros, fits 64 bits).
