@@ -6,6 +6,8 @@
 
 #include "gate/config/ConfigError.h"
 #include "gate/crypto/KeyFile.h"
+#include "gate/domain/PublicStatus.h"
+#include "gate/solana/Memo.h"
 #include "gate/solana/ProgramAddress.h"
 #include "gate/solana/SystemProgram.h"
 #include "gate/solana/TicketNft.h"
@@ -20,8 +22,8 @@ using solana::Pubkey;
 namespace {
 
 // A round repeats read -> next missing step at most this often per ticket: create, issue,
-// thaw, transfer, freeze, plus room for a read that raced a change.
-constexpr int kMaxStepsPerTicket = 8;
+// thaw, transfer, freeze, status, plus room for a read that raced a change.
+constexpr int kMaxStepsPerTicket = 9;
 constexpr const char* kSymbol = "GATE";
 // Wallets show about this much of a name; it also keeps the transactions small.
 constexpr std::size_t kMaxNameBytes = 32;
@@ -243,12 +245,19 @@ std::int64_t ChainSync::backoff_ms(std::int64_t attempts) const {
 
 ChainRound ChainSync::run_round() {
     ChainRound round;
-    auto work = store_.chain_work(clock_.now_ms(), static_cast<std::int64_t>(options_.batch));
+    const auto now = clock_.now_ms();
+    auto work = store_.chain_work(now, static_cast<std::int64_t>(options_.batch));
     if (!work.ok()) {
         logger_.warn("chain queue unreadable", {{"error", work.error().message}});
         return round;
     }
-    if (work->empty()) {
+    auto audit = store_.chain_audit(now - settings_.chain_audit_interval.count(),
+                                    static_cast<std::int64_t>(options_.audit_batch));
+    if (!audit.ok()) {
+        logger_.warn("chain audit unreadable", {{"error", audit.error().message}});
+        audit = std::vector<ChainWork>{};
+    }
+    if (work->empty() && audit->empty()) {
         refresh_metrics();
         return round;
     }
@@ -270,29 +279,38 @@ ChainRound ChainSync::run_round() {
         refresh_metrics();
         return round;
     }
-    for (const auto& item : *work) {
+    if (sync_all(*work, round, false)) sync_all(*audit, round, true);
+    metrics_.count("gate_chain_rounds_total", "result", round.chain_down ? "chain_down" : "ok");
+    refresh_metrics();
+    return round;
+}
+
+bool ChainSync::sync_all(const std::vector<ChainWork>& work, ChainRound& round, bool audit) {
+    for (const auto& item : work) {
         {
             std::lock_guard lock(mutex_);
-            if (stopping_) break;
+            if (stopping_) return false;
         }
-        ++round.tickets;
+        ++(audit ? round.audited : round.tickets);
+        const auto sent_before = round.transactions;
         auto outcome = sync_ticket(item, round);
-        if (!outcome) break;  // abandoned (test hook): record nothing, as a crash would
+        if (!outcome) return false;  // abandoned (test hook): record nothing, as a crash would
         if (auto recorded = store_.record_chain(*outcome, clock_.now_ms()); !recorded.ok())
             logger_.warn("chain result not recorded",
                          {{"ticket_id", item.ticket.id}, {"error", recorded.error().message}});
         if (outcome->synced) {
             ++round.synced;
+            if (audit && round.transactions != sent_before)
+                logger_.warn("ticket repaired on chain: it had been changed there",
+                             {{"ticket_id", item.ticket.id}});
         } else {
             ++round.failed;
             logger_.warn("ticket not on chain yet",
                          {{"ticket_id", item.ticket.id}, {"error", outcome->error.value_or("")}});
         }
-        if (round.chain_down) break;  // the rest would fail the same way; back off
+        if (round.chain_down) return false;  // the rest would fail the same way; back off
     }
-    metrics_.count("gate_chain_rounds_total", "result", round.chain_down ? "chain_down" : "ok");
-    refresh_metrics();
-    return round;
+    return true;
 }
 
 std::optional<ChainOutcome> ChainSync::sync_ticket(const ChainWork& w, ChainRound& round) {
@@ -360,6 +378,7 @@ std::optional<ChainOutcome> ChainSync::sync_ticket(const ChainWork& w, ChainRoun
         return options_.after_send && !options_.after_send(step);
     };
     const KeyPair* authority = &keys->authority;
+    const KeyPair* validator = &keys->validator;
 
     for (int attempt = 0; attempt < kMaxStepsPerTicket; ++attempt) {
         auto info = rpc_->get_account_info(mint_key);
@@ -442,6 +461,35 @@ std::optional<ChainOutcome> ChainSync::sync_ticket(const ChainWork& w, ChainRoun
                          {payer_.get(), authority}))
                 return chain_failed("freezing", *e);
             if (abandon("freeze")) return std::nullopt;
+            continue;
+        }
+        // The status field says what the metadata JSON says (docs/domain.md, "Public
+        // status"); `used` written by a gate device is never put back to valid.
+        if (!m->metadata) return failed("the mint has no token metadata");
+        const auto wanted = domain::public_status(t.status, w.event_status, t.admitted);
+        const auto shown = m->metadata->get(solana::ticket_nft::kStatusField).value_or("");
+        if (const auto write = domain::chain_status_to_write(shown, wanted)) {
+            if (m->metadata->update_authority != validator->public_key())
+                return failed("the metadata update authority is not the event's validator key");
+            const std::string value(domain::to_string(*write));
+            // Token-2022 grows the account in place and the runtime refuses a transaction
+            // that leaves it below rent exemption: a mint funded for less is topped up.
+            auto rent = rpc_->get_minimum_balance_for_rent_exemption(
+                solana::ticket_nft::size_after_status((*info)->data.size(), *m->metadata, value));
+            if (!rent) return chain_failed("rent", rent.error());
+            std::vector<solana::Instruction> ixs;
+            if (*rent > (*info)->lamports)
+                ixs.push_back(
+                    solana::system::transfer(payer(), mint_key, *rent - (*info)->lamports));
+            ixs.push_back(solana::ticket_nft::set_status(mint_key, validator->public_key(), value));
+            // A repair may write a value this ticket had before (tampered, repaired, tampered
+            // again): the memo keeps it from being byte for byte an earlier transaction, which
+            // the node would answer with AlreadyProcessed while nothing changes.
+            ixs.push_back(solana::memo::memo("gate ticket " + id + " status=" + value +
+                                             " at=" + std::to_string(clock_.now_ms())));
+            if (auto e = send("status", ixs, {payer_.get(), validator}))
+                return chain_failed("writing the status " + value, *e);
+            if (abandon("status")) return std::nullopt;
             continue;
         }
         out.synced = true;

@@ -254,7 +254,17 @@ CREATE TABLE idempotency_keys (
 CREATE INDEX idx_idempotency_created ON idempotency_keys(created_at);
 )sql";
 
-constexpr std::array<db::Migration, 4> kMigrations{{{1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}}};
+// Version 6: when the reconciler last found each ticket's NFT in step with its row
+// (`checked_at`, Unix ms; 0 = never). It reads tickets in step again, least recently
+// checked first, so a change made on chain behind its back is repaired
+// (docs/solana.md, "Backend on chain").
+constexpr std::string_view kV6 = R"sql(
+ALTER TABLE chain_tickets ADD COLUMN checked_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX idx_chain_tickets_checked ON chain_tickets(dirty, checked_at);
+)sql";
+
+constexpr std::array<db::Migration, 5> kMigrations{
+    {{1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {6, kV6}}};
 
 }  // namespace
 

@@ -8,7 +8,7 @@
 namespace gate::backend {
 
 namespace {
-constexpr std::array<std::string_view, 35> kKeys{"server.address",
+constexpr std::array<std::string_view, 36> kKeys{"server.address",
                                                  "server.port",
                                                  "server.threads",
                                                  "server.read_timeout",
@@ -36,6 +36,7 @@ constexpr std::array<std::string_view, 35> kKeys{"server.address",
                                                  "chain.validator_lamports",
                                                  "chain.sync_interval",
                                                  "chain.max_backoff",
+                                                 "chain.audit_interval",
                                                  "limits.sign_in_per_minute",
                                                  "limits.mint_per_minute",
                                                  "limits.validate_per_minute",
@@ -108,6 +109,7 @@ Settings settings_from(const config::Config& c) {
         c.get_in_range("chain.validator_lamports", 50'000'000, 0, 1'000'000'000'000'000LL));
     s.chain_sync_interval = positive(c, "chain.sync_interval", s.chain_sync_interval);
     s.chain_max_backoff = positive(c, "chain.max_backoff", s.chain_max_backoff);
+    s.chain_audit_interval = positive(c, "chain.audit_interval", s.chain_audit_interval);
     const auto burst = c.get_in_range("limits.burst", 0, 0, 1000000);
     s.sign_in_limit.per_minute = c.get_in_range("limits.sign_in_per_minute", 20, 0, 1000000);
     s.mint_limit.per_minute = c.get_in_range("limits.mint_per_minute", 60, 0, 1000000);
@@ -150,7 +152,8 @@ nlohmann::json to_json(const Settings& s) {
           {"airdrop_lamports", s.chain_airdrop_lamports},
           {"validator_lamports", s.chain_validator_lamports},
           {"sync_interval", s.chain_sync_interval.count()},
-          {"max_backoff", s.chain_max_backoff.count()}}},
+          {"max_backoff", s.chain_max_backoff.count()},
+          {"audit_interval", s.chain_audit_interval.count()}}},
         {"limits",
          {{"sign_in_per_minute", s.sign_in_limit.per_minute},
           {"mint_per_minute", s.mint_limit.per_minute},

@@ -2,6 +2,7 @@
 // payment runs), list mine, and each ticket's signed code, QR image and NFT metadata.
 #include "ApiSupport.h"
 #include "Endpoint.h"
+#include "gate/domain/PublicStatus.h"
 #include "gate/qr/Png.h"
 #include "gate/qr/Render.h"
 #include "gate/ticket/TicketCode.h"
@@ -235,7 +236,10 @@ ApiResult<Response> ticket_metadata(Call& c) {
         {{"trait_type", "Venue"}, {"value", e.venue}},
         {{"trait_type", "Tier"}, {"value", tier_name}},
         {{"trait_type", "Starts"}, {"display_type", "date"}, {"value", e.starts_at / 1000}},
-        {{"trait_type", "Status"}, {"value", domain::to_string((*t)->status)}},
+        // The same word the NFT's on-chain `status` field carries (ChainSync writes it).
+        {{"trait_type", "Status"},
+         {"value",
+          domain::to_string(domain::public_status((*t)->status, e.status, (*t)->admitted))}},
     });
     return json_response(200, {{"name", e.name + " #" + std::to_string((*t)->id)},
                                {"symbol", "GATE"},

@@ -367,7 +367,10 @@ void show_chain_after(Demo& demo) {
     say_nft(demo.bob_ticket, revoked["mint"].get<std::string>(), demo.bob, n);
     check(n.account.state == token2022::AccountState::Frozen,
           "the revoked ticket's token account should be frozen");
-    say("bob's revoked ticket: his token account is frozen (the event authority froze it)");
+    check(field(n, nft::kStatusField) == "revoked",
+          "the revoked ticket's on-chain status should say revoked, as its metadata JSON does");
+    say("bob's revoked ticket: his token account is frozen (the event authority froze it) and");
+    say("  its status says revoked, as its metadata JSON does (the backend wrote it)");
     say("carol's ticket " + demo.carol_ticket + " moved to dave's token account with the transfer");
 }
 

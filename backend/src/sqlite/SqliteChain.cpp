@@ -47,18 +47,20 @@ StoreStatus SqliteStore::mark_validator_funded(std::int64_t event_id) {
     return {};
 }
 
-StoreResult<std::vector<ChainWork>> SqliteStore::chain_work(std::int64_t now, std::int64_t limit) {
+StoreResult<std::vector<ChainWork>> SqliteStore::load_chain_work(std::string_view where,
+                                                                 std::int64_t a, std::int64_t b) {
     Pool::Lease db(pool_, pool_.take());
     auto tx = db->begin(db::TransactionKind::Deferred);
     if (!tx.ok()) return fail(failure(tx.error()));
     std::vector<ChainWork> out;
-    GATE_TRY_DB(rows(
-        *db,
+    const std::string sql =
         "SELECT c.ticket_id, c.mint_sealed, c.target, c.dirty_seq, e.name, "
-        "COALESCE(et.name, '') FROM chain_tickets c JOIN tickets t ON t.id = c.ticket_id "
-        "JOIN events e ON e.id = t.event_id LEFT JOIN event_tiers et ON et.event_id = "
-        "t.event_id AND et.tier = t.tier WHERE c.dirty = 1 AND c.next_attempt_at <= ? "
-        "ORDER BY c.next_attempt_at, c.ticket_id LIMIT ?",
+        "COALESCE(et.name, ''), e.status FROM chain_tickets c JOIN tickets t ON t.id = "
+        "c.ticket_id JOIN events e ON e.id = t.event_id LEFT JOIN event_tiers et ON "
+        "et.event_id = t.event_id AND et.tier = t.tier " +
+        std::string(where);
+    GATE_TRY_DB(rows(
+        *db, sql,
         [&](const db::Statement& s) {
             ChainWork w;
             w.ticket.id = s.column_int64(0);
@@ -68,15 +70,33 @@ StoreResult<std::vector<ChainWork>> SqliteStore::chain_work(std::int64_t now, st
             w.dirty_seq = s.column_int64(3);
             w.event_name = s.column_text(4);
             w.tier_name = s.column_text(5);
+            // A value this code cannot read refuses (fail closed) rather than admits.
+            w.event_status = domain::event_status_from_string(s.column_text(6))
+                                 .value_or(domain::EventStatus::Cancelled);
             out.push_back(std::move(w));
         },
-        now, limit));
+        a, b));
     for (auto& w : out) {
         auto t = load_ticket(*db, w.ticket.id);
         if (!t.ok()) return fail(failure(t.error()));
         if (t->has_value()) w.ticket = **t;
     }
     return out;
+}
+
+StoreResult<std::vector<ChainWork>> SqliteStore::chain_work(std::int64_t now, std::int64_t limit) {
+    return load_chain_work(
+        "WHERE c.dirty = 1 AND c.next_attempt_at <= ? ORDER BY c.next_attempt_at, c.ticket_id "
+        "LIMIT ?",
+        now, limit);
+}
+
+StoreResult<std::vector<ChainWork>> SqliteStore::chain_audit(std::int64_t checked_before,
+                                                             std::int64_t limit) {
+    return load_chain_work(
+        "WHERE c.dirty = 0 AND c.state IN ('issued', 'frozen') AND c.checked_at <= ? "
+        "ORDER BY c.checked_at, c.ticket_id LIMIT ?",
+        checked_before, limit);
 }
 
 StoreResult<std::pair<std::string, Bytes>> SqliteStore::put_chain_mint(std::int64_t ticket_id,
@@ -126,10 +146,11 @@ StoreStatus SqliteStore::record_chain(const ChainOutcome& o, std::int64_t now) {
     GATE_TRY_DB(db->execute(
         "UPDATE chain_tickets SET state = ?, holder = COALESCE(?, holder), last_error = ?, "
         "attempts = CASE WHEN ? THEN attempts + 1 ELSE 0 END, next_attempt_at = ?, "
-        "dirty = CASE WHEN ? AND dirty_seq = ? THEN 0 ELSE dirty END, updated_at = ? "
+        "dirty = CASE WHEN NOT ? THEN 1 WHEN dirty_seq = ? THEN 0 ELSE dirty END, "
+        "checked_at = CASE WHEN ? THEN ? ELSE checked_at END, updated_at = ? "
         "WHERE ticket_id = ?",
-        o.state, o.holder, o.error, failed, o.next_attempt_at, o.synced, o.dirty_seq, now,
-        o.ticket_id));
+        o.state, o.holder, o.error, failed, o.next_attempt_at, o.synced, o.dirty_seq, o.synced, now,
+        now, o.ticket_id));
     const auto issued = [](std::string_view s) { return s == "issued" || s == "frozen"; };
     if (issued(o.state) && !issued(old_state))
         GATE_TRY_DB(add_change(*db, event_id, "ticket", o.ticket_id, now));

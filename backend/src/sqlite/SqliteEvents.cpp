@@ -143,7 +143,11 @@ StoreResult<Event> SqliteStore::update_event(std::int64_t id, const EventPatch& 
         p.image_url.value_or(e.image_url), starts, ends, capacity,
         domain::to_string(p.status.value_or(e.status)), now, id));
     // Devices hold the event's status in their assignment (event.cancelled at the gate).
-    if (p.status && *p.status != e.status) GATE_TRY_DB(add_change(*db, id, "assignment", id, now));
+    // Each ticket's public status follows the event's (cancelled): the chain must too.
+    if (p.status && *p.status != e.status) {
+        GATE_TRY_DB(add_change(*db, id, "assignment", id, now));
+        GATE_TRY_DB(mark_event_chain_dirty(*db, id));
+    }
     auto updated = load_event(*db, id);
     if (!updated.ok()) return fail(failure(updated.error()));
     GATE_TRY_DB(tx->commit());

@@ -88,6 +88,7 @@ Ticket read_ticket(const db::Statement& s) {
     t.chain.last_error = text(14);
     t.used = s.column_int64(15) != 0;
     t.inside = s.column_int64(16) != 0;
+    t.admitted = s.column_int64(17) != 0;
     return t;
 }
 
@@ -110,6 +111,13 @@ Status<db::Error> SqliteStore::mark_chain_dirty(db::Database& db, std::int64_t t
         "UPDATE chain_tickets SET dirty = 1, dirty_seq = dirty_seq + 1, next_attempt_at = 0 "
         "WHERE ticket_id = ?",
         ticket_id);
+}
+
+Status<db::Error> SqliteStore::mark_event_chain_dirty(db::Database& db, std::int64_t event_id) {
+    return db.execute(
+        "UPDATE chain_tickets SET dirty = 1, dirty_seq = dirty_seq + 1, next_attempt_at = 0 "
+        "WHERE ticket_id IN (SELECT id FROM tickets WHERE event_id = ?)",
+        event_id);
 }
 
 // ---- Store --------------------------------------------------------------------------

@@ -39,7 +39,8 @@ inline constexpr std::string_view kSelectTicket =
     "EXISTS (SELECT 1 FROM entries u WHERE u.ticket_id = t.id AND u.direction = 'in' "
     "AND u.single_entry = 1), "
     "COALESCE((SELECT l.direction = 'in' FROM entries l WHERE l.ticket_id = t.id "
-    "ORDER BY l.at DESC, l.id DESC LIMIT 1), 0) "
+    "ORDER BY l.at DESC, l.id DESC LIMIT 1), 0), "
+    "EXISTS (SELECT 1 FROM entries a WHERE a.ticket_id = t.id AND a.direction = 'in') "
     "FROM tickets t LEFT JOIN chain_tickets c ON c.ticket_id = t.id ";
 
 Event read_event(const db::Statement& s);
@@ -126,6 +127,8 @@ class SqliteStore final : public Store {
 
     // The chain must follow this ticket's change (same transaction as the change).
     Status<db::Error> mark_chain_dirty(db::Database& db, std::int64_t ticket_id);
+    // ... every ticket of the event (its status changed: each ticket's public status did).
+    Status<db::Error> mark_event_chain_dirty(db::Database& db, std::int64_t event_id);
 
     Status<db::Error> load_tiers(db::Database& db, Event& event);
 
@@ -281,6 +284,13 @@ class SqliteStore final : public Store {
     StoreStatus mark_validator_funded(std::int64_t event_id) override;
 
     StoreResult<std::vector<ChainWork>> chain_work(std::int64_t now, std::int64_t limit) override;
+
+    StoreResult<std::vector<ChainWork>> chain_audit(std::int64_t checked_before,
+                                                    std::int64_t limit) override;
+
+    // The reconciler's view of the chain_tickets rows `where` selects (bound to `a`, `b`).
+    StoreResult<std::vector<ChainWork>> load_chain_work(std::string_view where, std::int64_t a,
+                                                        std::int64_t b);
 
     StoreResult<std::pair<std::string, Bytes>> put_chain_mint(std::int64_t ticket_id,
                                                               const std::string& mint,

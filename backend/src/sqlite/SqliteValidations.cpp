@@ -52,6 +52,8 @@ StoreResult<domain::Decision> SqliteStore::validate(std::optional<std::int64_t> 
             *ticket_id, scan.event_id, scan.gate, domain::to_string(scan.direction), scan.at,
             scan.single_entry, scan.at));
         GATE_TRY_DB(add_change(*db, scan.event_id, "entry", db->last_insert_rowid(), scan.at));
+        // An admission makes the ticket used in public: on chain too.
+        if (scan.direction == domain::Direction::In) GATE_TRY_DB(mark_chain_dirty(*db, *ticket_id));
     }
     GATE_TRY_DB(tx->commit());
     return decision;
@@ -101,6 +103,10 @@ StoreResult<domain::IngestResult> SqliteStore::ingest(
                 *ticket_id, e.event_id, e.gate, domain::to_string(e.direction), at, device.id,
                 conflict_gate.has_value(), conflict_gate, reentry == domain::Reentry::Single, now));
             GATE_TRY_DB(add_change(*db, e.event_id, "entry", db->last_insert_rowid(), now));
+            // The device records the admission on chain itself; the reconciler checks it
+            // (and writes it when the device cannot: no mint known there yet).
+            if (e.direction == domain::Direction::In)
+                GATE_TRY_DB(mark_chain_dirty(*db, *ticket_id));
             if (conflict_gate) result.conflicts.push_back({e.nonce, *e.ticket_id, *conflict_gate});
         }
         result.stored.push_back(e.nonce);

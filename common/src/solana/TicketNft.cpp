@@ -18,8 +18,9 @@ std::size_t funded_mint_size(const TicketSpec& spec, std::size_t check_in_reserv
     m.name = spec.name;
     m.symbol = spec.symbol;
     m.uri = spec.uri;
-    m.additional_metadata = {
-        {kEventField, spec.event}, {kTierField, spec.tier}, {kStatusField, kStatusValid}};
+    m.additional_metadata = {{kEventField, spec.event},
+                             {kTierField, spec.tier},
+                             {kStatusField, std::string(kMaxStatusBytes, 's')}};
     // The TLV header (type + length) is 4 bytes; the check-in adds two keys with values.
     const std::size_t check_in = 8 + std::char_traits<char>::length(kGateField) + 8 +
                                  std::char_traits<char>::length(kAtField) + check_in_reserve;
@@ -65,6 +66,21 @@ std::vector<Instruction> check_in(const Pubkey& mint, const Pubkey& validator,
     if (!at.empty())
         out.push_back(token_metadata::update_field(mint, validator, Field::custom(kAtField), at));
     return out;
+}
+
+Instruction set_status(const Pubkey& mint, const Pubkey& validator, std::string_view status) {
+    return token_metadata::update_field(mint, validator, Field::custom(kStatusField), status);
+}
+
+std::size_t size_after_status(std::size_t current_size,
+                              const token_metadata::TokenMetadata& metadata,
+                              std::string_view status) {
+    const auto old = metadata.get(kStatusField);
+    // A new key adds its Borsh string (u32 length + bytes) and its value's; a present one
+    // only changes the value's length.
+    if (!old)
+        return current_size + 4 + std::char_traits<char>::length(kStatusField) + 4 + status.size();
+    return current_size - old->size() + status.size();
 }
 
 Instruction freeze(const Pubkey& holder, const Pubkey& mint, const Pubkey& authority) {

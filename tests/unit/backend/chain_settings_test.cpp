@@ -30,21 +30,24 @@ TEST_CASE("chain settings have defaults, take overrides and refuse bad values") 
     CHECK(defaults.chain_validator_lamports == 50'000'000);
     CHECK(defaults.chain_sync_interval == std::chrono::milliseconds{1000});
     CHECK(defaults.chain_max_backoff == std::chrono::milliseconds{60000});
+    CHECK(defaults.chain_audit_interval == std::chrono::minutes{15});
 
     const auto set = settings_with({{"GATE_CHAIN_RPC_URL", "http://127.0.0.1:8899"},
                                     {"GATE_CHAIN_DEVICE_RPC_URL", "https://rpc.example"},
                                     {"GATE_CHAIN_AIRDROP_LAMPORTS", "5000000000"},
-                                    {"GATE_CHAIN_SYNC_INTERVAL", "250ms"}});
+                                    {"GATE_CHAIN_SYNC_INTERVAL", "250ms"},
+                                    {"GATE_CHAIN_AUDIT_INTERVAL", "2m"}});
     CHECK(set.chain_rpc_url == "http://127.0.0.1:8899");
     CHECK(set.chain_device_rpc_url == "https://rpc.example");
     CHECK(set.chain_airdrop_lamports == 5'000'000'000ULL);
     CHECK(set.chain_sync_interval == std::chrono::milliseconds{250});
+    CHECK(set.chain_audit_interval == std::chrono::minutes{2});
     const auto json = backend::to_json(set);
     CHECK(json["chain"]["airdrop_lamports"] == 5'000'000'000ULL);
     CHECK(json["chain"]["device_rpc_url"] == "https://rpc.example");
-    for (const char* key :
-         {"chain.payer_key_file", "chain.airdrop_lamports", "chain.validator_lamports",
-          "chain.device_rpc_url", "chain.sync_interval", "chain.max_backoff"}) {
+    for (const char* key : {"chain.payer_key_file", "chain.airdrop_lamports",
+                            "chain.validator_lamports", "chain.device_rpc_url",
+                            "chain.sync_interval", "chain.max_backoff", "chain.audit_interval"}) {
         CAPTURE(key);
         const auto keys = backend::settings_keys();
         CHECK(std::find(keys.begin(), keys.end(), key) != keys.end());
@@ -53,6 +56,7 @@ TEST_CASE("chain settings have defaults, take overrides and refuse bad values") 
     CHECK_THROWS_AS(settings_with({{"GATE_CHAIN_RPC_URL", "127.0.0.1:8899"}}), config::ConfigError);
     CHECK_THROWS_AS(settings_with({{"GATE_CHAIN_AIRDROP_LAMPORTS", "-1"}}), config::ConfigError);
     CHECK_THROWS_AS(settings_with({{"GATE_CHAIN_MAX_BACKOFF", "0"}}), config::ConfigError);
+    CHECK_THROWS_AS(settings_with({{"GATE_CHAIN_AUDIT_INTERVAL", "0"}}), config::ConfigError);
 }
 
 TEST_CASE("without a chain, tickets and assignments say nothing about it") {

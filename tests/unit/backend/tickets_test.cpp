@@ -89,6 +89,59 @@ TEST_CASE("metadata is public and never holds the code") {
     CHECK(b.call(Method::Get, "/api/v1/tickets/99999/metadata.json").status == 404);
 }
 
+TEST_CASE("the metadata's Status is the ticket's public status: used, frozen, revoked, cancelled") {
+    Backend b;
+    const auto organizer = b.sign_in(b.organizer);
+    const auto id = b.create_event(organizer, b.event_body("Status Night"));
+    const auto alice = b.sign_in(b.alice);
+    const auto status_of = [&](const std::string& tid) {
+        auto meta = b.call(Method::Get, "/api/v1/tickets/" + tid + "/metadata.json");
+        REQUIRE(meta.status == 200);
+        const auto body = meta.json();
+        for (const auto& a : body["attributes"])
+            if (a["trait_type"] == "Status") return a["value"].get<std::string>();
+        FAIL("no Status attribute: " << meta.body);
+        return std::string{};
+    };
+    const auto set_status = [&](const std::string& tid, const std::string& status) {
+        auto r = b.call(Method::Post, "/api/v1/tickets/" + tid + "/status",
+                        json{{"status", status}}, organizer);
+        REQUIRE_MESSAGE(r.status == 200, r.body);
+    };
+    const auto admitted = b.buy(alice, id)["ticket_id"].get<std::string>();
+    const auto held = b.buy(alice, id)["ticket_id"].get<std::string>();
+    const auto revoked = b.buy(alice, id)["ticket_id"].get<std::string>();
+    CHECK(status_of(admitted) == "valid");
+
+    const auto staff = b.staff_of(id);
+    b.clock->advance(kDay);  // doors open
+    auto in = b.call(Method::Post, "/api/v1/validate",
+                     json{{"code", b.code_of(alice, admitted)}, {"gate", "main"}, {"event_id", id}},
+                     staff);
+    REQUIRE(in.json()["verdict"] == "accepted");
+    CHECK(status_of(admitted) == "used");
+    // Leaving does not make it valid again: it was used.
+    auto out = b.call(Method::Post, "/api/v1/validate",
+                      json{{"code", b.code_of(alice, admitted)},
+                           {"gate", "main"},
+                           {"event_id", id},
+                           {"direction", "out"}},
+                      staff);
+    REQUIRE_MESSAGE(out.json()["verdict"] == "accepted", out.body);
+    CHECK(status_of(admitted) == "used");
+
+    set_status(held, "frozen");
+    CHECK(status_of(held) == "frozen");
+    set_status(revoked, "revoked");
+    CHECK(status_of(revoked) == "revoked");
+
+    auto cancelled = b.call(Method::Put, "/api/v1/events/" + std::to_string(id),
+                            json{{"status", "cancelled"}}, organizer);
+    REQUIRE_MESSAGE(cancelled.status == 200, cancelled.body);
+    for (const auto& tid : {admitted, held, revoked})
+        CHECK(status_of(tid) == "cancelled");
+}
+
 TEST_CASE("batch mint sells up to 100 at once and never past a limit") {
     Backend b;
     const auto id = b.create_event(b.sign_in(b.organizer), b.event_body("Batch", 120));

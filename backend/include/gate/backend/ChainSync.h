@@ -2,8 +2,11 @@
 // ChainSync: the reconciler that keeps each ticket's Token-2022 NFT in step with its
 // database row (docs/solana.md, "Backend on chain"). Desired state is the database;
 // actual state is read from the chain each time, so a crash anywhere between the two
-// is repaired by reading, never by minting a second NFT. One worker thread; request
-// threads only mark tickets dirty (in their own transaction) and never wait on the chain.
+// is repaired by reading, never by minting a second NFT. The NFT's `status` field follows
+// the ticket's public status (domain::public_status), and tickets in step are read back
+// now and then so that a status written on chain behind the backend's back is repaired.
+// One worker thread; request threads only mark tickets dirty (in their own transaction)
+// and never wait on the chain.
 
 #include <chrono>
 #include <condition_variable>
@@ -16,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "gate/backend/KeyVault.h"
 #include "gate/backend/Metrics.h"
@@ -29,6 +33,9 @@ namespace gate::backend {
 
 struct ChainSyncOptions {
     std::size_t batch = 50;  ///< tickets per round
+    /// Tickets in step read back per round once their last check is chain.audit_interval
+    /// old, so that a change made on chain behind the backend's back is repaired.
+    std::size_t audit_batch = 10;
     /// Test hook, called after each transaction landed and before anything about it is
     /// recorded; returning false abandons the round there, as a crash would.
     std::function<bool(std::string_view step)> after_send;
@@ -37,6 +44,7 @@ struct ChainSyncOptions {
 /// What one round did.
 struct ChainRound {
     std::size_t tickets = 0;  ///< dirty tickets looked at
+    std::size_t audited = 0;  ///< tickets in step read back (their fixes count below too)
     std::size_t synced = 0;   ///< of those, now in step with the database
     std::size_t failed = 0;
     std::size_t transactions = 0;
@@ -72,6 +80,8 @@ class ChainSync {
     const EventKeys* event_keys(std::int64_t event_id, ChainRound& round, std::string& error);
     /// Nullopt when the test hook abandoned the ticket.
     std::optional<ChainOutcome> sync_ticket(const ChainWork& work, ChainRound& round);
+    /// sync_ticket and record_chain for each of `work`; false when the round must stop.
+    bool sync_all(const std::vector<ChainWork>& work, ChainRound& round, bool audit);
     void refresh_metrics();
     std::int64_t backoff_ms(std::int64_t attempts) const;
     void loop();

@@ -149,6 +149,9 @@ struct Ticket {
     bool transfer_pending = false;
     bool used = false;    ///< admitted on a single-entry list: it cannot change hands
     bool inside = false;  ///< its last scan at any gate was an entry
+    /// Admitted at an entry lane at least once, on any list: its public status is `used`
+    /// (domain::public_status), as gate devices record on chain.
+    bool admitted = false;
     TicketChain chain;
 };
 
@@ -166,6 +169,7 @@ struct EventChainKeys {
 struct ChainWork {
     Ticket ticket;
     std::string event_name;
+    domain::EventStatus event_status = domain::EventStatus::Active;
     std::string tier_name;
     Bytes mint_sealed;                  ///< empty until the mint key is made
     std::optional<std::string> target;  ///< destination of the last issue/transfer sent

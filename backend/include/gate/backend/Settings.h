@@ -55,6 +55,8 @@ struct Settings {
     std::uint64_t chain_validator_lamports = 50'000'000;  ///< each event validator's fee budget
     std::chrono::milliseconds chain_sync_interval{1000};  ///< reconciler wait when idle
     std::chrono::milliseconds chain_max_backoff{60000};   ///< longest wait after failures
+    /// A ticket in step is read back from the chain again once its last check is this old.
+    std::chrono::milliseconds chain_audit_interval{900000};
     // Rate limits per user (sign-in: per wallet and per client address) and per device.
     RateRule sign_in_limit{20, 20};  ///< burst: a minute's worth at once
     RateRule mint_limit{60, 60};

@@ -176,8 +176,9 @@ class Store {
     /// Drops change-log rows older than `before` (cursors behind them expire).
     virtual StoreStatus prune_changes(std::int64_t before) = 0;
 
-    // Chain (docs/solana.md, "Backend on chain"). Sales, transfers and status changes
-    // mark their tickets dirty in their own transaction; the reconciler reads and records.
+    // Chain (docs/solana.md, "Backend on chain"). Sales, transfers, status changes,
+    // admissions and an event's status change mark their tickets dirty in their own
+    // transaction; the reconciler reads and records.
     /// The event's chain keys; `candidate` is stored first if the event has none yet.
     virtual StoreResult<EventChainKeys> ensure_chain_keys(const EventChainKeys& candidate,
                                                           std::int64_t now) = 0;
@@ -185,6 +186,11 @@ class Store {
     /// Dirty tickets whose next attempt is due, oldest first.
     virtual StoreResult<std::vector<ChainWork>> chain_work(std::int64_t now,
                                                            std::int64_t limit) = 0;
+    /// Tickets in step with the chain (not dirty, NFT issued) last checked at or before
+    /// `checked_before`, least recently checked first: the reconciler reads them again so
+    /// that a change made on chain behind its back is repaired.
+    virtual StoreResult<std::vector<ChainWork>> chain_audit(std::int64_t checked_before,
+                                                            std::int64_t limit) = 0;
     /// Stores the ticket's mint key unless it has one; returns the one stored.
     virtual StoreResult<std::pair<std::string, Bytes>> put_chain_mint(std::int64_t ticket_id,
                                                                       const std::string& mint,
@@ -192,7 +198,9 @@ class Store {
                                                                       std::int64_t now) = 0;
     /// Records where an issue or transfer about to be sent puts the token.
     virtual StoreStatus put_chain_target(std::int64_t ticket_id, const std::string& wallet) = 0;
-    /// Records a pass; logs a `ticket` change for devices when the NFT became issued.
+    /// Records a pass (a synced one as the ticket's last check; a failed one leaves the
+    /// ticket dirty, to be retried); logs a `ticket` change for devices when the NFT
+    /// became issued.
     virtual StoreStatus record_chain(const ChainOutcome& outcome, std::int64_t now) = 0;
     virtual StoreResult<ChainQueueStats> chain_queue() = 0;
 };

@@ -9,11 +9,14 @@
 // The permanent delegate lets the backend, which holds no holder keys, move a ticket
 // when it is transferred.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gate/solana/Instruction.h"
+#include "gate/solana/TokenMetadata.h"
 
 namespace gate::solana::ticket_nft {
 
@@ -25,6 +28,9 @@ inline constexpr const char* kGateField = "gate";
 inline constexpr const char* kAtField = "at";
 inline constexpr const char* kStatusValid = "valid";
 inline constexpr const char* kStatusUsed = "used";
+/// The longest `status` value ever written ("cancelled"; the values are the backend's
+/// public statuses, docs/domain.md "Public status"): the mint is funded for it.
+inline constexpr std::size_t kMaxStatusBytes = 9;
 
 struct TicketSpec {
     Pubkey payer;      ///< pays fees and rent
@@ -40,8 +46,8 @@ struct TicketSpec {
 };
 
 /// Bytes the mint account will hold once issued and checked in (gate and time fields
-/// of up to `check_in_reserve` bytes together); fund rent for this size at creation,
-/// because metadata updates grow the account in place.
+/// of up to `check_in_reserve` bytes together) with the longest status value; fund rent
+/// for this size at creation, because metadata updates grow the account in place.
 std::size_t funded_mint_size(const TicketSpec& spec, std::size_t check_in_reserve = 64);
 
 /// Transaction 1, signed by payer, mint and authority: create the mint account (space
@@ -60,6 +66,17 @@ std::vector<Instruction> issue(const TicketSpec& spec);
 /// (empty strings leave them out: one instruction instead of three).
 std::vector<Instruction> check_in(const Pubkey& mint, const Pubkey& validator,
                                   const std::string& gate = {}, const std::string& at = {});
+
+/// Sets the status field to `status` (the backend's public status), signed by the
+/// validator, the metadata update authority.
+Instruction set_status(const Pubkey& mint, const Pubkey& validator, std::string_view status);
+
+/// The mint account's size once `status` is written into `metadata`, the account being
+/// `current_size` bytes now: Token-2022 reallocates in place, and the runtime refuses a
+/// transaction that leaves the account below the rent-exempt minimum for its size.
+std::size_t size_after_status(std::size_t current_size,
+                              const token_metadata::TokenMetadata& metadata,
+                              std::string_view status);
 
 /// Freezes the holder's ticket account (revocation), signed by the authority.
 Instruction freeze(const Pubkey& holder, const Pubkey& mint, const Pubkey& authority);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 #include "TestKeys.h"
 #include "gate/solana/TicketNft.h"
@@ -68,10 +69,10 @@ TEST_CASE("a check-in needs only the validator's signature") {
 TEST_CASE("the funded size covers the metadata and the check-in fields") {
     const Keys k;
     const auto s = spec(k, 60);
-    // 270 (mint + pointer + permanent delegate) + 4 (TLV header) + the Borsh metadata + the
-    // reserve.
+    // 270 (mint + pointer + permanent delegate) + 4 (TLV header) + the Borsh metadata (the
+    // status at its longest, "cancelled") + the reserve.
     const std::size_t metadata =
-        64 + 4 + 32 + 4 + 10 + 4 + 60 + 4 + (4 + 5 + 4 + 36) + (4 + 4 + 4 + 16) + (4 + 6 + 4 + 5);
+        64 + 4 + 32 + 4 + 10 + 4 + 60 + 4 + (4 + 5 + 4 + 36) + (4 + 4 + 4 + 16) + (4 + 6 + 4 + 9);
     CHECK(ticket_nft::funded_mint_size(s, 0) ==
           token2022::kTicketMintBaseSize + 4 + metadata + (8 + 4) + (8 + 2));
     CHECK(token2022::kTicketMintBaseSize == 270);
@@ -106,4 +107,24 @@ TEST_CASE("a transfer by the permanent delegate needs no holder signature") {
     const auto tx = build_transaction(k.payer.public_key(), ixs, Blockhash{}, signers);
     REQUIRE_MESSAGE(tx, (tx ? "" : tx.error().message));
     CHECK(tx->message.signer_keys().size() == 2);
+}
+
+TEST_CASE("a status write is signed by the validator, and its size change is known") {
+    const Keys k;
+    const auto ix =
+        ticket_nft::set_status(k.mint.public_key(), k.validator.public_key(), "revoked");
+    REQUIRE(ix.accounts.size() == 2);
+    CHECK(ix.accounts[0].pubkey == k.mint.public_key());
+    CHECK(ix.accounts[1].pubkey == k.validator.public_key());
+    CHECK(ix.accounts[1].is_signer);
+    const KeyPair* signers[] = {&k.validator};
+    const std::vector<Instruction> ixs{ix};
+    CHECK(build_transaction(k.validator.public_key(), ixs, Blockhash{}, signers));
+
+    token_metadata::TokenMetadata m;
+    m.additional_metadata = {{"event", "1"}, {"status", "valid"}};
+    CHECK(ticket_nft::size_after_status(400, m, "cancelled") == 404);
+    CHECK(ticket_nft::size_after_status(400, m, "used") == 399);
+    m.additional_metadata.pop_back();
+    CHECK(ticket_nft::size_after_status(400, m, "used") == 400 + 4 + 6 + 4 + 4);
 }
