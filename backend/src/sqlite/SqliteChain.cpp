@@ -71,7 +71,7 @@ StoreResult<std::vector<ChainWork>> SqliteStore::load_chain_work(std::string_vie
             w.event_name = s.column_text(4);
             w.tier_name = s.column_text(5);
             // A value this code cannot read refuses (fail closed) rather than admits.
-            w.event_status = domain::event_status_from_string(s.column_text(6))
+            w.event_status = domain::from_string<domain::EventStatus>(s.column_text(6))
                                  .value_or(domain::EventStatus::Cancelled);
             out.push_back(std::move(w));
         },

@@ -7,32 +7,6 @@
 
 namespace gate::device {
 
-std::string_view to_string(CheckinState state) noexcept {
-    switch (state) {
-        case CheckinState::Pending:
-            return "pending";
-        case CheckinState::InFlight:
-            return "in_flight";
-        case CheckinState::Confirmed:
-            return "confirmed";
-        case CheckinState::Failed:
-            return "failed";
-    }
-    return "pending";
-}
-
-namespace {
-
-std::optional<CheckinState> checkin_state_from_string(std::string_view text) {
-    for (auto s : {CheckinState::Pending, CheckinState::InFlight, CheckinState::Confirmed,
-                   CheckinState::Failed}) {
-        if (to_string(s) == text) return s;
-    }
-    return std::nullopt;
-}
-
-}  // namespace
-
 // ---- chain check-ins -------------------------------------------------------------------
 
 namespace {
@@ -50,7 +24,7 @@ Result<std::vector<ChainCheckin>, db::Error> read_checkins(db::Database& db, std
         [&](std::int64_t ticket, const std::string& mint, std::string gate, std::int64_t at,
             const std::string& state, std::string signature, std::string error) {
             auto key = crypto::PublicKey::from_base58(mint);
-            auto parsed = checkin_state_from_string(state);
+            auto parsed = jsonio::from_string<CheckinState>(state);
             if (!key || !parsed) {
                 broken = ticket;
                 return;

@@ -52,12 +52,12 @@ TEST_CASE("the chain is written only where it differs, and used never goes back 
 TEST_CASE("public status names read back, and the chain is funded for the longest") {
     std::size_t longest = 0;
     for (auto s : kAll) {
-        CHECK(public_status_from_string(to_string(s)) == s);
+        CHECK(from_string<PublicStatus>(to_string(s)) == s);
         longest = std::max(longest, to_string(s).size());
     }
     // The mint account is funded at creation for this many bytes of status value.
     CHECK(longest == gate::solana::ticket_nft::kMaxStatusBytes);
-    CHECK_FALSE(public_status_from_string(""));
-    CHECK_FALSE(public_status_from_string("Valid"));
-    CHECK_FALSE(public_status_from_string("inside"));
+    CHECK_FALSE(from_string<PublicStatus>(""));
+    CHECK_FALSE(from_string<PublicStatus>("Valid"));
+    CHECK_FALSE(from_string<PublicStatus>("inside"));
 }

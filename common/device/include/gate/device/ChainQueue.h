@@ -13,6 +13,7 @@
 #include "gate/Result.h"
 #include "gate/crypto/Ed25519.h"
 #include "gate/db/Error.h"
+#include "gate/json/WireEnum.h"
 
 namespace gate::device {
 
@@ -21,8 +22,11 @@ class DeviceDatabase;
 /// Where one chain check-in stands: pending -> in_flight -> confirmed, or failed (kept for
 /// audit with the chain's error).
 enum class CheckinState { Pending, InFlight, Confirmed, Failed };
-
-std::string_view to_string(CheckinState state) noexcept;
+GATE_WIRE_ENUM(CheckinState, {{CheckinState::Pending, "pending"},
+                              {CheckinState::InFlight, "in_flight"},
+                              {CheckinState::Confirmed, "confirmed"},
+                              {CheckinState::Failed, "failed"}})
+using jsonio::to_string;
 
 /// One ticket's check-in on chain: the first accepted entry of a ticket whose NFT is known.
 struct ChainCheckin {

@@ -9,10 +9,16 @@
 
 #include "gate/domain/Event.h"
 #include "gate/domain/Ticket.h"
+#include "gate/domain/WireNames.h"
 
 namespace gate::domain {
 
 enum class PublicStatus { Valid, Used, Frozen, Revoked, Cancelled };
+GATE_WIRE_ENUM(PublicStatus, {{PublicStatus::Valid, "valid"},
+                              {PublicStatus::Used, "used"},
+                              {PublicStatus::Frozen, "frozen"},
+                              {PublicStatus::Revoked, "revoked"},
+                              {PublicStatus::Cancelled, "cancelled"}})
 
 /// What the public sees, in decide()'s order: the event cancelled, then the organizer's
 /// revocation or freeze, then `used` once the ticket was admitted at an entry lane (on any
@@ -25,8 +31,5 @@ PublicStatus public_status(TicketStatus status, EventStatus event, bool admitted
 /// chain before the backend may have heard of it, and that admission happened.
 std::optional<PublicStatus> chain_status_to_write(std::string_view on_chain,
                                                   PublicStatus wanted) noexcept;
-
-std::string_view to_string(PublicStatus value) noexcept;
-std::optional<PublicStatus> public_status_from_string(std::string_view text) noexcept;
 
 }  // namespace gate::domain
