@@ -254,7 +254,18 @@ CREATE TABLE idempotency_keys (
 CREATE INDEX idx_idempotency_created ON idempotency_keys(created_at);
 )sql";
 
-constexpr std::array<db::Migration, 4> kMigrations{{{1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}}};
+// Version 5: email transfers are named by a random reference (128 bits, base64url) in
+// links and claims instead of their small sequential id. A pending email transfer from
+// before had only that id, and its mailed link never worked: it is cancelled, so the
+// ticket stays with its sender, who may send it again.
+constexpr std::string_view kV5 = R"sql(
+ALTER TABLE transfers ADD COLUMN reference TEXT;
+CREATE UNIQUE INDEX idx_transfers_reference ON transfers(reference);
+UPDATE transfers SET status = 'cancelled' WHERE kind = 'email' AND status = 'pending';
+)sql";
+
+constexpr std::array<db::Migration, 5> kMigrations{
+    {{1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}}};
 
 }  // namespace
 

@@ -201,14 +201,25 @@ class SqliteStore final : public Store {
                                         const std::string& to_wallet, std::int64_t now) override;
 
     StoreResult<PendingTransfer> create_email_transfer(
-        std::int64_t ticket_id, const std::string& from_wallet, const std::string& email_hash,
-        const std::string& claim_hash, std::int64_t now, std::int64_t expires_at) override;
+        std::int64_t ticket_id, const std::string& from_wallet, const std::string& reference,
+        const std::string& email_hash, const std::string& claim_hash, std::int64_t now,
+        std::int64_t expires_at) override;
 
-    StoreStatus cancel_transfer(std::int64_t transfer_id, std::int64_t) override;
+    StoreResult<std::optional<EmailTransfer>> find_email_transfer(const std::string& reference,
+                                                                  std::int64_t now) override;
 
-    StoreResult<Ticket> claim_transfer(std::int64_t transfer_id, const std::string& email_hash,
+    StoreResult<EmailTransfer> cancel_transfer(const std::string& reference,
+                                               const std::string& sender_wallet,
+                                               std::int64_t now) override;
+
+    StoreResult<Ticket> claim_transfer(const std::string& reference, const std::string& email_hash,
                                        const std::string& claim_hash, const std::string& to_wallet,
                                        std::int64_t now) override;
+
+    // The email transfer named `reference` (status as stored), read in the caller's
+    // transaction.
+    Result<std::optional<EmailTransfer>, db::Error> load_email_transfer(
+        db::Database& db, const std::string& reference);
 
     StoreResult<IdempotentStart> start_idempotent(std::int64_t user_id, const std::string& route,
                                                   const std::string& key,

@@ -33,6 +33,8 @@ void add_ticket_routes(Router& router, Services& services);
 void add_staff_routes(Router& router, Services& services);
 void add_validation_routes(Router& router, Services& services);
 void add_transfer_routes(Router& router, Services& services);
+/// GET /claim/{reference}: the HTML page the claim mail links to.
+void add_claim_page_routes(Router& router, Services& services);
 void add_device_routes(Router& router, Services& services);
 void add_ops_routes(Router& router, Services& services);
 

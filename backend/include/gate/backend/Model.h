@@ -9,6 +9,7 @@
 
 #include "gate/Bytes.h"
 #include "gate/domain/Event.h"
+#include "gate/domain/Lifecycle.h"
 #include "gate/domain/Ticket.h"
 
 namespace gate::backend {
@@ -229,8 +230,19 @@ struct DeviceRecord {
 };
 
 struct PendingTransfer {
-    std::int64_t id = 0;
+    std::int64_t id = 0;    ///< internal row id: never in a URL or an answer
+    std::string reference;  ///< the public, unguessable name of the transfer
     std::int64_t ticket_id = 0;
+    std::int64_t expires_at = 0;
+};
+
+/// An email transfer as its sender and its claim page see it (no hashes, no recipient).
+struct EmailTransfer {
+    std::string reference;
+    std::int64_t ticket_id = 0;
+    std::string event_name;
+    std::string from_wallet;
+    domain::TransferStatus status = domain::TransferStatus::Pending;  ///< as of the time asked
     std::int64_t expires_at = 0;
 };
 
