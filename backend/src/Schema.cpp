@@ -258,10 +258,26 @@ CREATE INDEX idx_idempotency_created ON idempotency_keys(created_at);
 // links and claims instead of their small sequential id. A pending email transfer from
 // before had only that id, and its mailed link never worked: it is cancelled, so the
 // ticket stays with its sender, who may send it again.
+// Refunds: when an event is cancelled, each paid ticket's money goes back to the payment
+// it came from, once (one refund per ticket, ever). `provider_reference` is the payment
+// provider's name for the refund, set when it settles.
 constexpr std::string_view kV5 = R"sql(
 ALTER TABLE transfers ADD COLUMN reference TEXT;
 CREATE UNIQUE INDEX idx_transfers_reference ON transfers(reference);
 UPDATE transfers SET status = 'cancelled' WHERE kind = 'email' AND status = 'pending';
+CREATE TABLE refunds (
+    id                  INTEGER PRIMARY KEY,
+    payment_id          INTEGER NOT NULL REFERENCES payments(id),
+    ticket_id           INTEGER NOT NULL UNIQUE REFERENCES tickets(id),
+    amount_cents        INTEGER NOT NULL CHECK (amount_cents > 0),
+    currency            TEXT NOT NULL,
+    method              TEXT NOT NULL,
+    status              TEXT NOT NULL CHECK (status IN ('pending', 'succeeded', 'failed')),
+    provider_reference  TEXT UNIQUE,
+    created_at          INTEGER NOT NULL,
+    completed_at        INTEGER
+);
+CREATE INDEX idx_refunds_payment ON refunds(payment_id);
 )sql";
 
 constexpr std::array<db::Migration, 5> kMigrations{

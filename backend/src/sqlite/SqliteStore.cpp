@@ -85,6 +85,9 @@ Ticket read_ticket(const db::Statement& s) {
     t.chain.last_error = text(14);
     t.used = s.column_int64(15) != 0;
     t.inside = s.column_int64(16) != 0;
+    if (auto refund = text(17))
+        t.refund = TicketRefund{*refund, s.column_int64(18), std::string(s.column_text(19)),
+                                s.column_optional_int64(20)};
     return t;
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 // The SQLite engine of Store (backend/include/gate/backend/Store.h), one class whose methods
-// live in one file per aggregate: SqliteAuth.cpp, SqliteEvents.cpp, SqliteSales.cpp,
-// SqliteTickets.cpp, SqliteValidations.cpp, SqliteTransfers.cpp, SqliteDevices.cpp,
-// SqliteDeviceSync.cpp, SqliteChain.cpp; SqliteStore.cpp holds what they share.
+// live in one file per aggregate: SqliteAuth.cpp, SqliteEvents.cpp, SqliteRefunds.cpp,
+// SqliteSales.cpp, SqliteTickets.cpp, SqliteValidations.cpp, SqliteTransfers.cpp,
+// SqliteDevices.cpp, SqliteDeviceSync.cpp, SqliteChain.cpp; SqliteStore.cpp holds what they share.
 // A small pool of connections (one per request at a time), WAL mode, IMMEDIATE transactions
 // for every write that checks before it changes. The SQL is plain SQL that PostgreSQL runs
 // as well (no INSERT OR ..., no SQLite functions); only last_insert_rowid() is
@@ -39,8 +39,10 @@ inline constexpr std::string_view kSelectTicket =
     "EXISTS (SELECT 1 FROM entries u WHERE u.ticket_id = t.id AND u.direction = 'in' "
     "AND u.single_entry = 1), "
     "COALESCE((SELECT l.direction = 'in' FROM entries l WHERE l.ticket_id = t.id "
-    "ORDER BY l.at DESC, l.id DESC LIMIT 1), 0) "
-    "FROM tickets t LEFT JOIN chain_tickets c ON c.ticket_id = t.id ";
+    "ORDER BY l.at DESC, l.id DESC LIMIT 1), 0), "
+    "r.status, r.amount_cents, r.currency, r.completed_at "
+    "FROM tickets t LEFT JOIN chain_tickets c ON c.ticket_id = t.id "
+    "LEFT JOIN refunds r ON r.ticket_id = t.id ";
 
 Event read_event(const db::Statement& s);
 Ticket read_ticket(const db::Statement& s);
@@ -166,6 +168,13 @@ class SqliteStore final : public Store {
                                     std::int64_t now) override;
 
     StoreResult<EventStats> event_stats(std::int64_t id) override;
+
+    // A pending refund for each paid ticket of the event that has none (SqliteRefunds.cpp).
+    Status<db::Error> open_refunds(db::Database& db, std::int64_t event_id, std::int64_t now);
+
+    StoreResult<std::vector<Refund>> refunds(std::int64_t event_id) override;
+
+    StoreResult<bool> settle_refund(const RefundOutcome& outcome) override;
 
     StoreResult<std::vector<IssuerKeyRecord>> issuer_keys(std::int64_t event_id) override;
 

@@ -80,6 +80,10 @@ std::optional<DomainError> transfer_cancel_refusal(TransferStatus status) {
     return gone("transfer_expired", "this transfer expired; the ticket stayed with its owner");
 }
 
+bool refund_due(TicketStatus status, std::int64_t price_cents) noexcept {
+    return price_cents > 0 && status != TicketStatus::Revoked;
+}
+
 std::optional<DomainError> event_status_change_refusal(EventStatus from, EventStatus to,
                                                        bool refunded) {
     if (from == EventStatus::Cancelled && to == EventStatus::Active && refunded)

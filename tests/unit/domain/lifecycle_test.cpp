@@ -1,5 +1,6 @@
 // The lifecycle rules of Lifecycle.h that are not about the gate: an email transfer's states
-// and what may still be done with it.
+// and what may still be done with it, which tickets a cancelled event refunds, and when a
+// cancelled event may be reopened.
 #include "gate/domain/Lifecycle.h"
 
 #include <doctest/doctest.h>
@@ -49,4 +50,22 @@ TEST_CASE("transfer states have one spelling each, and nothing else reads as one
         CHECK(transfer_status_from_string(to_string(status)) == status);
     CHECK_FALSE(transfer_status_from_string("Pending"));
     CHECK_FALSE(transfer_status_from_string(""));
+}
+
+TEST_CASE("a cancelled event refunds paid tickets that are not revoked") {
+    CHECK(refund_due(TicketStatus::Valid, 5000));
+    CHECK(refund_due(TicketStatus::Frozen, 5000));
+    CHECK_FALSE(refund_due(TicketStatus::Revoked, 5000));
+    CHECK_FALSE(refund_due(TicketStatus::Valid, 0));
+}
+
+TEST_CASE("a cancelled event may be reopened only while nothing was refunded") {
+    CHECK_FALSE(event_status_change_refusal(EventStatus::Cancelled, EventStatus::Active, false));
+    const auto refused =
+        event_status_change_refusal(EventStatus::Cancelled, EventStatus::Active, true);
+    REQUIRE(refused);
+    CHECK(refused->kind == ErrorKind::Conflict);
+    CHECK(refused->code == "event_refunded");
+    CHECK_FALSE(event_status_change_refusal(EventStatus::Cancelled, EventStatus::Cancelled, true));
+    CHECK_FALSE(event_status_change_refusal(EventStatus::Active, EventStatus::Cancelled, true));
 }

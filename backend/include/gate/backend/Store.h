@@ -80,8 +80,14 @@ class Store {
     virtual StoreResult<EventPage> list_events(const EventFilter& filter) = 0;
     virtual StoreResult<std::optional<Event>> get_event(std::int64_t id) = 0;
     /// Applies the patch; a status change logs an assignment change for the event's devices.
+    /// An event that ends up cancelled gets a pending refund for each paid ticket that has
+    /// none yet (so cancelling twice refunds once); one with refunds cannot be reopened.
     virtual StoreResult<Event> update_event(std::int64_t id, const EventPatch& patch,
                                             std::int64_t now) = 0;
+    /// The event's refunds, oldest first.
+    virtual StoreResult<std::vector<Refund>> refunds(std::int64_t event_id) = 0;
+    /// Records the payment method's answer; false if the refund was no longer pending.
+    virtual StoreResult<bool> settle_refund(const RefundOutcome& outcome) = 0;
     virtual StoreResult<EventStats> event_stats(std::int64_t id) = 0;
     virtual StoreResult<std::vector<IssuerKeyRecord>> issuer_keys(std::int64_t event_id) = 0;
 

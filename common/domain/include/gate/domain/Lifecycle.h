@@ -49,6 +49,11 @@ std::optional<DomainError> claim_refusal(TransferStatus status);
 /// Why the sender cannot cancel a transfer in `status` (as of now), or nothing.
 std::optional<DomainError> transfer_cancel_refusal(TransferStatus status);
 
+/// Whether a ticket of a cancelled event gets its money back: it was paid for (a price
+/// above 0) and is not revoked (revoking is the organizer's own step for one ticket: its
+/// money was settled with the buyer then, or is not owed).
+bool refund_due(TicketStatus status, std::int64_t price_cents) noexcept;
+
 /// Why an event's status may not go from `from` to `to`, or nothing. A cancelled event
 /// whose tickets were refunded stays cancelled: the money has gone back to the buyers.
 std::optional<DomainError> event_status_change_refusal(EventStatus from, EventStatus to,
