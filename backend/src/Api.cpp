@@ -8,8 +8,10 @@ Router make_router(Services& services) {
     add_ops_routes(router, services);
     add_auth_routes(router, services);
     add_event_routes(router, services);
+    add_refund_routes(router, services);
     add_ticket_routes(router, services);
     add_transfer_routes(router, services);
+    add_claim_page_routes(router, services);
     add_staff_routes(router, services);
     add_validation_routes(router, services);
     add_device_routes(router, services);

@@ -92,7 +92,15 @@ nlohmann::json ticket_json(const Ticket& t, const Services& s) {
                        {"created_at", t.created_at},
                        {"code_url", base + "/code"},
                        {"qr_url", base + "/qr.png"},
-                       {"metadata_url", base + "/metadata.json"}};
+                       {"metadata_url", base + "/metadata.json"},
+                       {"refund", nullptr}};
+    if (t.refund)
+        out["refund"] = {
+            {"status", t.refund->status},
+            {"amount_cents", t.refund->amount_cents},
+            {"currency", t.refund->currency},
+            {"completed_at", t.refund->completed_at ? nlohmann::json(*t.refund->completed_at)
+                                                    : nlohmann::json(nullptr)}};
     if (!s.settings.chain_rpc_url.empty()) {
         const auto optional = [](const std::optional<std::string>& v) -> nlohmann::json {
             return v ? nlohmann::json(*v) : nlohmann::json(nullptr);

@@ -1,7 +1,9 @@
 // Events: create (organizer), list and get (public), update and statistics (the owner).
+// Cancelling refunds the paid tickets; a refunded event cannot be reopened.
 #include "ApiSupport.h"
 #include "Endpoint.h"
 #include "gate/http/Url.h"
+#include "Refunds.h"
 
 namespace gate::backend {
 
@@ -184,6 +186,12 @@ ApiResult<Response> update_event(Call& c) {
     if (!patch.ok()) return fail(patch.error());
     auto updated = c.s.store.update_event(event->id, *patch, c.s.clock.now_ms());
     if (!updated.ok()) return fail(updated.error());
+    // The store opened the refunds with the cancel; the money goes back now. A refund that
+    // could not be settled stays pending, and the next update of the event retries it.
+    if (updated->status == domain::EventStatus::Cancelled)
+        if (auto settled = settle_refunds(c.s, updated->id); !settled.ok())
+            c.s.logger.warn("refunds not settled",
+                            {{"event_id", updated->id}, {"why", settled.error().message}});
     return json_response(200, event_json(*updated));
 }
 

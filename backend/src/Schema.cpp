@@ -254,6 +254,32 @@ CREATE TABLE idempotency_keys (
 CREATE INDEX idx_idempotency_created ON idempotency_keys(created_at);
 )sql";
 
+// Version 5: email transfers are named by a random reference (128 bits, base64url) in
+// links and claims instead of their small sequential id. A pending email transfer from
+// before had only that id, and its mailed link never worked: it is cancelled, so the
+// ticket stays with its sender, who may send it again.
+// Refunds: when an event is cancelled, each paid ticket's money goes back to the payment
+// it came from, once (one refund per ticket, ever). `provider_reference` is the payment
+// provider's name for the refund, set when it settles.
+constexpr std::string_view kV5 = R"sql(
+ALTER TABLE transfers ADD COLUMN reference TEXT;
+CREATE UNIQUE INDEX idx_transfers_reference ON transfers(reference);
+UPDATE transfers SET status = 'cancelled' WHERE kind = 'email' AND status = 'pending';
+CREATE TABLE refunds (
+    id                  INTEGER PRIMARY KEY,
+    payment_id          INTEGER NOT NULL REFERENCES payments(id),
+    ticket_id           INTEGER NOT NULL UNIQUE REFERENCES tickets(id),
+    amount_cents        INTEGER NOT NULL CHECK (amount_cents > 0),
+    currency            TEXT NOT NULL,
+    method              TEXT NOT NULL,
+    status              TEXT NOT NULL CHECK (status IN ('pending', 'succeeded', 'failed')),
+    provider_reference  TEXT UNIQUE,
+    created_at          INTEGER NOT NULL,
+    completed_at        INTEGER
+);
+CREATE INDEX idx_refunds_payment ON refunds(payment_id);
+)sql";
+
 // Version 6: when the reconciler last found each ticket's NFT in step with its row
 // (`checked_at`, Unix ms; 0 = never). It reads tickets in step again, least recently
 // checked first, so a change made on chain behind its back is repaired
@@ -263,8 +289,8 @@ ALTER TABLE chain_tickets ADD COLUMN checked_at INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX idx_chain_tickets_checked ON chain_tickets(dirty, checked_at);
 )sql";
 
-constexpr std::array<db::Migration, 5> kMigrations{
-    {{1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {6, kV6}}};
+constexpr std::array<db::Migration, 6> kMigrations{
+    {{1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}}};
 
 }  // namespace
 

@@ -8,7 +8,7 @@
 namespace gate::backend {
 
 namespace {
-constexpr std::array<std::string_view, 36> kKeys{"server.address",
+constexpr std::array<std::string_view, 38> kKeys{"server.address",
                                                  "server.port",
                                                  "server.threads",
                                                  "server.read_timeout",
@@ -40,6 +40,8 @@ constexpr std::array<std::string_view, 36> kKeys{"server.address",
                                                  "limits.sign_in_per_minute",
                                                  "limits.mint_per_minute",
                                                  "limits.validate_per_minute",
+                                                 "limits.claim_per_minute",
+                                                 "limits.claim_per_address_per_minute",
                                                  "limits.burst",
                                                  "log.level",
                                                  "log.format",
@@ -114,7 +116,11 @@ Settings settings_from(const config::Config& c) {
     s.sign_in_limit.per_minute = c.get_in_range("limits.sign_in_per_minute", 20, 0, 1000000);
     s.mint_limit.per_minute = c.get_in_range("limits.mint_per_minute", 60, 0, 1000000);
     s.validate_limit.per_minute = c.get_in_range("limits.validate_per_minute", 1200, 0, 100000000);
-    for (RateRule* r : {&s.sign_in_limit, &s.mint_limit, &s.validate_limit})
+    s.claim_limit.per_minute = c.get_in_range("limits.claim_per_minute", 10, 0, 1000000);
+    s.claim_address_limit.per_minute =
+        c.get_in_range("limits.claim_per_address_per_minute", 60, 0, 1000000);
+    for (RateRule* r : {&s.sign_in_limit, &s.mint_limit, &s.validate_limit, &s.claim_limit,
+                        &s.claim_address_limit})
         r->burst = burst > 0 ? burst : std::max<std::int64_t>(1, r->per_minute);
     s.log = log::log_settings_from(c);
     return s;
@@ -157,7 +163,9 @@ nlohmann::json to_json(const Settings& s) {
         {"limits",
          {{"sign_in_per_minute", s.sign_in_limit.per_minute},
           {"mint_per_minute", s.mint_limit.per_minute},
-          {"validate_per_minute", s.validate_limit.per_minute}}},
+          {"validate_per_minute", s.validate_limit.per_minute},
+          {"claim_per_minute", s.claim_limit.per_minute},
+          {"claim_per_address_per_minute", s.claim_address_limit.per_minute}}},
     };
 }
 

@@ -1,10 +1,13 @@
 // Transfers: directly to a wallet, or to an email address with a secret claim code that
-// is mailed (never returned to the sender), stored hashed, and expires.
+// is mailed (never returned to the sender), stored hashed, and expires. An email transfer
+// is named by an unguessable reference; its sender may cancel it while it is pending.
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 
 #include "ApiSupport.h"
 #include "Endpoint.h"
+#include "TransferReference.h"
 #include "gate/crypto/Ed25519.h"
 #include "gate/solana/Curve.h"
 
@@ -24,6 +27,13 @@ std::string normalized_email(std::string email) {
     std::transform(email.begin(), email.end(), email.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return email;
+}
+
+std::string validity_text(std::chrono::milliseconds ttl) {
+    const auto hours = std::chrono::duration_cast<std::chrono::hours>(ttl).count();
+    if (hours >= 2) return std::to_string(hours) + " hours";
+    return std::to_string(std::chrono::duration_cast<std::chrono::minutes>(ttl).count()) +
+           " minutes";
 }
 
 ApiResult<Response> transfer(Call& c) {
@@ -67,9 +77,10 @@ ApiResult<Response> transfer(Call& c) {
         return fail(
             ApiError{503, "mail_unavailable", "email transfers need mail.smtp_url", {}, {}});
     const std::string email = normalized_email(*to_email);
-    const std::string claim_code = s.random.token(32);
+    const std::string reference = s.random.token(kTransferReferenceBytes);
+    const std::string claim_code = s.random.token(32);  // 256 bits
     const auto expires_at = now + s.settings.claim_ttl.count();
-    auto pending = s.store.create_email_transfer(*id, who->wallet, hash_hex(email),
+    auto pending = s.store.create_email_transfer(*id, who->wallet, reference, hash_hex(email),
                                                  hash_hex(claim_code), now, expires_at);
     if (!pending.ok()) return fail(pending.error());
     auto ticket = s.store.get_ticket(*id);
@@ -79,45 +90,70 @@ ApiResult<Response> transfer(Call& c) {
         auto event = s.store.get_event((*ticket)->event_id);
         if (event.ok() && event->has_value()) event_name = (*event)->name;
     }
-    const std::string link = s.settings.public_base_url +
-                             "/claim?transfer=" + std::to_string(pending->id) +
-                             "&code=" + claim_code;
+    // The code rides in the fragment: browsers never send it, so it stays out of request
+    // lines, logs and Referer headers; the claim page reads it from there.
+    const std::string link =
+        s.settings.public_base_url + "/claim/" + reference + "#code=" + claim_code;
     Mail mail;
     mail.to = *to_email;
     mail.subject = "A ticket for you";
     mail.text = "Someone sent you a ticket for " + event_name + ".\n\n" +
-                "Claim it with your wallet: " + link + "\n\n" +
-                "Transfer: " + std::to_string(pending->id) + "\nClaim code: " + claim_code +
-                "\n\nThe code works once, for this email address, for 24 hours.\n";
+                "Claim it with your wallet: " + link + "\n\n" + "Transfer: " + reference +
+                "\nClaim code: " + claim_code +
+                "\n\nThe code works once, for this email address, for " +
+                validity_text(s.settings.claim_ttl) + ".\n";
     if (auto sent = s.mailer.send(mail); !sent.ok()) {
         // No mail, no transfer: the sender keeps the ticket and may try again.
-        static_cast<void>(s.store.cancel_transfer(pending->id, now));
+        static_cast<void>(s.store.cancel_transfer(reference, who->wallet, now));
         s.logger.warn("claim mail failed", {{"transfer_id", pending->id}, {"why", sent.error()}});
         return fail(
             ApiError{502, "mail_failed", "the claim mail could not be sent; try again", {}, {}});
     }
     s.metrics.count("gate_transfers_total", "kind", "email");
     return json_response(202, {{"status", "pending"},
-                               {"transfer_id", pending->id},
+                               {"reference", pending->reference},
                                {"ticket_id", std::to_string(pending->ticket_id)},
                                {"expires_at", pending->expires_at}});
 }
 
 ApiResult<Response> claim(Call& c) {
     Services& s = c.s;
-    Request& r = c.request;
     const auto& who = c.who;
-    auto body = JsonBody::parse(r.body);
+    // The preamble limited the client address; this limits the claimant, wherever from.
+    if (auto limited =
+            c.limit("claim:user:" + std::to_string(who->user_id), s.settings.claim_limit);
+        !limited.ok())
+        return fail(limited.error());
+    auto body = c.body();
     if (!body.ok()) return fail(body.error());
-    auto transfer_id = body->integer("transfer_id", Need::Required, 1, INT64_MAX);
+    auto reference =
+        body->text("reference", Need::Required, kTransferReferenceLength, kTransferReferenceLength);
     auto email = body->text("email", Need::Required, 254, 3);
     auto code = body->text("code", Need::Required, 100);
+    if (reference && !is_transfer_reference(*reference))
+        body->add_error("reference", jsonio::Problem::Invalid, "is not a transfer reference");
     if (auto done = body->finish(); !done.ok()) return fail(done.error());
-    auto claimed = s.store.claim_transfer(*transfer_id, hash_hex(normalized_email(*email)),
+    auto claimed = s.store.claim_transfer(*reference, hash_hex(normalized_email(*email)),
                                           hash_hex(*code), who->wallet, s.clock.now_ms());
-    if (!claimed.ok()) return fail(claimed.error());
+    if (!claimed.ok()) {
+        if (claimed.error().code == "claim_invalid")
+            s.metrics.count("gate_transfers_total", "kind", "claim_refused");
+        return fail(claimed.error());
+    }
     s.metrics.count("gate_transfers_total", "kind", "claimed");
     return json_response(200, {{"status", "completed"}, {"ticket", ticket_json(*claimed, s)}});
+}
+
+// The sender withdraws a transfer nobody has claimed yet; the ticket is free to move again.
+ApiResult<Response> cancel(Call& c) {
+    const std::string reference(c.request.param("reference"));
+    if (!is_transfer_reference(reference)) return fail(not_found("transfer"));
+    auto cancelled = c.s.store.cancel_transfer(reference, c.user().wallet, c.s.clock.now_ms());
+    if (!cancelled.ok()) return fail(cancelled.error());
+    c.s.metrics.count("gate_transfers_total", "kind", "cancelled");
+    return json_response(200, {{"status", domain::to_string(cancelled->status)},
+                               {"reference", cancelled->reference},
+                               {"ticket_id", std::to_string(cancelled->ticket_id)}});
 }
 
 }  // namespace
@@ -131,8 +167,11 @@ void add_transfer_routes(Router& router, Services& s) {
                   "/api/v1/tickets/claim",
                   Caller::User,
                   {},
-                  RateLimit{"sign-in", &Settings::sign_in_limit, RateKey::User}},
+                  RateLimit{"claim", &Settings::claim_address_limit, RateKey::ClientAddress}},
                  claim);
+    add_endpoint(router, s,
+                 {Method::Post, "/api/v1/transfers/{reference}/cancel", Caller::User, {}, {}},
+                 cancel);
 }
 
 }  // namespace gate::backend

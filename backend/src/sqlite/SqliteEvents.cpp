@@ -1,4 +1,5 @@
 // SqliteStore: events, their tiers, statistics and issuer keys.
+#include "gate/domain/Lifecycle.h"
 #include "sqlite/SqliteStore.h"
 
 namespace gate::backend::sqlite {
@@ -136,18 +137,29 @@ StoreResult<Event> SqliteStore::update_event(std::int64_t id, const EventPatch& 
     if (capacity < e.sold)
         return fail(conflict("capacity_below_sold", "capacity cannot go below the " +
                                                         std::to_string(e.sold) + " tickets sold"));
+    const auto status = p.status.value_or(e.status);
+    auto refunded = db->query_one<std::int64_t>(
+        "SELECT EXISTS (SELECT 1 FROM refunds r JOIN tickets t ON t.id = r.ticket_id "
+        "WHERE t.event_id = ?)",
+        id);
+    if (!refunded.ok()) return fail(failure(refunded.error()));
+    if (auto refused = domain::event_status_change_refusal(e.status, status, *refunded != 0))
+        return fail(std::move(*refused));
     GATE_TRY_DB(db->execute(
         "UPDATE events SET name = ?, venue = ?, description = ?, image_url = ?, starts_at = ?, "
         "ends_at = ?, capacity = ?, status = ?, updated_at = ? WHERE id = ?",
         p.name.value_or(e.name), p.venue.value_or(e.venue), p.description.value_or(e.description),
-        p.image_url.value_or(e.image_url), starts, ends, capacity,
-        domain::to_string(p.status.value_or(e.status)), now, id));
+        p.image_url.value_or(e.image_url), starts, ends, capacity, domain::to_string(status), now,
+        id));
     // Devices hold the event's status in their assignment (event.cancelled at the gate).
     // Each ticket's public status follows the event's (cancelled): the chain must too.
-    if (p.status && *p.status != e.status) {
+    if (status != e.status) {
         GATE_TRY_DB(add_change(*db, id, "assignment", id, now));
         GATE_TRY_DB(mark_event_chain_dirty(*db, id));
     }
+    // Every update of a cancelled event opens the refunds still missing (a sale that
+    // completed while the cancel ran), so none is ever left out and none made twice.
+    if (status == domain::EventStatus::Cancelled) GATE_TRY_DB(open_refunds(*db, id, now));
     auto updated = load_event(*db, id);
     if (!updated.ok()) return fail(failure(updated.error()));
     GATE_TRY_DB(tx->commit());

@@ -89,6 +89,9 @@ Ticket read_ticket(const db::Statement& s) {
     t.used = s.column_int64(15) != 0;
     t.inside = s.column_int64(16) != 0;
     t.admitted = s.column_int64(17) != 0;
+    if (auto refund = text(18))
+        t.refund = TicketRefund{*refund, s.column_int64(19), std::string(s.column_text(20)),
+                                s.column_optional_int64(21)};
     return t;
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 // The SQLite engine of Store (backend/include/gate/backend/Store.h), one class whose methods
-// live in one file per aggregate: SqliteAuth.cpp, SqliteEvents.cpp, SqliteSales.cpp,
-// SqliteTickets.cpp, SqliteValidations.cpp, SqliteTransfers.cpp, SqliteDevices.cpp,
-// SqliteDeviceSync.cpp, SqliteChain.cpp; SqliteStore.cpp holds what they share.
+// live in one file per aggregate: SqliteAuth.cpp, SqliteEvents.cpp, SqliteRefunds.cpp,
+// SqliteSales.cpp, SqliteTickets.cpp, SqliteValidations.cpp, SqliteTransfers.cpp,
+// SqliteDevices.cpp, SqliteDeviceSync.cpp, SqliteChain.cpp; SqliteStore.cpp holds what they share.
 // A small pool of connections (one per request at a time), WAL mode, IMMEDIATE transactions
 // for every write that checks before it changes. The SQL is plain SQL that PostgreSQL runs
 // as well (no INSERT OR ..., no SQLite functions); only last_insert_rowid() is
@@ -40,8 +40,10 @@ inline constexpr std::string_view kSelectTicket =
     "AND u.single_entry = 1), "
     "COALESCE((SELECT l.direction = 'in' FROM entries l WHERE l.ticket_id = t.id "
     "ORDER BY l.at DESC, l.id DESC LIMIT 1), 0), "
-    "EXISTS (SELECT 1 FROM entries a WHERE a.ticket_id = t.id AND a.direction = 'in') "
-    "FROM tickets t LEFT JOIN chain_tickets c ON c.ticket_id = t.id ";
+    "EXISTS (SELECT 1 FROM entries a WHERE a.ticket_id = t.id AND a.direction = 'in'), "
+    "r.status, r.amount_cents, r.currency, r.completed_at "
+    "FROM tickets t LEFT JOIN chain_tickets c ON c.ticket_id = t.id "
+    "LEFT JOIN refunds r ON r.ticket_id = t.id ";
 
 Event read_event(const db::Statement& s);
 Ticket read_ticket(const db::Statement& s);
@@ -170,6 +172,13 @@ class SqliteStore final : public Store {
 
     StoreResult<EventStats> event_stats(std::int64_t id) override;
 
+    // A pending refund for each paid ticket of the event that has none (SqliteRefunds.cpp).
+    Status<db::Error> open_refunds(db::Database& db, std::int64_t event_id, std::int64_t now);
+
+    StoreResult<std::vector<Refund>> refunds(std::int64_t event_id) override;
+
+    StoreResult<bool> settle_refund(const RefundOutcome& outcome) override;
+
     StoreResult<std::vector<IssuerKeyRecord>> issuer_keys(std::int64_t event_id) override;
 
     StoreResult<Reservation> reserve(std::int64_t event_id, int tier, std::int64_t quantity,
@@ -204,14 +213,25 @@ class SqliteStore final : public Store {
                                         const std::string& to_wallet, std::int64_t now) override;
 
     StoreResult<PendingTransfer> create_email_transfer(
-        std::int64_t ticket_id, const std::string& from_wallet, const std::string& email_hash,
-        const std::string& claim_hash, std::int64_t now, std::int64_t expires_at) override;
+        std::int64_t ticket_id, const std::string& from_wallet, const std::string& reference,
+        const std::string& email_hash, const std::string& claim_hash, std::int64_t now,
+        std::int64_t expires_at) override;
 
-    StoreStatus cancel_transfer(std::int64_t transfer_id, std::int64_t) override;
+    StoreResult<std::optional<EmailTransfer>> find_email_transfer(const std::string& reference,
+                                                                  std::int64_t now) override;
 
-    StoreResult<Ticket> claim_transfer(std::int64_t transfer_id, const std::string& email_hash,
+    StoreResult<EmailTransfer> cancel_transfer(const std::string& reference,
+                                               const std::string& sender_wallet,
+                                               std::int64_t now) override;
+
+    StoreResult<Ticket> claim_transfer(const std::string& reference, const std::string& email_hash,
                                        const std::string& claim_hash, const std::string& to_wallet,
                                        std::int64_t now) override;
+
+    // The email transfer named `reference` (status as stored), read in the caller's
+    // transaction.
+    Result<std::optional<EmailTransfer>, db::Error> load_email_transfer(
+        db::Database& db, const std::string& reference);
 
     StoreResult<IdempotentStart> start_idempotent(std::int64_t user_id, const std::string& route,
                                                   const std::string& key,

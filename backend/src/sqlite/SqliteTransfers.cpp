@@ -61,67 +61,118 @@ StoreResult<Ticket> SqliteStore::transfer_direct(std::int64_t ticket_id,
 }
 
 StoreResult<PendingTransfer> SqliteStore::create_email_transfer(
-    std::int64_t ticket_id, const std::string& from_wallet, const std::string& email_hash,
-    const std::string& claim_hash, std::int64_t now, std::int64_t expires_at) {
+    std::int64_t ticket_id, const std::string& from_wallet, const std::string& reference,
+    const std::string& email_hash, const std::string& claim_hash, std::int64_t now,
+    std::int64_t expires_at) {
     Pool::Lease db(pool_, pool_.take());
     auto tx = db->begin();
     if (!tx.ok()) return fail(failure(tx.error()));
     auto ticket = transferable(*db, ticket_id, from_wallet, now);
     if (!ticket.ok()) return fail(ticket.error());
     GATE_TRY_DB(db->execute(
-        "INSERT INTO transfers (ticket_id, kind, from_wallet, email_hash, claim_hash, status, "
-        "expires_at, created_at) VALUES (?, 'email', ?, ?, ?, 'pending', ?, ?)",
-        ticket_id, from_wallet, email_hash, claim_hash, expires_at, now));
-    PendingTransfer pending{db->last_insert_rowid(), ticket_id, expires_at};
+        "INSERT INTO transfers (ticket_id, kind, reference, from_wallet, email_hash, claim_hash, "
+        "status, expires_at, created_at) VALUES (?, 'email', ?, ?, ?, ?, 'pending', ?, ?)",
+        ticket_id, reference, from_wallet, email_hash, claim_hash, expires_at, now));
+    PendingTransfer pending{db->last_insert_rowid(), reference, ticket_id, expires_at};
     GATE_TRY_DB(tx->commit());
     return pending;
 }
 
-StoreStatus SqliteStore::cancel_transfer(std::int64_t transfer_id, std::int64_t) {
-    Pool::Lease db(pool_, pool_.take());
-    GATE_TRY_DB(
-        db->execute("UPDATE transfers SET status = 'cancelled' WHERE id = ? AND status = 'pending'",
-                    transfer_id));
-    return {};
+Result<std::optional<EmailTransfer>, db::Error> SqliteStore::load_email_transfer(
+    db::Database& db, const std::string& reference) {
+    auto row = db.query_optional<std::int64_t, std::string, std::string, std::string, std::int64_t>(
+        "SELECT x.ticket_id, e.name, x.from_wallet, x.status, x.expires_at "
+        "FROM transfers x "
+        "JOIN tickets t ON t.id = x.ticket_id "
+        "JOIN events e ON e.id = t.event_id "
+        "WHERE x.reference = ? AND x.kind = 'email'",
+        reference);
+    if (!row.ok()) return fail(row.error());
+    if (!row->has_value()) return std::optional<EmailTransfer>{};
+    auto& [ticket_id, event_name, from_wallet, status, expires_at] = **row;
+    EmailTransfer transfer;
+    transfer.reference = reference;
+    transfer.ticket_id = ticket_id;
+    transfer.event_name = std::move(event_name);
+    transfer.from_wallet = std::move(from_wallet);
+    // A status this code cannot read is one nothing may be done with.
+    transfer.status =
+        domain::transfer_status_from_string(status).value_or(domain::TransferStatus::Cancelled);
+    transfer.expires_at = expires_at;
+    return std::optional<EmailTransfer>{std::move(transfer)};
 }
 
-StoreResult<Ticket> SqliteStore::claim_transfer(std::int64_t transfer_id,
-                                                const std::string& email_hash,
-                                                const std::string& claim_hash,
-                                                const std::string& to_wallet, std::int64_t now) {
-    static constexpr std::int64_t kMaxFailedClaims = 5;
+StoreResult<std::optional<EmailTransfer>> SqliteStore::find_email_transfer(
+    const std::string& reference, std::int64_t now) {
+    Pool::Lease db(pool_, pool_.take());
+    auto found = load_email_transfer(*db, reference);
+    if (!found.ok()) return fail(failure(found.error()));
+    if (found->has_value())
+        (*found)->status = domain::transfer_status_at((*found)->status, (*found)->expires_at, now);
+    return std::move(*found);
+}
+
+StoreResult<EmailTransfer> SqliteStore::cancel_transfer(const std::string& reference,
+                                                        const std::string& sender_wallet,
+                                                        std::int64_t now) {
     Pool::Lease db(pool_, pool_.take());
     auto tx = db->begin();
     if (!tx.ok()) return fail(failure(tx.error()));
-    auto row = db->query_optional<std::int64_t, std::string, std::string, std::string, std::string,
-                                  std::int64_t, std::int64_t>(
-        "SELECT ticket_id, from_wallet, email_hash, claim_hash, status, expires_at, "
-        "failed_claims "
-        "FROM transfers WHERE id = ? AND kind = 'email'",
-        transfer_id);
+    auto found = load_email_transfer(*db, reference);
+    if (!found.ok()) return fail(failure(found.error()));
+    if (!found->has_value()) return fail(not_found("transfer"));
+    EmailTransfer transfer = std::move(**found);
+    if (transfer.from_wallet != sender_wallet)
+        return fail(forbidden("only the sender can cancel this transfer"));
+    transfer.status = domain::transfer_status_at(transfer.status, transfer.expires_at, now);
+    if (auto refused = domain::transfer_cancel_refusal(transfer.status))
+        return fail(std::move(*refused));
+    GATE_TRY_DB(
+        db->execute("UPDATE transfers SET status = 'cancelled', completed_at = ? "
+                    "WHERE reference = ? AND status = 'pending'",
+                    now, reference));
+    GATE_TRY_DB(tx->commit());
+    transfer.status = domain::TransferStatus::Cancelled;
+    return transfer;
+}
+
+StoreResult<Ticket> SqliteStore::claim_transfer(const std::string& reference,
+                                                const std::string& email_hash,
+                                                const std::string& claim_hash,
+                                                const std::string& to_wallet, std::int64_t now) {
+    Pool::Lease db(pool_, pool_.take());
+    auto tx = db->begin();
+    if (!tx.ok()) return fail(failure(tx.error()));
+    auto row = db->query_optional<std::int64_t, std::int64_t, std::string, std::string, std::string,
+                                  std::string, std::int64_t>(
+        "SELECT id, ticket_id, from_wallet, email_hash, claim_hash, status, expires_at "
+        "FROM transfers WHERE reference = ? AND kind = 'email'",
+        reference);
     if (!row.ok()) return fail(failure(row.error()));
     const auto invalid =
         domain::forbidden("claim_invalid", "the email or claim code does not match");
     if (!row->has_value()) return fail(invalid);
-    const auto& [ticket_id, from_wallet, stored_email, stored_claim, status, expires_at, failed] =
-        **row;
-    if (status == "completed")
-        return fail(conflict("claim_used", "this transfer was already claimed"));
-    if (status != "pending" || expires_at <= now) {
-        if (status == "pending")
-            GATE_TRY_DB(
-                db->execute("UPDATE transfers SET status = 'expired' WHERE id = ?", transfer_id));
+    const auto& [transfer_id, ticket_id, from_wallet, stored_email, stored_claim, stored_status,
+                 expires_at] = **row;
+    const auto stored = domain::transfer_status_from_string(stored_status)
+                            .value_or(domain::TransferStatus::Cancelled);
+    const auto status = domain::transfer_status_at(stored, expires_at, now);
+    if (auto refused = domain::claim_refusal(status)) {
+        // Time, not the caller, expired it: record that.
+        if (stored != status)
+            GATE_TRY_DB(db->execute(
+                "UPDATE transfers SET status = 'expired' WHERE id = ? AND status = 'pending'",
+                transfer_id));
         GATE_TRY_DB(tx->commit());
-        return fail(domain::gone("claim_expired", "this transfer is no longer claimable"));
+        return fail(std::move(*refused));
     }
     if (!same_hash(stored_email, email_hash) || !same_hash(stored_claim, claim_hash)) {
-        // Guessing is bounded: a few wrong tries cancel the transfer (the sender can retry).
+        // Counted for the record, never acted on: a guesser must not be able to cancel or
+        // expire the transfer for its real recipient. Guessing is bounded by the claim
+        // route's rate limits and the code's 256 bits.
         GATE_TRY_DB(db->execute(
-            "UPDATE transfers SET failed_claims = failed_claims + 1, status = CASE WHEN "
-            "failed_claims + 1 >= ? THEN 'cancelled' ELSE status END WHERE id = ?",
-            kMaxFailedClaims, transfer_id));
+            "UPDATE transfers SET failed_claims = failed_claims + 1 WHERE id = ?", transfer_id));
         GATE_TRY_DB(tx->commit());
-        static_cast<void>(failed);
         return fail(invalid);
     }
     auto t = load_ticket(*db, ticket_id);

@@ -41,7 +41,7 @@ TEST_CASE("after an email transfer is claimed and synced, the old code is supers
     const auto sent = api.post("/api/v1/tickets/" + ticket + "/transfer",
                                json{{"to_email", "bob@example.com"}}, seller_token, 202);
     CHECK(sent["status"] == "pending");
-    const auto transfer_id = sent["transfer_id"].get<std::int64_t>();
+    const auto reference = sent["reference"].get<std::string>();
 
     // The claim code exists only in the mail the SMTP listener received.
     REQUIRE_MESSAGE(smtpd.wait_for_output("Claim code: ", std::chrono::seconds{15}),
@@ -59,10 +59,10 @@ TEST_CASE("after an email transfer is claimed and synced, the old code is supers
 
     Wallet bob;
     const auto bob_token = api.sign_in(bob);
-    const auto claimed = api.post(
-        "/api/v1/tickets/claim",
-        json{{"transfer_id", transfer_id}, {"email", "Bob@Example.com"}, {"code", claim_code}},
-        bob_token, 200);
+    const auto claimed =
+        api.post("/api/v1/tickets/claim",
+                 json{{"reference", reference}, {"email", "Bob@Example.com"}, {"code", claim_code}},
+                 bob_token, 200);
     CHECK(claimed["ticket"]["owner"] == bob.address());
     CHECK(claimed["ticket"]["generation"] == 1);
     const auto new_code = api.code_of(bob_token, ticket);

@@ -61,6 +61,7 @@ struct Backend {
     RecordingMailer* mailer = nullptr;
     std::unique_ptr<backend::App> app;
     backend::Settings settings;
+    std::string remote = "127.0.0.1";  ///< the client address of the next call()s
 
     /// `tweak` adjusts the settings before the app starts; `real_mailer` keeps SmtpMailer.
     explicit Backend(const std::function<void(backend::Settings&)>& tweak = {},
@@ -98,7 +99,7 @@ struct Backend {
     backend::Response call_with(Method method, const std::string& target, const std::string& body,
                                 http::Headers headers) {
         auto request = backend::make_request(method, target, body, std::move(headers));
-        request.remote = "127.0.0.1";
+        request.remote = remote;
         return app->handle(std::move(request));
     }
     backend::Response call(Method method, const std::string& target, const json& body,

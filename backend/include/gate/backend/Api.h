@@ -33,7 +33,10 @@ void add_ticket_routes(Router& router, Services& services);
 void add_staff_routes(Router& router, Services& services);
 void add_validation_routes(Router& router, Services& services);
 void add_transfer_routes(Router& router, Services& services);
+/// GET /claim/{reference}: the HTML page the claim mail links to.
+void add_claim_page_routes(Router& router, Services& services);
 void add_device_routes(Router& router, Services& services);
+void add_refund_routes(Router& router, Services& services);
 void add_ops_routes(Router& router, Services& services);
 
 /// All of the above.

@@ -9,6 +9,7 @@
 
 #include "gate/Bytes.h"
 #include "gate/domain/Event.h"
+#include "gate/domain/Lifecycle.h"
 #include "gate/domain/Ticket.h"
 
 namespace gate::backend {
@@ -137,6 +138,37 @@ struct TicketChain {
     std::optional<std::string> last_error;
 };
 
+/// A ticket's refund as its holder sees it.
+struct TicketRefund {
+    std::string status;  ///< pending | succeeded | failed
+    std::int64_t amount_cents = 0;
+    std::string currency;
+    std::optional<std::int64_t> completed_at;
+};
+
+/// Money going back for one ticket of a cancelled event, to the payment it came from.
+struct Refund {
+    std::int64_t id = 0;  ///< also the idempotency key a payment provider is given
+    std::int64_t ticket_id = 0;
+    std::int64_t payment_id = 0;
+    std::string payment;  ///< the payment's external id
+    std::int64_t amount_cents = 0;
+    std::string currency;
+    std::string method;
+    std::string status = "pending";  ///< pending | succeeded | failed
+    std::optional<std::string> provider_reference;
+    std::int64_t created_at = 0;
+    std::optional<std::int64_t> completed_at;
+};
+
+/// What the payment method answered for one pending refund.
+struct RefundOutcome {
+    std::int64_t refund_id = 0;
+    std::string status;  ///< succeeded | failed
+    std::string provider_reference;
+    std::int64_t at = 0;
+};
+
 struct Ticket {
     std::int64_t id = 0;
     std::int64_t event_id = 0;
@@ -153,6 +185,7 @@ struct Ticket {
     /// (domain::public_status), as gate devices record on chain.
     bool admitted = false;
     TicketChain chain;
+    std::optional<TicketRefund> refund;  ///< set once its event was cancelled and it was paid
 };
 
 /// An event's keys on chain; the secret halves sealed with the master key.
@@ -233,8 +266,19 @@ struct DeviceRecord {
 };
 
 struct PendingTransfer {
-    std::int64_t id = 0;
+    std::int64_t id = 0;    ///< internal row id: never in a URL or an answer
+    std::string reference;  ///< the public, unguessable name of the transfer
     std::int64_t ticket_id = 0;
+    std::int64_t expires_at = 0;
+};
+
+/// An email transfer as its sender and its claim page see it (no hashes, no recipient).
+struct EmailTransfer {
+    std::string reference;
+    std::int64_t ticket_id = 0;
+    std::string event_name;
+    std::string from_wallet;
+    domain::TransferStatus status = domain::TransferStatus::Pending;  ///< as of the time asked
     std::int64_t expires_at = 0;
 };
 

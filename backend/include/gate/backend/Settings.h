@@ -61,6 +61,10 @@ struct Settings {
     RateRule sign_in_limit{20, 20};  ///< burst: a minute's worth at once
     RateRule mint_limit{60, 60};
     RateRule validate_limit{1200, 1200};
+    // Claims of email transfers (and their claim page): per signed-in claimant, and per
+    // client address (higher: a venue's Wi-Fi puts many claimants behind one address).
+    RateRule claim_limit{10, 10};
+    RateRule claim_address_limit{60, 60};
     log::LogSettings log;
 };
 

@@ -80,8 +80,14 @@ class Store {
     virtual StoreResult<EventPage> list_events(const EventFilter& filter) = 0;
     virtual StoreResult<std::optional<Event>> get_event(std::int64_t id) = 0;
     /// Applies the patch; a status change logs an assignment change for the event's devices.
+    /// An event that ends up cancelled gets a pending refund for each paid ticket that has
+    /// none yet (so cancelling twice refunds once); one with refunds cannot be reopened.
     virtual StoreResult<Event> update_event(std::int64_t id, const EventPatch& patch,
                                             std::int64_t now) = 0;
+    /// The event's refunds, oldest first.
+    virtual StoreResult<std::vector<Refund>> refunds(std::int64_t event_id) = 0;
+    /// Records the payment method's answer; false if the refund was no longer pending.
+    virtual StoreResult<bool> settle_refund(const RefundOutcome& outcome) = 0;
     virtual StoreResult<EventStats> event_stats(std::int64_t id) = 0;
     virtual StoreResult<std::vector<IssuerKeyRecord>> issuer_keys(std::int64_t event_id) = 0;
 
@@ -119,10 +125,11 @@ class Store {
     /// Adds the validator or replaces its gates.
     virtual StoreResult<EventValidator> put_validator(const EventValidator& validator) = 0;
     virtual StoreResult<std::vector<EventValidator>> validators(std::int64_t event_id) = 0;
-    virtual StoreResult<std::optional<EventValidator>> find_validator(std::int64_t event_id,
-                                                                      const std::string& wallet) = 0;
+    virtual StoreResult<std::optional<EventValidator>> find_validator(
+        std::int64_t event_id, const std::string& wallet) = 0;
     /// True when the validator was assigned (and is not any more).
-    virtual StoreResult<bool> remove_validator(std::int64_t event_id, const std::string& wallet) = 0;
+    virtual StoreResult<bool> remove_validator(std::int64_t event_id,
+                                               const std::string& wallet) = 0;
 
     // Validation: reads what is known about the ticket (its row, if it belongs to the
     // scan's event, and its last scan), calls `decide`, records the verdict (and an
@@ -135,12 +142,22 @@ class Store {
     virtual StoreResult<Ticket> transfer_direct(std::int64_t ticket_id,
                                                 const std::string& from_wallet,
                                                 const std::string& to_wallet, std::int64_t now) = 0;
+    /// A pending email transfer under `reference` (random, unguessable: the claim's handle).
     virtual StoreResult<PendingTransfer> create_email_transfer(
-        std::int64_t ticket_id, const std::string& from_wallet, const std::string& email_hash,
-        const std::string& claim_hash, std::int64_t now, std::int64_t expires_at) = 0;
-    virtual StoreStatus cancel_transfer(std::int64_t transfer_id, std::int64_t now) = 0;
-    /// Checks email and code hashes and expiry, then moves ownership and bumps the generation.
-    virtual StoreResult<Ticket> claim_transfer(std::int64_t transfer_id,
+        std::int64_t ticket_id, const std::string& from_wallet, const std::string& reference,
+        const std::string& email_hash, const std::string& claim_hash, std::int64_t now,
+        std::int64_t expires_at) = 0;
+    /// The email transfer named `reference`, its status as of `now`; nullopt if none.
+    virtual StoreResult<std::optional<EmailTransfer>> find_email_transfer(
+        const std::string& reference, std::int64_t now) = 0;
+    /// The sender withdraws a pending transfer (Forbidden for anyone else; the domain's
+    /// transfer_cancel_refusal for one that is no longer pending).
+    virtual StoreResult<EmailTransfer> cancel_transfer(const std::string& reference,
+                                                       const std::string& sender_wallet,
+                                                       std::int64_t now) = 0;
+    /// Checks email and code hashes and expiry, then moves ownership and bumps the
+    /// generation. A mismatch is counted and refused; it never changes the transfer's state.
+    virtual StoreResult<Ticket> claim_transfer(const std::string& reference,
                                                const std::string& email_hash,
                                                const std::string& claim_hash,
                                                const std::string& to_wallet, std::int64_t now) = 0;

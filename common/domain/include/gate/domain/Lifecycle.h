@@ -7,8 +7,14 @@
 //   valid --transfer/claim--> valid with generation + 1 (older codes are superseded)
 //   valid --admitted on a single-entry list--> used: no transfer, no claim
 //   any --event cancelled--> refused everywhere (event.cancelled)
+//
+// An email transfer: pending --claim--> completed | pending --sender cancels--> cancelled |
+// pending --time is up--> expired. A wrong claim code is not a step: it changes nothing.
+// An event: active --cancel--> cancelled --reopen--> active, unless refunds were made.
 
+#include <cstdint>
 #include <optional>
+#include <string_view>
 
 #include "gate/domain/DomainError.h"
 #include "gate/domain/Event.h"
@@ -25,5 +31,32 @@ std::optional<DomainError> status_change_refusal(TicketStatus from, TicketStatus
 /// ticket).
 std::optional<DomainError> transfer_refusal(TicketStatus status, EventStatus event, bool used,
                                             bool transfer_pending);
+
+/// An email transfer's state. Only `pending` can still be claimed or cancelled.
+enum class TransferStatus { Pending, Completed, Cancelled, Expired };
+
+std::string_view to_string(TransferStatus value) noexcept;
+std::optional<TransferStatus> transfer_status_from_string(std::string_view text) noexcept;
+
+/// The state at `now`: a pending transfer whose time is up is expired, stored or not.
+TransferStatus transfer_status_at(TransferStatus stored, std::int64_t expires_at,
+                                  std::int64_t now) noexcept;
+
+/// Why a transfer in `status` (as of now) cannot be claimed, or nothing. Whether the
+/// email and code match is checked after this, and a mismatch never changes the state.
+std::optional<DomainError> claim_refusal(TransferStatus status);
+
+/// Why the sender cannot cancel a transfer in `status` (as of now), or nothing.
+std::optional<DomainError> transfer_cancel_refusal(TransferStatus status);
+
+/// Whether a ticket of a cancelled event gets its money back: it was paid for (a price
+/// above 0) and is not revoked (revoking is the organizer's own step for one ticket: its
+/// money was settled with the buyer then, or is not owed).
+bool refund_due(TicketStatus status, std::int64_t price_cents) noexcept;
+
+/// Why an event's status may not go from `from` to `to`, or nothing. A cancelled event
+/// whose tickets were refunded stays cancelled: the money has gone back to the buyers.
+std::optional<DomainError> event_status_change_refusal(EventStatus from, EventStatus to,
+                                                       bool refunded);
 
 }  // namespace gate::domain
