@@ -121,6 +121,8 @@ class FieldReader {
     /// `path` names the object in messages ("" for the document, "assignment", "tickets[2]").
     /// Anything but an object is a problem here already.
     FieldReader(const Json& object, std::string path, Problems& problems);
+    /// The reader keeps a reference to the object: a temporary would dangle.
+    FieldReader(Json&& object, std::string path, Problems& problems) = delete;
 
     const std::string& path() const noexcept { return path_; }
     /// The path of a field of this object: "assignment.event_id".

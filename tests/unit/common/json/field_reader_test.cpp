@@ -168,8 +168,9 @@ TEST_CASE("keeping the first problem stops reading at it") {
 }
 
 TEST_CASE("anything but an object is a problem of the object itself") {
+    const json not_an_object = json::array({1});
     Problems problems;
-    FieldReader r(json::array({1}), "assignment", problems);
+    FieldReader r(not_an_object, "assignment", problems);
     std::int64_t id = 0;
     CHECK_FALSE(r.integer("id", id));
     REQUIRE(problems.all().size() == 1);
