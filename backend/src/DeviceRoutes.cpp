@@ -1,12 +1,15 @@
 // Gate devices (docs/sync-protocol.md): setup codes and check-in lists (organizer),
 // registration with proof of key possession, assignment, snapshot, deltas by cursor and
-// idempotent entry ingest. Bodies are the shared gate::device message types.
+// idempotent entry ingest. Bodies are the shared gate::device message types. Everything a
+// device trusts offline (assignment, issuer keys, ticket rows) leaves signed by the
+// device-sync key whose public half is in the setup code.
 #include "ApiSupport.h"
 #include "Endpoint.h"
 #include "GateRules.h"
 #include "gate/codec/Base64Url.h"
 #include "gate/crypto/SealedBox.h"
 #include "gate/domain/SyncMessages.h"
+#include "gate/domain/SyncSignature.h"
 
 namespace gate::backend {
 
@@ -51,6 +54,7 @@ ApiResult<domain::Assignment> assignment_of(Services& s, const DeviceRecord& d) 
         if (!chain.ok()) return fail(chain.error());
         a->chain = std::move(*chain);
     }
+    domain::sign_record(*a, s.keys.device_sync_key());
     return a;
 }
 
@@ -130,7 +134,8 @@ ApiResult<Response> create_setup_code(Call& c) {
                            checkin_list_id, who->user_id, expires_at};
     if (auto put = s.store.put_setup_code(record); !put.ok()) return fail(put.error());
     return json_response(
-        201, {{"setup_code", domain::format_setup_code({s.settings.public_base_url, token})},
+        201, {{"setup_code", domain::format_setup_code({s.settings.public_base_url, token,
+                                                        s.keys.device_sync_key().public_key()})},
               {"expires_at", expires_at}});
 }
 
@@ -197,6 +202,7 @@ ApiResult<Response> device_snapshot(Call& c) {
                          std::move(cache->issuer_keys),
                          std::move(cache->tickets),
                          std::move(cache->inside)};
+    domain::sign_records(out, s.keys.device_sync_key());
     return json_response(200, nlohmann::json(out));
 }
 
@@ -242,6 +248,7 @@ ApiResult<Response> device_changes(Call& c) {
         if (!assignment.ok()) return fail(assignment.error());
         change.payload = std::move(*assignment);
     }
+    domain::sign_records(out, s.keys.device_sync_key());
     return json_response(200, nlohmann::json(out));
 }
 

@@ -1,11 +1,13 @@
 #include "gate/backend/KeyVault.h"
 
 #include <fcntl.h>
+#include <sodium/utils.h>
 #include <unistd.h>
 
 #include "gate/codec/Base64Url.h"
 #include "gate/config/ConfigError.h"
 #include "gate/config/SecretFile.h"
+#include "gate/crypto/Hash.h"
 
 namespace gate::backend {
 
@@ -61,6 +63,15 @@ Result<crypto::KeyPair, std::string> KeyVault::open_key(ByteView sealed) const {
     auto pair = crypto::KeyPair::from_secret(*secret);
     if (!pair.ok()) return fail(std::string("sealed key is malformed"));
     return std::move(pair).value();
+}
+
+crypto::KeyPair KeyVault::device_sync_key() const {
+    static constexpr std::string_view kLabel = "gate-device-sync-key-v1";
+    Bytes seed = crypto::blake2b(as_bytes(kLabel), crypto::KeyPair::kSeedSize, master_.bytes());
+    auto pair = crypto::KeyPair::from_seed(
+        std::span<const std::uint8_t, crypto::KeyPair::kSeedSize>(seed.data(), seed.size()));
+    sodium_memzero(seed.data(), seed.size());
+    return pair;
 }
 
 }  // namespace gate::backend

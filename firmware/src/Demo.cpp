@@ -11,6 +11,7 @@
 #include "gate/crypto/KeyFile.h"
 #include "gate/device/DeviceDatabase.h"
 #include "gate/domain/Reason.h"
+#include "gate/domain/SyncSignature.h"
 #include "gate/qr/Png.h"
 #include "gate/qr/Render.h"
 #include "gate/scanner/Display.h"
@@ -61,7 +62,7 @@ domain::Snapshot seed(const crypto::PublicKey& issuer, std::int64_t now_ms) {
 
 void remove_database(const fs::path& db) {
     std::error_code ec;
-    for (const char* suffix : {"", "-wal", "-shm"})
+    for (const char* suffix : {"", "-wal", "-shm", ".sync-key"})
         fs::remove(db.string() + suffix, ec);
 }
 
@@ -91,10 +92,15 @@ bool run_demo(const DemoOptions& options, std::ostream& out) {
         return false;
     }
 
-    // 2. The device database as provisioning leaves it: assignment, key, ticket cache.
+    // 2. The device database as provisioning leaves it: the backend's sync key pinned (here
+    // a fresh one plays the backend), and the signed assignment, issuer key and tickets.
     const std::int64_t now_ms = system_clock().now_ms();
+    const auto backend_sync_key = crypto::KeyPair::generate();
+    auto snapshot = seed(issuer->public_key(), now_ms);
+    domain::sign_records(snapshot, backend_sync_key);
     auto store = device::DeviceDatabase::open(db_path);
-    if (!store || !store->cache().apply_snapshot(seed(issuer->public_key(), now_ms))) {
+    if (!store || !store->pin_sync_key(backend_sync_key.public_key()) ||
+        !store->cache().apply_snapshot(snapshot)) {
         out << "cannot create the device database " << db_path.string() << "\n";
         return false;
     }

@@ -12,6 +12,14 @@ std::chrono::microseconds since(Steady::time_point start) {
     return std::chrono::duration_cast<std::chrono::microseconds>(Steady::now() - start);
 }
 
+// Why the cache could not be read, as the reason staff see: an assignment or issuer key
+// that fails its sync signature is tampering; no pinned key means never provisioned.
+std::string_view reason_for(const db::Error& error) {
+    if (error.code == db::ErrorCode::Corrupt) return domain::reason::kCacheTampered;
+    if (error.code == db::ErrorCode::Misuse) return domain::reason::kNotProvisioned;
+    return domain::reason::kRecordFailed;
+}
+
 }  // namespace
 
 Gate::Gate(device::DeviceDatabase& database, GateOptions options, const Clock& clock)
@@ -66,7 +74,7 @@ ScanOutcome Gate::scan(std::string_view text) {
     };
 
     if (auto refreshed = refresh(); !refreshed)
-        return refused(domain::reason::kRecordFailed, db::to_string(refreshed.error()));
+        return refused(reason_for(refreshed.error()), db::to_string(refreshed.error()));
     if (!assignment_)
         return refused(domain::reason::kNotProvisioned,
                        "no assignment in the device database: run gate-scanner provision");

@@ -111,6 +111,10 @@ Result<Provisioned, ProvisionError> provision(const ProvisionOptions& options) {
     if (!database)
         return problem("cannot open the device database " + options.database.string() + ": " +
                        db::to_string(database.error()));
+    // The backend key everything trusted must be signed by, from the setup code the
+    // organizer handed over (not from the network answer).
+    if (auto s = database->pin_sync_key(setup->sync_key); !s)
+        return problem(db::to_string(s.error()));
     if (auto s = database->sync().set_identity(answer->device_id, base); !s)
         return problem(db::to_string(s.error()));
     if (auto s = database->cache().set_assignment(answer->assignment); !s)

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "BenchClock.h"
+#include "SyncKey.h"
 #include "gate/device/DeviceDatabase.h"
 #include "gate/qr/Render.h"
 #include "gate/scanner/FrameDecoder.h"
@@ -71,6 +72,10 @@ int main(int argc, char** argv) {
 
     // A provisioned device with a big cache.
     auto store = device::DeviceDatabase::open(dir / "scanner.db").value();
+    if (!store.pin_sync_key(gate::test::test_sync_key().public_key())) {
+        std::fprintf(stderr, "cannot pin the sync key\n");
+        return 1;
+    }
     domain::Snapshot snapshot;
     snapshot.cursor = 1;
     snapshot.assignment.device_id = 1;
@@ -83,6 +88,8 @@ int main(int argc, char** argv) {
         snapshot.tickets.push_back(
             {id, static_cast<std::uint8_t>(id % 3), 0,
              id % 50 == 0 ? domain::TicketStatus::Revoked : domain::TicketStatus::Valid});
+    // Signed as the backend signs it; the load below verifies every signature.
+    snapshot = gate::test::signed_copy(std::move(snapshot));
     const auto t0 = std::chrono::steady_clock::now();
     if (!store.cache().apply_snapshot(snapshot)) {
         std::fprintf(stderr, "cannot load the cache\n");

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "SyncKey.h"
 #include "gate/backend/App.h"
 #include "gate/backend/Server.h"
 #include "gate/codec/Base64Url.h"
@@ -98,9 +99,12 @@ struct Api {
     }
 };
 
-device::DeviceDatabase open_store(const std::filesystem::path& path) {
+// Opens a device database; with `pin`, pins that backend sync key as provisioning does.
+device::DeviceDatabase open_store(const std::filesystem::path& path,
+                                  const std::optional<crypto::PublicKey>& pin = std::nullopt) {
     auto store = device::DeviceDatabase::open(path);
     if (!store) die("cannot open " + path.string() + ": " + db::to_string(store.error()));
+    if (pin && !store->pin_sync_key(*pin)) die("cannot pin the sync key beside " + path.string());
     return std::move(store).value();
 }
 
@@ -243,7 +247,7 @@ int main(int argc, char** argv) {
         // (a) Push.
         {
             const auto path = dir / "device-push.db";
-            auto store = open_store(path);
+            auto store = open_store(path, setup->sync_key);
             (void)store.sync().set_identity(registered->device_id, api.base);
             syncd::SyncEngine first(store, link, gate::system_clock());
             const std::atomic<bool> stop{false};
@@ -262,7 +266,10 @@ int main(int argc, char** argv) {
             snapshot.assignment = assignment;
             for (int i = 1; i <= snapshot_tickets; ++i)
                 snapshot.tickets.push_back(ticket_row(static_cast<std::uint64_t>(i)));
-            auto store = open_store(dir / "device-snapshot.db");
+            // Signed as the backend signs (here by the tests' key); applying verifies it all.
+            snapshot = gate::test::signed_copy(std::move(snapshot));
+            auto store =
+                open_store(dir / "device-snapshot.db", gate::test::test_sync_key().public_key());
             std::vector<double> times;
             for (int run = 0; run < runs; ++run) {
                 const auto t0 = Steady::now();
@@ -277,7 +284,7 @@ int main(int argc, char** argv) {
         const auto more =
             api.mint(holder, event_id, snapshot_tickets - static_cast<int>(tickets.size()));
         tickets.insert(tickets.end(), more.begin(), more.end());
-        auto store = open_store(dir / "device-e2e.db");
+        auto store = open_store(dir / "device-e2e.db", setup->sync_key);
         (void)store.sync().set_identity(registered->device_id, api.base);
         {
             // Only to learn the body's size: allowed past gate-syncd's response limit.
@@ -347,14 +354,19 @@ int main(int argc, char** argv) {
                 page.cursor = seq;
                 return page;
             };
+            // The pages are made here, so signed by the tests' key (outside the timing);
+            // applying verifies every signature.
+            if (!store.pin_sync_key(gate::test::test_sync_key().public_key()))
+                die("cannot pin the tests' sync key");
             for (int run = 0; run < page_runs; ++run) {
-                const auto page = make_page(run);
+                const auto page = gate::test::signed_copy(make_page(run));
                 const auto t0 = Steady::now();
                 if (!store.cache().apply_changes(page)) die("apply_changes failed");
                 apply.push_back(ms_since(t0));
             }
             for (int run = 0; run < page_runs; ++run) {
-                const auto text = nlohmann::json(make_page(page_runs + run)).dump();
+                const auto text =
+                    nlohmann::json(gate::test::signed_copy(make_page(page_runs + run))).dump();
                 const auto t0 = Steady::now();
                 auto page = domain::parse_message<domain::ChangesPage>(text);
                 if (!page) die("page: " + page.error().message);

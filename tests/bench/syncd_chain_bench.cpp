@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "LocalChain.h"
+#include "SyncKey.h"
 #include "TempDir.h"
 #include "gate/codec/Base64Url.h"
 #include "gate/crypto/KeyFile.h"
@@ -121,7 +122,8 @@ struct Device {
             snapshot.tickets.push_back(
                 {i + 1, 0, 0, domain::TicketStatus::Valid, mints[i].public_key()});
         }
-        if (!store.cache().apply_snapshot(snapshot)) die("cannot apply the snapshot");
+        if (!store.cache().apply_snapshot(gate::test::signed_copy(snapshot)))
+            die("cannot apply the snapshot");
         const auto t0 = gate::system_clock().now_ms();
         for (std::size_t i = 0; i < mints.size(); ++i) {
             domain::EntryRecord r;
@@ -140,6 +142,8 @@ struct Device {
     static device::DeviceDatabase open(const std::filesystem::path& file) {
         auto s = device::DeviceDatabase::open(file);
         if (!s) die("cannot open " + file.string() + ": " + db::to_string(s.error()));
+        if (!s->pin_sync_key(gate::test::test_sync_key().public_key()))
+            die("cannot pin the sync key beside " + file.string());
         return std::move(s).value();
     }
 

@@ -35,6 +35,7 @@ struct DecisionCase {
         bool exists = true;  ///< false: a genuine code whose ticket has no row
         domain::TicketStatus status = domain::TicketStatus::Valid;
         bool transferred = false;  ///< once: the stored generation is 1
+        bool tampered = false;     ///< the device's row fails its sync signature
         std::uint8_t tier = 0;
         std::uint32_t generation() const { return transferred ? 1 : 0; }
     } ticket;
@@ -87,6 +88,7 @@ inline std::vector<DecisionCase> load_decision_cases(const std::string& path) {
             REQUIRE_MESSAGE(status, c.name);
             c.ticket.status = *status;
             c.ticket.transferred = t.value("transferred", false);
+            c.ticket.tampered = t.value("tampered", false);
             c.ticket.tier = t.value("tier", std::uint8_t{0});
         }
         if (j.contains("code")) {

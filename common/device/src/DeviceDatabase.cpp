@@ -1,7 +1,15 @@
 #include "gate/device/DeviceDatabase.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <array>
 #include <bit>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
 
 #include "gate/db/Migration.h"
 
@@ -9,7 +17,7 @@ namespace gate::device {
 namespace {
 
 // Never edit a released migration; add one (docs/sqlite.md).
-constexpr std::array<db::Migration, 3> kMigrations = {{
+constexpr std::array<db::Migration, 4> kMigrations = {{
     {1, R"sql(
 CREATE TABLE assignment (
     id       INTEGER PRIMARY KEY CHECK (id = 1),
@@ -111,7 +119,41 @@ CREATE TABLE chain_state (
 );
 INSERT INTO chain_state (id) VALUES (1);
 )sql"},
+    // Signed trust anchors (docs/security.md, "Device database"): the backend's device-sync
+    // signature beside every row the scanner trusts. Rows from before carry none, so the
+    // cursor goes back to 0 and gate-syncd fetches a signed snapshot.
+    {4, R"sql(
+ALTER TABLE assignment ADD COLUMN sig BLOB;   -- 64 bytes, Ed25519 by the pinned sync key
+ALTER TABLE issuer_key ADD COLUMN sig BLOB;
+ALTER TABLE ticket ADD COLUMN sig BLOB;
+UPDATE sync_state SET cursor = 0;
+)sql"},
 }};
+
+db::Error pin_error(const std::filesystem::path& file, std::string what) {
+    return db::Error{db::ErrorCode::Io, 0, file.string() + ": " + what, ""};
+}
+
+// The pinned key, if the file exists; a broken file is an error, never "no pin".
+Result<std::optional<crypto::PublicKey>, db::Error> read_pin(const std::filesystem::path& file) {
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec)) return std::optional<crypto::PublicKey>{};
+    std::ifstream in(file);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in.good() && !in.eof()) return fail(pin_error(file, "cannot read the pinned sync key"));
+    std::string line = text.str();
+    while (!line.empty() && (line.back() == '\n' || line.back() == ' ' || line.back() == '\r'))
+        line.pop_back();
+    auto key = crypto::PublicKey::from_base58(line);
+    if (!key)
+        return fail(db::Error{db::ErrorCode::Corrupt, 0,
+                              file.string() +
+                                  ": not a base58 public key (the pinned sync key file was "
+                                  "altered; provision the device again)",
+                              ""});
+    return std::optional<crypto::PublicKey>{*key};
+}
 
 }  // namespace
 
@@ -131,7 +173,38 @@ Result<DeviceDatabase, db::Error> DeviceDatabase::open(const std::filesystem::pa
         if (auto migrated = db::migrate(*opened, kMigrations); !migrated)
             return fail(migrated.error());
     }
-    return DeviceDatabase(std::move(opened).value());
+    auto pin = read_pin(sync_key_file(path));
+    if (!pin) return fail(pin.error());
+    DeviceDatabase out(std::move(opened).value(), path);
+    out.sync_key_ = *pin;
+    return out;
+}
+
+std::filesystem::path DeviceDatabase::sync_key_file(const std::filesystem::path& database) {
+    return database.string() + ".sync-key";
+}
+
+Status<db::Error> DeviceDatabase::pin_sync_key(const crypto::PublicKey& key) {
+    const auto file = sync_key_file(path_);
+    const std::filesystem::path temporary = file.string() + ".tmp";
+    ::unlink(temporary.c_str());
+    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+    if (fd < 0) return fail(pin_error(temporary, std::strerror(errno)));
+    ::fchmod(fd, 0444);  // whatever the umask: anyone may read a public key, nobody writes it
+    const std::string body = key.to_base58() + "\n";
+    const bool written = ::write(fd, body.data(), body.size()) == static_cast<ssize_t>(body.size());
+    const bool synced = written && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!synced || ::rename(temporary.c_str(), file.c_str()) != 0) {
+        const std::string why = std::strerror(errno);
+        ::unlink(temporary.c_str());
+        return fail(pin_error(file, "cannot pin the sync key: " + why +
+                                        " (the file is read-only by design: provision as the "
+                                        "user that owns it)"));
+    }
+    sync_key_ = key;
+    note_local_write();
+    return {};
 }
 
 Result<DeviceDatabase::Version, db::Error> DeviceDatabase::version() {

@@ -1,20 +1,50 @@
 #include "Rows.h"
 
 #include "gate/device/DeviceDatabase.h"
+#include "gate/domain/SyncSignature.h"
 
 namespace gate::device::rows {
 
 using namespace gate::domain;
 
-Result<TicketState, db::Error> ticket_state(db::Database& db, std::uint64_t ticket_id) {
+db::Error untrusted(std::string message) {
+    return db::Error{db::ErrorCode::Corrupt, 0,
+                     std::move(message) +
+                         " (the device database was altered, or the backend "
+                         "is not the one this device was provisioned for)",
+                     ""};
+}
+
+db::Error no_pinned_key() {
+    return db::Error{db::ErrorCode::Misuse, 0,
+                     "no backend sync key is pinned for this device database: run "
+                     "gate-scanner provision with a setup code",
+                     ""};
+}
+
+std::optional<ByteView> signature_column(const std::optional<crypto::Signature>& signature) {
+    if (!signature) return std::nullopt;
+    return ByteView(signature->bytes);
+}
+
+std::optional<crypto::Signature> signature_from(const std::optional<Bytes>& column) {
+    if (!column) return std::nullopt;
+    auto signature = crypto::Signature::from_bytes(*column);
+    if (!signature) return std::nullopt;
+    return *signature;
+}
+
+Result<TicketState, db::Error> ticket_state(db::Database& db,
+                                            const std::optional<crypto::PublicKey>& sync_key,
+                                            std::uint64_t ticket_id) {
     TicketState state;
-    auto row =
-        db.query_optional<std::int64_t, std::int64_t, std::string, std::optional<std::string>>(
-            "SELECT tier, generation, status, mint FROM ticket WHERE ticket_id = ?",
-            to_column(ticket_id));
+    auto row = db.query_optional<std::int64_t, std::int64_t, std::string,
+                                 std::optional<std::string>, std::optional<Bytes>>(
+        "SELECT tier, generation, status, mint, sig FROM ticket WHERE ticket_id = ?",
+        to_column(ticket_id));
     if (!row) return fail(row.error());
     if (row->has_value()) {
-        const auto& [tier, generation, status, mint] = **row;
+        const auto& [tier, generation, status, mint, sig] = **row;
         auto parsed_status = domain::from_string<domain::TicketStatus>(status);
         if (!parsed_status || tier < 0 || tier > 255 || generation < 0 || generation > 0xFFFFFFFF)
             return bad_row("stored ticket", std::to_string(ticket_id));
@@ -26,6 +56,9 @@ Result<TicketState, db::Error> ticket_state(db::Database& db, std::uint64_t tick
             if (!key) return bad_row("stored ticket mint", std::to_string(ticket_id));
             state.ticket->mint = *key;
         }
+        state.ticket->sync_signature = signature_from(sig);
+        state.tampered = !sync_key || !domain::verify_record(*state.ticket, *sync_key);
+        state.ticket->sync_signature.reset();  // checked: callers get the plain record
     }
     auto last = db.query_optional<std::string, std::int64_t, std::string>(
         "SELECT direction, at, gate FROM inside WHERE ticket_id = ?", to_column(ticket_id));

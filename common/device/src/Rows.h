@@ -20,6 +20,16 @@ Failure<db::Error> bad_row(std::string_view what, const T& detail) {
     return fail(db::Error{db::ErrorCode::Type, 0, std::string(what) + ": " + detail, ""});
 }
 
+/// A record the pinned sync key did not sign (ErrorCode::Corrupt: the scanner shows
+/// device.cache_tampered).
+db::Error untrusted(std::string message);
+/// Nothing is trusted before provisioning pins the backend's sync key.
+db::Error no_pinned_key();
+
+/// Signature columns: 64 raw bytes, NULL when absent; a blob of another size reads as none.
+std::optional<ByteView> signature_column(const std::optional<crypto::Signature>& signature);
+std::optional<crypto::Signature> signature_from(const std::optional<Bytes>& column);
+
 /// Runs `body` inside one IMMEDIATE transaction and commits it.
 template <class Body>
 Status<db::Error> in_transaction(db::Database& db, Body&& body) {
@@ -29,8 +39,10 @@ Status<db::Error> in_transaction(db::Database& db, Body&& body) {
     return tx->commit();
 }
 
-/// The ticket's row and last scan as stored (inside the caller's transaction, if any).
-Result<domain::TicketState, db::Error> ticket_state(db::Database& db, std::uint64_t ticket_id);
+/// The ticket's row and last scan as stored (inside the caller's transaction, if any). A
+/// row that `sync_key` did not sign (or any row, without a key) reads as tampered.
+Result<domain::TicketState, db::Error> ticket_state(
+    db::Database& db, const std::optional<crypto::PublicKey>& sync_key, std::uint64_t ticket_id);
 
 /// The later scan wins; a tie goes to the one applied last.
 Status<db::Error> merge_last_scan(db::Database& db, const domain::InsideRecord& scan);

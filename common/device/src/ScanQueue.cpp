@@ -18,7 +18,7 @@ Result<EntryRecord, db::Error> ScanQueue::decide_and_record(std::optional<std::u
     if (!tx) return fail(tx.error());
     TicketState state;
     if (ticket_id) {
-        auto read = rows::ticket_state(db, *ticket_id);
+        auto read = rows::ticket_state(db, database_.sync_key(), *ticket_id);
         if (!read) return fail(read.error());
         state = std::move(read).value();
     }

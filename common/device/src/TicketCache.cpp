@@ -2,6 +2,7 @@
 
 #include "Rows.h"
 #include "gate/device/DeviceDatabase.h"
+#include "gate/domain/SyncSignature.h"
 
 namespace gate::device {
 
@@ -13,34 +14,51 @@ std::optional<std::string> mint_column(const std::optional<crypto::PublicKey>& m
     return mint->to_base58();
 }
 
+// The signature is kept beside the row, not inside the body.
 Status<db::Error> write_assignment(db::Database& db, const Assignment& assignment) {
+    Assignment body = assignment;
+    body.sync_signature.reset();
     return db.execute(
-        "INSERT INTO assignment (id, event_id, gate, body) VALUES (1, ?, ?, ?) "
+        "INSERT INTO assignment (id, event_id, gate, body, sig) VALUES (1, ?, ?, ?, ?) "
         "ON CONFLICT (id) DO UPDATE SET event_id = excluded.event_id, gate = excluded.gate, "
-        "body = excluded.body",
-        assignment.event_id, assignment.gate, nlohmann::json(assignment).dump());
+        "body = excluded.body, sig = excluded.sig",
+        assignment.event_id, assignment.gate, nlohmann::json(body).dump(),
+        rows::signature_column(assignment.sync_signature));
 }
 
 Status<db::Error> upsert_ticket(db::Database& db, const TicketRecord& ticket) {
     return db.execute(
-        "INSERT INTO ticket (ticket_id, tier, generation, status, mint) VALUES (?, ?, ?, ?, ?) "
+        "INSERT INTO ticket (ticket_id, tier, generation, status, mint, sig) "
+        "VALUES (?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (ticket_id) DO UPDATE SET tier = excluded.tier, "
-        "generation = excluded.generation, status = excluded.status, mint = excluded.mint",
+        "generation = excluded.generation, status = excluded.status, mint = excluded.mint, "
+        "sig = excluded.sig",
         to_column(ticket.ticket_id), ticket.tier, ticket.generation, to_string(ticket.status),
-        mint_column(ticket.mint));
+        mint_column(ticket.mint), rows::signature_column(ticket.sync_signature));
 }
 
 Status<db::Error> upsert_key(db::Database& db, const IssuerKeyRecord& key) {
     return db.execute(
-        "INSERT INTO issuer_key (public_key, event_id, retired) VALUES (?, ?, ?) "
+        "INSERT INTO issuer_key (public_key, event_id, retired, sig) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (public_key) DO UPDATE SET event_id = excluded.event_id, "
-        "retired = excluded.retired",
-        key.public_key.to_base58(), key.event_id, key.retired);
+        "retired = excluded.retired, sig = excluded.sig",
+        key.public_key.to_base58(), key.event_id, key.retired,
+        rows::signature_column(key.sync_signature));
+}
+
+// What arrives from the network is stored only when the pinned key signed it all.
+template <class Message>
+Status<db::Error> check_signed(const DeviceDatabase& database, const Message& message) {
+    if (!database.sync_key()) return fail(rows::no_pinned_key());
+    if (auto bad = unverified_record(message, *database.sync_key()))
+        return fail(rows::untrusted("refused from the backend: " + bad->message));
+    return {};
 }
 
 }  // namespace
 
 Status<db::Error> TicketCache::apply_snapshot(const Snapshot& snapshot) {
+    if (auto s = check_signed(database_, snapshot); !s) return s;
     database_.note_local_write();
     auto& db = database_.connection();
     return rows::in_transaction(db, [&]() -> Status<db::Error> {
@@ -70,6 +88,7 @@ Status<db::Error> TicketCache::apply_snapshot(const Snapshot& snapshot) {
 }
 
 Status<db::Error> TicketCache::apply_changes(const ChangesPage& page) {
+    if (auto s = check_signed(database_, page); !s) return s;
     database_.note_local_write();
     auto& db = database_.connection();
     return rows::in_transaction(db, [&]() -> Status<db::Error> {
@@ -100,41 +119,64 @@ Status<db::Error> TicketCache::apply_changes(const ChangesPage& page) {
 }
 
 Status<db::Error> TicketCache::set_assignment(const Assignment& assignment) {
+    if (!database_.sync_key()) return fail(rows::no_pinned_key());
+    if (!verify_record(assignment, *database_.sync_key()))
+        return fail(
+            rows::untrusted("refused from the backend: the assignment is not signed by "
+                            "the pinned sync key"));
     database_.note_local_write();
     auto& db = database_.connection();
     return rows::in_transaction(db, [&] { return write_assignment(db, assignment); });
 }
 
 Result<std::optional<Assignment>, db::Error> TicketCache::assignment() {
-    auto body = database_.connection().query_optional<std::string>(
-        "SELECT body FROM assignment WHERE id = 1");
-    if (!body) return fail(body.error());
-    if (!body->has_value()) return std::optional<Assignment>{};
-    auto parsed = parse_message<Assignment>(**body);
+    auto row = database_.connection().query_optional<std::string, std::optional<Bytes>>(
+        "SELECT body, sig FROM assignment WHERE id = 1");
+    if (!row) return fail(row.error());
+    if (!row->has_value()) return std::optional<Assignment>{};
+    const auto& [body, sig] = **row;
+    auto parsed = parse_message<Assignment>(body);
     if (!parsed) return rows::bad_row("stored assignment", parsed.error().message);
+    if (!database_.sync_key()) return fail(rows::no_pinned_key());
+    parsed->sync_signature = rows::signature_from(sig);
+    if (!verify_record(*parsed, *database_.sync_key()))
+        return fail(rows::untrusted("the stored assignment is not signed by the pinned sync key"));
+    parsed->sync_signature.reset();  // verified: callers get the plain record
     return std::optional<Assignment>{std::move(parsed).value()};
 }
 
 Result<std::vector<IssuerKeyRecord>, db::Error> TicketCache::issuer_keys() {
+    if (!database_.sync_key()) return fail(rows::no_pinned_key());
+    const crypto::PublicKey& pinned = *database_.sync_key();
     std::vector<IssuerKeyRecord> keys;
     std::optional<std::string> broken;
-    auto read = database_.connection().for_each<std::string, std::int64_t, bool>(
-        "SELECT public_key, event_id, retired FROM issuer_key ORDER BY public_key",
-        [&](const std::string& text, std::int64_t event_id, bool retired) {
-            auto key = crypto::PublicKey::from_base58(text);
-            if (!key || event_id < 0 || event_id > 0xFFFFFFFF) {
-                broken = text;
-                return;
-            }
-            keys.push_back({*key, static_cast<std::uint32_t>(event_id), retired});
-        });
+    std::optional<std::string> forged;
+    auto read =
+        database_.connection().for_each<std::string, std::int64_t, bool, std::optional<Bytes>>(
+            "SELECT public_key, event_id, retired, sig FROM issuer_key ORDER BY public_key",
+            [&](const std::string& text, std::int64_t event_id, bool retired,
+                const std::optional<Bytes>& sig) {
+                auto key = crypto::PublicKey::from_base58(text);
+                if (!key || event_id < 0 || event_id > 0xFFFFFFFF) {
+                    broken = text;
+                    return;
+                }
+                IssuerKeyRecord record{*key, static_cast<std::uint32_t>(event_id), retired,
+                                       rows::signature_from(sig)};
+                if (!verify_record(record, pinned)) forged = text;
+                record.sync_signature.reset();  // verified: callers get the plain record
+                keys.push_back(std::move(record));
+            });
     if (!read) return fail(read.error());
     if (broken) return rows::bad_row("stored issuer key", *broken);
+    if (forged)
+        return fail(rows::untrusted("the stored issuer key " + *forged +
+                                    " is not signed by the pinned sync key"));
     return keys;
 }
 
 Result<TicketState, db::Error> TicketCache::ticket_state(std::uint64_t ticket_id) {
-    return rows::ticket_state(database_.connection(), ticket_id);
+    return rows::ticket_state(database_.connection(), database_.sync_key(), ticket_id);
 }
 
 Result<std::int64_t, db::Error> TicketCache::ticket_count() {

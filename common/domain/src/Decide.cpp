@@ -43,6 +43,10 @@ Decision decide(const CodeCheck& code, const TicketState& known, const Assignmen
     // 3. Another event's ticket, genuinely signed by a key this device trusts for it.
     if (claims.event_id != assignment.event_id) return refuse(reason::kWrongEvent);
 
+    // 3a. The device's row for this ticket was altered (an un-revoked ticket, say): no
+    // verdict from it. Only a device reads rows that can be tampered with.
+    if (known.tampered) return refuse(reason::kCacheTampered);
+
     const auto& row = known.ticket;
     const std::uint8_t tier = row ? row->tier : claims.tier;
 

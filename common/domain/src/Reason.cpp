@@ -6,7 +6,7 @@
 namespace gate::domain::reason {
 
 std::string_view plain_words(std::string_view reason) noexcept {
-    static constexpr std::array<std::pair<std::string_view, std::string_view>, 26> kWords = {{
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 27> kWords = {{
         {"malformed.empty", "Empty code - scan again"},
         {"malformed.too_long", "Not a ticket (code too long)"},
         {"malformed.prefix", "Not a ticket code"},
@@ -33,6 +33,7 @@ std::string_view plain_words(std::string_view reason) noexcept {
         {kOk, "Welcome"},
         {kRecordFailed, "Could not save - scan again"},
         {kNotProvisioned, "Scanner not set up - run provision"},
+        {kCacheTampered, "Scanner data altered - call supervisor"},
     }};
     for (const auto& [code, words] : kWords)
         if (code == reason) return words;

@@ -99,6 +99,14 @@ ChainAssignment read_chain(FieldReader r) {
     return out;
 }
 
+// "sig": the backend's device-sync signature (SyncSignature.h). Optional on the wire, so
+// the reader stays usable for unsigned copies; the device refuses unsigned records itself.
+void read_sync_signature(FieldReader& r, std::optional<crypto::Signature>& into) {
+    crypto::Signature signature;
+    if (r.parsed("sig", signature, kSignatureText, signature_from, Need::Optional))
+        into = signature;
+}
+
 Assignment read_assignment(FieldReader r) {
     Assignment out;
     r.integer("device_id", out.device_id);
@@ -110,6 +118,7 @@ Assignment read_assignment(FieldReader r) {
     if (!r.failed() && out.event.id != out.event_id)
         r.problem(r.path_of("event.id"), jsonio::Problem::Invalid, "does not match event_id");
     if (r.has("chain")) out.chain = read_chain(r.object("chain"));
+    read_sync_signature(r, out.sync_signature);
     return out;
 }
 
@@ -121,6 +130,7 @@ TicketRecord read_ticket(FieldReader r) {
     r.choice("status", out.status);
     crypto::PublicKey mint;
     if (r.parsed("mint", mint, kPublicKeyText, public_key_from, Need::Optional)) out.mint = mint;
+    read_sync_signature(r, out.sync_signature);
     return out;
 }
 
@@ -138,6 +148,7 @@ IssuerKeyRecord read_issuer_key(FieldReader r) {
     r.parsed("public_key", out.public_key, kPublicKeyText, public_key_from);
     r.integer("event_id", out.event_id);
     r.boolean("retired", out.retired);
+    read_sync_signature(r, out.sync_signature);
     return out;
 }
 
@@ -261,6 +272,7 @@ SetupCode read_setup_code(FieldReader r) {
     SetupCode out;
     r.parsed("url", out.url, kUrlText, url_from);
     r.text("token", out.token);
+    r.parsed("sync_key", out.sync_key, kPublicKeyText, public_key_from);
     return out;
 }
 
@@ -361,12 +373,11 @@ template Result<ApiError, MessageError> parse_message<ApiError>(std::string_view
 GATE_JSON_WRITER(CheckinList, id, name, tiers, reentry, accept_unknown_tickets)
 GATE_JSON_WRITER(EventInfo, id, name, starts_at, ends_at, status)
 GATE_JSON_WRITER(ChainAssignment, rpc_url, validator, validator_key_sealed)
-GATE_JSON_WRITER(IssuerKeyRecord, public_key, event_id, retired)
 GATE_JSON_WRITER(Snapshot, cursor, server_time, assignment, issuer_keys, tickets, inside)
 GATE_JSON_WRITER(ChangesPage, cursor, more, server_time, changes)
 GATE_JSON_WRITER(EntryBatch, entries)
 GATE_JSON_WRITER(IngestResult, stored, duplicates, conflicts)
-GATE_JSON_WRITER(SetupCode, url, token)
+GATE_JSON_WRITER(SetupCode, url, token, sync_key)
 GATE_JSON_WRITER(RegisterRequest, setup_token, public_key, name, signature)
 GATE_JSON_WRITER(RegisterResponse, device_id, device_token, assignment)
 
@@ -375,6 +386,12 @@ void to_json(nlohmann::json& j, const Assignment& v) {
          {"gate", v.gate},           {"checkin_list", v.checkin_list},
          {"event", v.event},         {"server_time", v.server_time}};
     if (v.chain) j["chain"] = *v.chain;
+    if (v.sync_signature) j["sig"] = *v.sync_signature;
+}
+
+void to_json(nlohmann::json& j, const IssuerKeyRecord& v) {
+    j = {{"public_key", v.public_key}, {"event_id", v.event_id}, {"retired", v.retired}};
+    if (v.sync_signature) j["sig"] = *v.sync_signature;
 }
 
 void to_json(nlohmann::json& j, const TicketRecord& v) {
@@ -383,6 +400,7 @@ void to_json(nlohmann::json& j, const TicketRecord& v) {
          {"generation", v.generation},
          {"status", v.status}};
     if (v.mint) j["mint"] = *v.mint;
+    if (v.sync_signature) j["sig"] = *v.sync_signature;
 }
 
 void to_json(nlohmann::json& j, const InsideRecord& v) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ChainTest.h"
+#include "SyncKey.h"
 #include "TempDir.h"
 #include "gate/codec/Base64Url.h"
 #include "gate/crypto/KeyFile.h"
@@ -32,7 +33,8 @@ struct RecorderRig : ChainFixture {
     crypto::KeyPair device_key = crypto::KeyPair::generate();
     std::filesystem::path key_file = dir / "device-key.json";
     std::filesystem::path db_file = dir / "device.db";
-    device::DeviceDatabase store = device::DeviceDatabase::open(db_file).value();
+    device::DeviceDatabase store =
+        gate::test::pinned(device::DeviceDatabase::open(db_file).value());
     std::vector<crypto::KeyPair> mints;  ///< ticket i+1's mint
 
     /// `tickets` tickets (ids 1..n) in the cache, each with a mint; none minted yet.
@@ -46,7 +48,7 @@ struct RecorderRig : ChainFixture {
             snapshot.tickets.push_back(
                 {i + 1, 0, 0, domain::TicketStatus::Valid, mints.back().public_key()});
         }
-        REQUIRE(store.cache().apply_snapshot(snapshot));
+        REQUIRE(store.cache().apply_snapshot(gate::test::signed_copy(snapshot)));
     }
 
     domain::Assignment assignment(const std::string& rpc_url) const {

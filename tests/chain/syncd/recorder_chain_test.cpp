@@ -13,6 +13,7 @@
 
 #include "FakeBackend.h"
 #include "RecorderRig.h"
+#include "SyncKey.h"
 #include "gate/log/MemorySink.h"
 #include "gate/syncd/Daemon.h"
 
@@ -104,10 +105,13 @@ TEST_CASE("chain down: the backend sync goes on, check-ins wait and drain when i
     // The device learns everything from the backend: tickets with mints, the assignment
     // naming a chain RPC that refuses connections.
     test::TempDir dir;
-    device::DeviceDatabase store = device::DeviceDatabase::open(dir / "device.db").value();
-    device::DeviceDatabase chain_store = device::DeviceDatabase::open(dir / "device.db").value();
+    device::DeviceDatabase store =
+        gate::test::pinned(device::DeviceDatabase::open(dir / "device.db").value());
+    device::DeviceDatabase chain_store =
+        gate::test::pinned(device::DeviceDatabase::open(dir / "device.db").value());
     // The scanner's connection: one per thread, as one per process on the device.
-    device::DeviceDatabase scanner = device::DeviceDatabase::open(dir / "device.db").value();
+    device::DeviceDatabase scanner =
+        gate::test::pinned(device::DeviceDatabase::open(dir / "device.db").value());
     test::FakeBackend backend;
     backend.publish_assignment(rig.assignment(closed_port_url()));
     for (std::uint64_t t = 1; t <= 10; ++t) {
@@ -183,7 +187,7 @@ TEST_CASE("a validator key that does not open is a clear error and loses nothing
     // Sealed for another device's key, as after a re-provisioning with a new key.
     wrong.chain->validator_key_sealed =
         test::sealed_validator(rig.validator, crypto::KeyPair::generate().public_key());
-    REQUIRE(rig.store.cache().set_assignment(wrong));
+    REQUIRE(rig.store.cache().set_assignment(gate::test::signed_copy(wrong)));
     const auto balance = rig.validator_balance();
 
     syncd::ChainRecorder recorder(rig.store, rig.options(), gate::system_clock());
@@ -199,7 +203,7 @@ TEST_CASE("a validator key that does not open is a clear error and loses nothing
 
     SUBCASE("a key that is not base64url") {
         wrong.chain->validator_key_sealed = "not base64url!";
-        REQUIRE(rig.store.cache().set_assignment(wrong));
+        REQUIRE(rig.store.cache().set_assignment(gate::test::signed_copy(wrong)));
         const auto r = recorder.run_round(stop);
         REQUIRE_FALSE(r.ok());
         CHECK(r.error->find("base64url of a sealed key") != std::string::npos);
@@ -212,7 +216,8 @@ TEST_CASE("a validator key that does not open is a clear error and loses nothing
         REQUIRE(crypto::save_keypair(rig.key_file, rig.device_key));
     }
     // Fixed: everything waiting is recorded.
-    REQUIRE(rig.store.cache().set_assignment(rig.assignment(rig.chain.url())));
+    REQUIRE(
+        rig.store.cache().set_assignment(gate::test::signed_copy(rig.assignment(rig.chain.url()))));
     const auto fixed = recorder.run_round(stop);
     REQUIRE_MESSAGE(fixed.ok(), report_text(fixed));
     CHECK(fixed.confirmed == 3);

@@ -10,6 +10,7 @@
 #include "BuiltProgram.h"
 #include "FakeBackend.h"
 #include "RecorderRig.h"
+#include "SyncKey.h"
 
 using namespace gate;
 
@@ -66,11 +67,13 @@ TEST_CASE("gate-syncd run --once pushes the scans, then records their check-ins 
     const std::string syncd =
         test::shell_command(GATE_SYNCD_BIN) + " --config " + (device / "syncd.json").string();
 
+    // Provisioning pins the backend's sync key: the fake backend signs with the tests' one.
+    static_cast<void>(gate::test::pinned(device::DeviceDatabase::open(db).value()));
     // First run: the snapshot brings the tickets and their mints.
     const auto first = run(syncd + " run --once");
     REQUIRE_MESSAGE(first.exit_code == 0, first.output);
     {
-        auto scanner = device::DeviceDatabase::open(db).value();
+        auto scanner = gate::test::pinned(device::DeviceDatabase::open(db).value());
         CHECK(scanner.cache().ticket_count().value() == 5);
         for (std::uint64_t t = 1; t <= 5; ++t) {
             domain::EntryRecord r;
@@ -101,7 +104,7 @@ TEST_CASE("gate-syncd run --once pushes the scans, then records their check-ins 
 
     SUBCASE("a chain that cannot be reached makes --once exit 1 and says why") {
         {
-            auto scanner = device::DeviceDatabase::open(db).value();
+            auto scanner = gate::test::pinned(device::DeviceDatabase::open(db).value());
             domain::EntryRecord r;
             r.nonce = crypto::random_token(16);
             r.ticket_id = 6;

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "DeviceTestData.h"
+#include "SyncKey.h"
 #include "TempDir.h"
 #include "gate/device/DeviceDatabase.h"
 
@@ -20,7 +21,7 @@ const crypto::PublicKey kMint44 = crypto::KeyPair::generate().public_key();
 
 struct QueueRig {
     test::TempDir dir;
-    DeviceDatabase store = DeviceDatabase::open(dir / "device.db").value();
+    DeviceDatabase store = gate::test::pinned(DeviceDatabase::open(dir / "device.db").value());
 
     QueueRig() {
         Snapshot s;
@@ -30,7 +31,7 @@ struct QueueRig {
                      {43, 0, 0, TicketStatus::Valid, kMint43},
                      {44, 0, 0, TicketStatus::Valid, kMint44},
                      {45, 0, 0, TicketStatus::Valid, std::nullopt}};  // not on chain yet
-        STORE_OK(store.cache().apply_snapshot(s));
+        STORE_OK(store.cache().apply_snapshot(gate::test::signed_copy(s)));
     }
 
     ChainTransaction tx(std::string signature, std::vector<std::uint64_t> tickets) {
@@ -76,13 +77,13 @@ TEST_CASE("the first accepted entry of a ticket with a mint queues one check-in"
         ChangesPage page;
         page.cursor = 101;
         page.changes = {{101, TicketRecord{45, 0, 0, TicketStatus::Valid, mint}}};
-        STORE_OK(rig.store.cache().apply_changes(page));
+        STORE_OK(rig.store.cache().apply_changes(gate::test::signed_copy(page)));
         const auto queued = rig.store.chain().checkin(45).value();
         REQUIRE(queued);
         CHECK(queued->mint == mint);
         CHECK(queued->at == 1500);  // the first entry, not the latest
         // The same change again (or a snapshot) queues nothing more.
-        STORE_OK(rig.store.cache().apply_changes(page));
+        STORE_OK(rig.store.cache().apply_changes(gate::test::signed_copy(page)));
         CHECK(rig.store.chain().chain_status()->pending == 2);
     }
     SUBCASE("a snapshot that brings mints queues the entries already made") {
@@ -92,7 +93,7 @@ TEST_CASE("the first accepted entry of a ticket with a mint queues one check-in"
         s.assignment = sample_assignment();
         s.tickets = {{42, 0, 0, TicketStatus::Valid, kMint42},
                      {45, 0, 0, TicketStatus::Valid, kMint44}};
-        STORE_OK(rig.store.cache().apply_snapshot(s));
+        STORE_OK(rig.store.cache().apply_snapshot(gate::test::signed_copy(s)));
         CHECK(rig.store.chain().checkin(45).value()->at == 1700);
         CHECK(rig.store.chain().checkin(42).value()->at == 1000);
         CHECK(rig.store.chain().chain_status()->pending == 2);

@@ -4,7 +4,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fstream>
+
 #include "DeviceTestData.h"
+#include "SyncKey.h"
 #include "TempDir.h"
 #include "gate/device/DeviceDatabase.h"
 
@@ -19,7 +22,7 @@ namespace {
 DeviceDatabase open_store(const std::filesystem::path& path) {
     auto store = DeviceDatabase::open(path);
     if (!store) FAIL("open: " << db::to_string(store.error()));
-    return std::move(store).value();
+    return test::pinned(std::move(store).value());
 }
 
 const crypto::PublicKey kKeyA = crypto::KeyPair::generate().public_key();
@@ -43,7 +46,7 @@ TEST_CASE("a new store has its schema, WAL, and an empty sync state") {
     auto store = open_store(dir / "scanner.db");
     CHECK(store.connection().query_one<std::string>("PRAGMA journal_mode").value() == "wal");
     CHECK(store.connection().query_one<std::int64_t>("PRAGMA synchronous").value() == 2);  // FULL
-    CHECK(store.connection().query_one<std::int64_t>("PRAGMA user_version").value() == 3);
+    CHECK(store.connection().query_one<std::int64_t>("PRAGMA user_version").value() == 4);
     auto status = store.sync().sync_status();
     REQUIRE(status.ok());
     CHECK(status->cursor == 0);
@@ -59,7 +62,7 @@ TEST_CASE("a new store has its schema, WAL, and an empty sync state") {
 TEST_CASE("a snapshot replaces the whole cache and sets the cursor") {
     test::TempDir dir;
     auto store = open_store(dir / "scanner.db");
-    STORE_OK(store.cache().apply_snapshot(sample_snapshot()));
+    STORE_OK(store.cache().apply_snapshot(gate::test::signed_copy(sample_snapshot())));
     CHECK(store.cache().assignment().value() == sample_assignment());
     CHECK(store.cache().issuer_keys().value() ==
           std::vector<IssuerKeyRecord>{{kKeyA, 1001, false}});
@@ -74,7 +77,7 @@ TEST_CASE("a snapshot replaces the whole cache and sets the cursor") {
     second.issuer_keys = {{kKeyB, 1001, false}};
     second.tickets = {{44, 0, 0, TicketStatus::Valid}};
     second.inside.clear();
-    STORE_OK(store.cache().apply_snapshot(second));
+    STORE_OK(store.cache().apply_snapshot(gate::test::signed_copy(second)));
     CHECK_FALSE(store.cache().ticket_state(42)->ticket.has_value());
     CHECK_FALSE(store.cache().ticket_state(42)->last_scan.has_value());
     CHECK(store.cache().ticket_state(44)->ticket.has_value());
@@ -87,27 +90,27 @@ TEST_CASE("a snapshot replaces the whole cache and sets the cursor") {
 TEST_CASE("a snapshot keeps this device's own admissions the backend has not seen") {
     test::TempDir dir;
     auto store = open_store(dir / "scanner.db");
-    STORE_OK(store.cache().apply_snapshot(sample_snapshot()));
+    STORE_OK(store.cache().apply_snapshot(gate::test::signed_copy(sample_snapshot())));
     // Ticket 42 went out and came back in here after the snapshot's view of it.
     STORE_OK(
         store.scans().record_scan(scan_of(42, Verdict::Accepted, 1767225700000, Direction::In)));
     STORE_OK(
         store.scans().record_scan(scan_of(44, Verdict::Accepted, 1767225800000, Direction::In)));
-    STORE_OK(store.cache().apply_snapshot(sample_snapshot()));
+    STORE_OK(store.cache().apply_snapshot(gate::test::signed_copy(sample_snapshot())));
     CHECK(store.cache().ticket_state(42)->last_scan->at == 1767225700000);
     CHECK(store.cache().ticket_state(42)->last_scan->gate == "north-1");
     REQUIRE(store.cache().ticket_state(44)->last_scan.has_value());
     // A later scan the backend reports wins over an older local one.
     Snapshot newer = sample_snapshot();
     newer.inside = {{44, Direction::Out, 1767225900000, "south-2"}};
-    STORE_OK(store.cache().apply_snapshot(newer));
+    STORE_OK(store.cache().apply_snapshot(gate::test::signed_copy(newer)));
     CHECK(store.cache().ticket_state(44)->last_scan->direction == Direction::Out);
 }
 
 TEST_CASE("changes apply each kind, move the cursor, and applying twice changes nothing") {
     test::TempDir dir;
     auto store = open_store(dir / "scanner.db");
-    STORE_OK(store.cache().apply_snapshot(sample_snapshot()));
+    STORE_OK(store.cache().apply_snapshot(gate::test::signed_copy(sample_snapshot())));
     Assignment moved = sample_assignment();
     moved.gate = "west-3";
     ChangesPage page;
@@ -120,7 +123,7 @@ TEST_CASE("changes apply each kind, move the cursor, and applying twice changes 
         {105, IssuerKeyRecord{kKeyB, 1001, false}},
         {110, moved},
     };
-    STORE_OK(store.cache().apply_changes(page));
+    STORE_OK(store.cache().apply_changes(gate::test::signed_copy(page)));
     auto check_applied = [&] {
         CHECK(store.cache().ticket_state(45)->ticket.has_value());
         CHECK(store.cache().ticket_state(42)->ticket->generation == 1);
@@ -134,14 +137,14 @@ TEST_CASE("changes apply each kind, move the cursor, and applying twice changes 
         CHECK(store.sync().sync_status()->cursor == 110);
     };
     check_applied();
-    STORE_OK(store.cache().apply_changes(page));
+    STORE_OK(store.cache().apply_changes(gate::test::signed_copy(page)));
     check_applied();
 
     // A change at or below the cursor is already in: a replayed old page is a no-op.
     ChangesPage stale;
     stale.cursor = 105;
     stale.changes = {{102, TicketRecord{42, 2, 0, TicketStatus::Valid, std::nullopt}}};
-    STORE_OK(store.cache().apply_changes(stale));
+    STORE_OK(store.cache().apply_changes(gate::test::signed_copy(stale)));
     CHECK(store.cache().ticket_state(42)->ticket->generation == 1);
     CHECK(store.sync().sync_status()->cursor == 110);
 
@@ -149,7 +152,7 @@ TEST_CASE("changes apply each kind, move the cursor, and applying twice changes 
     ChangesPage late;
     late.cursor = 111;
     late.changes = {{111, InsideRecord{42, Direction::In, 1767225050000, "east-1"}}};
-    STORE_OK(store.cache().apply_changes(late));
+    STORE_OK(store.cache().apply_changes(gate::test::signed_copy(late)));
     CHECK(store.cache().ticket_state(42)->last_scan->direction == Direction::Out);
 }
 
@@ -239,7 +242,7 @@ TEST_CASE("scanner and sync daemon write one file from two processes without fai
     const auto path = dir / "scanner.db";
     {
         auto store = open_store(path);
-        STORE_OK(store.cache().apply_snapshot(sample_snapshot()));
+        STORE_OK(store.cache().apply_snapshot(gate::test::signed_copy(sample_snapshot())));
     }
     constexpr int kScans = 150;
     const pid_t child = fork();
@@ -261,7 +264,7 @@ TEST_CASE("scanner and sync daemon write one file from two processes without fai
         p.cursor = 101 + page;
         p.changes = {{101 + page, TicketRecord{static_cast<std::uint64_t>(5000 + page), 0, 0,
                                                TicketStatus::Valid, std::nullopt}}};
-        all_ok = all_ok && store.cache().apply_changes(p).ok();
+        all_ok = all_ok && store.cache().apply_changes(gate::test::signed_copy(p)).ok();
         auto pending = store.scans().pending_scans(20);
         all_ok = all_ok && pending.ok();
         if (pending.ok()) {
@@ -284,7 +287,7 @@ TEST_CASE("scanner and sync daemon write one file from two processes without fai
 TEST_CASE("decide_and_record decides on the state read inside its own write transaction") {
     test::TempDir dir;
     auto store = open_store(dir / "scanner.db");
-    STORE_OK(store.cache().apply_snapshot(sample_snapshot()));
+    STORE_OK(store.cache().apply_snapshot(gate::test::signed_copy(sample_snapshot())));
     std::optional<TicketState> seen;
     auto admit = [&](const TicketState& state) {
         seen = state;
@@ -326,4 +329,82 @@ TEST_CASE("decide_and_record decides on the state read inside its own write tran
     REQUIRE_FALSE(blocked.ok());
     CHECK(blocked.error().code == db::ErrorCode::Busy);
     CHECK_FALSE(decided);
+}
+
+TEST_CASE("only records signed by the pinned sync key are stored, and edits are caught on read") {
+    test::TempDir dir;
+    const auto path = dir / "scanner.db";
+    {
+        // Before provisioning pins a key, nothing is trusted.
+        auto bare = DeviceDatabase::open(path).value();
+        CHECK_FALSE(bare.sync_key().has_value());
+        auto refused = bare.cache().apply_snapshot(test::signed_copy(sample_snapshot()));
+        REQUIRE_FALSE(refused.ok());
+        CHECK(refused.error().code == db::ErrorCode::Misuse);
+    }
+    auto store = open_store(path);  // pins the tests' key
+    CHECK(std::filesystem::exists(DeviceDatabase::sync_key_file(path)));
+
+    // Unsigned, or signed by another key: refused whole, nothing stored.
+    auto unsigned_one = store.cache().apply_snapshot(sample_snapshot());
+    REQUIRE_FALSE(unsigned_one.ok());
+    CHECK(unsigned_one.error().code == db::ErrorCode::Corrupt);
+    CHECK(unsigned_one.error().message.find("assignment.sig") != std::string::npos);
+    Snapshot foreign = sample_snapshot();
+    sign_records(foreign, crypto::KeyPair::generate());
+    REQUIRE_FALSE(store.cache().apply_snapshot(foreign).ok());
+    Snapshot one_bad = test::signed_copy(sample_snapshot());
+    one_bad.tickets[1].status = TicketStatus::Valid;
+    auto partly = store.cache().apply_snapshot(one_bad);
+    REQUIRE_FALSE(partly.ok());
+    CHECK(partly.error().message.find("tickets[1].sig") != std::string::npos);
+    CHECK(store.cache().ticket_count().value() == 0);
+    CHECK_FALSE(store.cache().assignment().value().has_value());
+    ChangesPage page;
+    page.cursor = 1;
+    page.changes = {{1, TicketRecord{43, 1, 3, TicketStatus::Valid}}};
+    REQUIRE_FALSE(store.cache().apply_changes(page).ok());
+    REQUIRE_FALSE(store.cache().set_assignment(sample_assignment()).ok());
+
+    // Signed: stored, and read back without the signatures.
+    STORE_OK(store.cache().apply_snapshot(test::signed_copy(sample_snapshot())));
+    CHECK(store.cache().assignment().value() == sample_assignment());
+    CHECK_FALSE(store.cache().ticket_state(43)->tampered);
+    CHECK_FALSE(store.cache().ticket_state(43)->ticket->sync_signature.has_value());
+
+    // Plain SQL edits, as anyone who can write the file could make them.
+    auto& db = store.connection();
+    STORE_OK(db.exec("UPDATE ticket SET status = 'valid' WHERE ticket_id = 43"));
+    CHECK(store.cache().ticket_state(43)->tampered);
+    CHECK_FALSE(store.cache().ticket_state(42)->tampered);
+    STORE_OK(db.exec("UPDATE ticket SET sig = NULL WHERE ticket_id = 42"));
+    CHECK(store.cache().ticket_state(42)->tampered);
+
+    STORE_OK(
+        db.execute("INSERT INTO issuer_key (public_key, event_id, retired) VALUES (?, 1001, 0)",
+                   kKeyB.to_base58()));
+    auto keys = store.cache().issuer_keys();
+    REQUIRE_FALSE(keys.ok());
+    CHECK(keys.error().code == db::ErrorCode::Corrupt);
+    CHECK(keys.error().message.find(kKeyB.to_base58()) != std::string::npos);
+    STORE_OK(db.exec("DELETE FROM issuer_key WHERE sig IS NULL"));
+    CHECK(store.cache().issuer_keys().ok());
+    STORE_OK(db.exec("UPDATE issuer_key SET retired = 1"));
+    CHECK_FALSE(store.cache().issuer_keys().ok());
+
+    STORE_OK(db.exec("UPDATE assignment SET body = replace(body, 'north-1', 'vip')"));
+    auto moved = store.cache().assignment();
+    REQUIRE_FALSE(moved.ok());
+    CHECK(moved.error().code == db::ErrorCode::Corrupt);
+
+    // A pin file that is not a key is an error at open, never "no pin".
+    {
+        std::filesystem::permissions(DeviceDatabase::sync_key_file(path),
+                                     std::filesystem::perms::owner_write,
+                                     std::filesystem::perm_options::add);
+        std::ofstream(DeviceDatabase::sync_key_file(path)) << "not a key\n";
+    }
+    auto broken = DeviceDatabase::open(path);
+    REQUIRE_FALSE(broken.ok());
+    CHECK(broken.error().message.find("sync-key") != std::string::npos);
 }

@@ -53,6 +53,7 @@ TEST_CASE("every case of the decision table gets its reasons from decide()") {
         const auto check = domain::check_code(code, ring);
         const auto assignment = gate_of(c, keys);
         domain::TicketState known;
+        known.tampered = c.ticket.tampered;
         if (c.ticket.exists)
             known.ticket = domain::TicketRecord{kTicket, c.ticket.tier, c.ticket.generation(),
                                                 c.ticket.status};

@@ -290,7 +290,8 @@ TEST_CASE("unknown fields are ignored so a newer peer can add some") {
 }
 
 TEST_CASE("setup codes carry the backend url and one-time token") {
-    const SetupCode code{"https://api.example", "tok-123"};
+    const SetupCode code{"https://api.example", "tok-123",
+                         crypto::KeyPair::from_seed(std::array<std::uint8_t, 32>{7}).public_key()};
     const std::string text = format_setup_code(code);
     CHECK(text.starts_with("GATESETUP1:"));
     auto back = parse_setup_code(text + "\n");
@@ -301,11 +302,15 @@ TEST_CASE("setup codes carry the backend url and one-time token") {
           "setup code: does not start with GATESETUP1:");
     CHECK(parse_setup_code("GATESETUP1:***").error().message ==
           "setup code: not base64url after GATESETUP1:");
-    CHECK(parse_setup_code(format_setup_code({"ftp://x", "t"})).error().message ==
+    CHECK(parse_setup_code(format_setup_code({"ftp://x", "t", code.sync_key})).error().message ==
           "setup code: url: expected an http:// or https:// URL");
     const std::string no_token =
         "GATESETUP1:" + codec::base64url_encode(as_bytes(R"({"url": "http://x"})"));
     CHECK(parse_setup_code(no_token).error().message == "setup code: token: is required");
+    // A code from before pinned sync keys is refused: the device would trust nothing.
+    const std::string no_key =
+        "GATESETUP1:" + codec::base64url_encode(as_bytes(R"({"url": "http://x", "token": "t"})"));
+    CHECK(parse_setup_code(no_key).error().message == "setup code: sync_key: is required");
 }
 
 TEST_CASE("registration request and answer round-trip, and the signature covers the token") {

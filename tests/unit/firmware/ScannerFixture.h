@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "SyncKey.h"
 #include "TempDir.h"
 #include "gate/device/DeviceDatabase.h"
 #include "gate/qr/Render.h"
@@ -40,14 +41,14 @@ struct ScannerFixture {
         s.assignment.event = {kEvent, "Summer Night", 0, 0};
         s.issuer_keys = {{issuer.public_key(), kEvent, false}};
         s.tickets = std::move(tickets);
-        REQUIRE(store.cache().apply_snapshot(s).ok());
+        REQUIRE(store.cache().apply_snapshot(gate::test::signed_copy(s)).ok());
         REQUIRE(store.sync().set_identity(17, "http://127.0.0.1:1").ok());
     }
 
     device::DeviceDatabase open(const db::OpenOptions& options = {}) {
         auto opened = device::DeviceDatabase::open(db_path, options);
         if (!opened) FAIL("open: " << db::to_string(opened.error()));
-        return std::move(opened).value();
+        return pinned(std::move(opened).value());
     }
 
     std::string code(std::uint64_t ticket_id, std::uint32_t generation = 0,

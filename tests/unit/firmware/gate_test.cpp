@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include "ScannerFixture.h"
+#include "SyncKey.h"
 #include "gate/domain/Reason.h"
 
 using namespace gate;
@@ -90,7 +91,7 @@ TEST_CASE("changes written by the sync daemon's connection apply to the very nex
     domain::ChangesPage page;
     page.cursor = 5;
     page.changes = {{2, domain::TicketRecord{42, 2, 0, domain::TicketStatus::Revoked}}};
-    REQUIRE(daemon.cache().apply_changes(page).ok());
+    REQUIRE(daemon.cache().apply_changes(gate::test::signed_copy(page)).ok());
     CHECK(gate.scan(f.code(42)).decision.reason == "ticket.revoked");
 
     // Key rotation: a new key arrives, the old one is retired.
@@ -98,7 +99,7 @@ TEST_CASE("changes written by the sync daemon's connection apply to the very nex
     page.cursor = 7;
     page.changes = {{6, domain::IssuerKeyRecord{next_key.public_key(), test::kEvent, false}},
                     {7, domain::IssuerKeyRecord{f.issuer.public_key(), test::kEvent, true}}};
-    REQUIRE(daemon.cache().apply_changes(page).ok());
+    REQUIRE(daemon.cache().apply_changes(gate::test::signed_copy(page)).ok());
     CHECK(gate.scan(f.code(50)).decision.reason == "signature.key_retired");
     f.issuer = std::move(next_key);
     CHECK(gate.scan(f.code(51)).accepted());

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "ScannerFixture.h"
+#include "SyncKey.h"
 #include "TestHttpServer.h"
 #include "gate/config/SecretFile.h"
 #include "gate/crypto/KeyFile.h"
@@ -23,7 +24,13 @@ class FakeBackend {
     FakeBackend() : server_([this](const test::TestHttpServer::Request& r) { return handle(r); }) {}
 
     std::string setup_code(const std::string& token) const {
-        return domain::format_setup_code({server_.url(""), token});
+        return setup_code_pinning(token, test::test_sync_key().public_key());
+    }
+    /// A setup code that names `sync_key` as the backend's (the answers stay signed by
+    /// test_sync_key(): a man in the middle, or a code from another backend).
+    std::string setup_code_pinning(const std::string& token,
+                                   const crypto::PublicKey& sync_key) const {
+        return domain::format_setup_code({server_.url(""), token, sync_key});
     }
     void add_token(const std::string& token) {
         std::lock_guard lock(mutex_);
@@ -50,13 +57,15 @@ class FakeBackend {
                                 request->signature))
                 return error(400, "signature_invalid");
             keys_.push_back(request->public_key.to_base58());
-            const domain::RegisterResponse answer{17, "device-token-17", snapshot().assignment};
+            const domain::RegisterResponse answer{17, "device-token-17",
+                                                  test::signed_copy(snapshot().assignment)};
             return test::TestHttpServer::make_response(r, 201, nlohmann::json(answer).dump());
         }
         if (r.method() == http_::verb::get && r.target() == "/api/v1/devices/me/snapshot") {
             if (r[http_::field::authorization] != "Bearer device-token-17")
                 return error(401, "unauthorized");
-            return test::TestHttpServer::make_response(r, 200, nlohmann::json(snapshot()).dump());
+            return test::TestHttpServer::make_response(
+                r, 200, nlohmann::json(test::signed_copy(snapshot())).dump());
         }
         return error(404, "not_found");
     }
@@ -120,7 +129,14 @@ TEST_CASE("provisioning makes the key, registers, keeps the token and loads the 
     const auto key = crypto::load_keypair(dir / "device-key.json").value().public_key();
     CHECK(backend.registered_keys() == std::vector<std::string>{key.to_base58()});
 
+    // The backend key from the setup code is pinned beside the database, read-only.
+    const auto pin = device::DeviceDatabase::sync_key_file(dir / "gate-device.db");
+    CHECK((std::filesystem::status(pin).permissions() & std::filesystem::perms::all) ==
+          (std::filesystem::perms::owner_read | std::filesystem::perms::group_read |
+           std::filesystem::perms::others_read));
     auto store = device::DeviceDatabase::open(dir / "gate-device.db").value();
+    REQUIRE(store.sync_key().has_value());
+    CHECK(*store.sync_key() == test::test_sync_key().public_key());
     CHECK(store.cache().assignment().value()->gate == "north-1");
     CHECK(store.cache().ticket_state(43)->ticket->status == domain::TicketStatus::Frozen);
     const auto status = store.sync().sync_status().value();
@@ -149,6 +165,20 @@ TEST_CASE("a used setup code is refused with what to do, and the key is reused n
     CHECK(backend.registered_keys().back() == key.to_base58());
 }
 
+TEST_CASE("answers not signed by the key in the setup code are refused, and nothing stored") {
+    test::TempDir dir;
+    FakeBackend backend;
+    backend.add_token("mitm");
+    const auto other = crypto::KeyPair::generate().public_key();
+    auto refused = scanner::provision(options_in(dir, backend.setup_code_pinning("mitm", other)));
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().message.find("not signed by the pinned sync key") != std::string::npos);
+    auto store = device::DeviceDatabase::open(dir / "gate-device.db").value();
+    CHECK(store.sync_key() == other);
+    CHECK_FALSE(store.cache().assignment().value().has_value());
+    CHECK(store.cache().ticket_count().value() == 0);
+}
+
 TEST_CASE("a bad setup code or an unreachable backend fails early and clearly") {
     test::TempDir dir;
     auto bad = scanner::provision(options_in(dir, "GATESETUP1:%%%"));
@@ -157,7 +187,8 @@ TEST_CASE("a bad setup code or an unreachable backend fails early and clearly") 
     CHECK_FALSE(std::filesystem::exists(dir / "gate-device.db"));
 
     const auto url = "http://127.0.0.1:" + std::to_string(test::TestHttpServer::closed_port());
-    auto down = scanner::provision(options_in(dir, domain::format_setup_code({url, "t"})));
+    auto down = scanner::provision(
+        options_in(dir, domain::format_setup_code({url, "t", test::test_sync_key().public_key()})));
     REQUIRE_FALSE(down.ok());
     CHECK(down.error().message.find("cannot reach the backend") != std::string::npos);
     CHECK_FALSE(std::filesystem::exists(dir / "device.token"));

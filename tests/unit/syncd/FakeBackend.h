@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "SyncKey.h"
 #include "TestHttpServer.h"
 #include "gate/domain/SyncMessages.h"
 
@@ -111,7 +112,7 @@ class FakeBackend {
             auto snap = snapshot_;
             snap.cursor = cursor_;
             snap.server_time = server_time_;
-            return json(r, 200, nlohmann::json(snap));
+            return json(r, 200, nlohmann::json(signed_copy(snap)));
         }
         if (target.starts_with("/api/v1/devices/me/changes?after=")) {
             if (mode_ == Mode::CursorExpired) return error(r, 410, "cursor_expired");
@@ -122,7 +123,7 @@ class FakeBackend {
             for (const auto& c : changes_) {
                 if (c.seq > after) page.changes.push_back(c);
             }
-            return json(r, 200, nlohmann::json(page));
+            return json(r, 200, nlohmann::json(signed_copy(page)));
         }
         if (target == "/api/v1/devices/me/entries") {
             auto batch = domain::parse_message<domain::EntryBatch>(r.body());

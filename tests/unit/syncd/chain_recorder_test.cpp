@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "FakeBackend.h"
+#include "SyncKey.h"
 #include "TempDir.h"
 #include "gate/codec/Base64Url.h"
 #include "gate/crypto/KeyFile.h"
@@ -20,7 +21,8 @@ namespace {
 
 struct Rig {
     test::TempDir dir;
-    device::DeviceDatabase store = device::DeviceDatabase::open(dir / "device.db").value();
+    device::DeviceDatabase store =
+        gate::test::pinned(device::DeviceDatabase::open(dir / "device.db").value());
     crypto::KeyPair device_key = crypto::KeyPair::generate();
     crypto::KeyPair validator = crypto::KeyPair::generate();
     syncd::RecorderOptions options;
@@ -50,7 +52,7 @@ struct Rig {
         s.assignment = *store.cache().assignment().value();
         s.tickets = {
             {ticket, 0, 0, domain::TicketStatus::Valid, crypto::KeyPair::generate().public_key()}};
-        REQUIRE(store.cache().apply_snapshot(s));
+        REQUIRE(store.cache().apply_snapshot(gate::test::signed_copy(s)));
         domain::EntryRecord e;
         e.nonce = crypto::random_token(16);
         e.ticket_id = ticket;
@@ -66,7 +68,8 @@ struct Rig {
 
 TEST_CASE("with no chain in the assignment a round does nothing, unless check-ins wait") {
     Rig rig;
-    REQUIRE(rig.store.cache().set_assignment(rig.assignment(std::nullopt)));
+    REQUIRE(
+        rig.store.cache().set_assignment(gate::test::signed_copy(rig.assignment(std::nullopt))));
     syncd::ChainRecorder recorder(rig.store, rig.options, gate::system_clock());
     const std::atomic<bool> stop{false};
     auto r = recorder.run_round(stop);
@@ -84,7 +87,7 @@ TEST_CASE("with no chain in the assignment a round does nothing, unless check-in
 TEST_CASE("an unreachable chain RPC is a plain error and the check-in stays queued") {
     Rig rig;
     REQUIRE(rig.store.cache().set_assignment(
-        rig.assignment("http://127.0.0.1:9")));  // discard: refused
+        gate::test::signed_copy(rig.assignment("http://127.0.0.1:9"))));  // discard: refused
     rig.queue_checkin(42);
     syncd::ChainRecorder recorder(rig.store, rig.options, gate::system_clock());
     const std::atomic<bool> stop{false};
@@ -112,7 +115,7 @@ TEST_CASE("--once runs one chain round after the backend round and its failure i
     backend.publish_ticket(
         {42, 0, 0, domain::TicketStatus::Valid, crypto::KeyPair::generate().public_key()});
     device::DeviceDatabase chain_store =
-        device::DeviceDatabase::open(rig.dir / "device.db").value();
+        gate::test::pinned(device::DeviceDatabase::open(rig.dir / "device.db").value());
     device::BackendLink link{backend.url(), "device-token-1", {}, gate::system_clock()};
     syncd::SyncEngine engine{rig.store, link, gate::system_clock()};
     syncd::ChainRecorder recorder(chain_store, rig.options, gate::system_clock());
@@ -141,7 +144,8 @@ TEST_CASE("--once runs one chain round after the backend round and its failure i
 
 TEST_CASE("retry-checkins queues refused check-ins again") {
     Rig rig;
-    REQUIRE(rig.store.cache().set_assignment(rig.assignment("http://127.0.0.1:9")));
+    REQUIRE(rig.store.cache().set_assignment(
+        gate::test::signed_copy(rig.assignment("http://127.0.0.1:9"))));
     rig.queue_checkin(42);
     REQUIRE(rig.store.chain().fail_checkin(42, "IncorrectProgramId"));
     syncd::SyncSettings settings;

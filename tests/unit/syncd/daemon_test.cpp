@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "FakeBackend.h"
+#include "SyncKey.h"
 #include "TempDir.h"
 #include "gate/crypto/Random.h"
 #include "gate/log/MemorySink.h"
@@ -20,7 +21,8 @@ namespace {
 struct DaemonRig {
     test::TempDir dir;
     test::FakeBackend backend;
-    device::DeviceDatabase store = device::DeviceDatabase::open(dir / "device.db").value();
+    device::DeviceDatabase store =
+        gate::test::pinned(device::DeviceDatabase::open(dir / "device.db").value());
     device::BackendLink link{backend.url(), "device-token-1", {}, gate::system_clock()};
     syncd::SyncEngine engine{store, link, gate::system_clock()};
     std::shared_ptr<log::MemorySink> sink = std::make_shared<log::MemorySink>();

@@ -4,6 +4,7 @@
 #include <atomic>
 
 #include "FakeBackend.h"
+#include "SyncKey.h"
 #include "TempDir.h"
 #include "gate/crypto/Random.h"
 #include "gate/syncd/SyncEngine.h"
@@ -16,7 +17,8 @@ namespace {
 struct Rig {
     test::TempDir dir;
     test::FakeBackend backend;
-    device::DeviceDatabase store = device::DeviceDatabase::open(dir / "device.db").value();
+    device::DeviceDatabase store =
+        gate::test::pinned(device::DeviceDatabase::open(dir / "device.db").value());
     const std::int64_t now = 1'767'225'600'000;
     gate::ManualClock clock{now};
     device::BackendLink link{backend.url(), "device-token-1", quick_http(), clock};
@@ -112,7 +114,7 @@ TEST_CASE("the clock offset to the server is recorded") {
 
 TEST_CASE("a dead backend keeps every scan queued and says so in plain words") {
     test::TempDir dir;
-    auto store = device::DeviceDatabase::open(dir / "device.db").value();
+    auto store = gate::test::pinned(device::DeviceDatabase::open(dir / "device.db").value());
     gate::ManualClock clock{1};
     const std::string url =
         "http://127.0.0.1:" + std::to_string(test::TestHttpServer::closed_port());

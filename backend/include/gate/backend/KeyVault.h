@@ -32,6 +32,12 @@ class KeyVault {
     /// The key pair of a sealed secret; an error if the seal does not open.
     Result<crypto::KeyPair, std::string> open_key(ByteView sealed) const;
 
+    /// The device-sync key: signs what gate devices trust (issuer keys, ticket rows,
+    /// assignments; docs/sync-protocol.md, "Signed records"). Derived from the master key
+    /// (keyed BLAKE2b of a fixed label), so it is stable across restarts and never stored;
+    /// its public half travels in setup codes.
+    crypto::KeyPair device_sync_key() const;
+
   private:
     crypto::SecretKey master_;
 };

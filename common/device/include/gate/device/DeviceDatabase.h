@@ -7,8 +7,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 
 #include "gate/Result.h"
+#include "gate/crypto/Ed25519.h"
 #include "gate/db/Database.h"
 #include "gate/device/ChainQueue.h"
 #include "gate/device/ScanQueue.h"
@@ -19,7 +21,8 @@ namespace gate::device {
 
 class DeviceDatabase {
   public:
-    /// Opens (creating if needed, owner-only) and migrates the database at `path`.
+    /// Opens (creating if needed, owner-only) and migrates the database at `path`, and reads
+    /// the backend sync key pinned beside it (sync_key_file), if any.
     static Result<DeviceDatabase, db::Error> open(const std::filesystem::path& path,
                                                   const db::OpenOptions& options = {});
 
@@ -41,6 +44,15 @@ class DeviceDatabase {
     };
     Result<Version, db::Error> version();
 
+    /// The backend's device-sync public key pinned at provisioning: the cache stores and
+    /// trusts only records it signed. Empty until pin_sync_key() (then nothing is trusted).
+    const std::optional<crypto::PublicKey>& sync_key() const noexcept { return sync_key_; }
+    /// Writes `key` to sync_key_file() (mode 0444, atomically) and uses it from now on.
+    /// Provisioning calls it with the key from the setup code.
+    Status<db::Error> pin_sync_key(const crypto::PublicKey& key);
+    /// Where the pin of the database at `database` lives: "<database>.sync-key".
+    static std::filesystem::path sync_key_file(const std::filesystem::path& database);
+
     /// The underlying connection, for the concern classes, diagnostics and tests.
     db::Database& connection() noexcept { return db_; }
 
@@ -49,9 +61,12 @@ class DeviceDatabase {
     void note_local_write() noexcept { ++local_writes_; }
 
   private:
-    explicit DeviceDatabase(db::Database db) noexcept : db_(std::move(db)) {}
+    DeviceDatabase(db::Database db, std::filesystem::path path) noexcept
+        : db_(std::move(db)), path_(std::move(path)) {}
 
     db::Database db_;
+    std::filesystem::path path_;
+    std::optional<crypto::PublicKey> sync_key_;
     std::uint64_t local_writes_ = 0;
 };
 

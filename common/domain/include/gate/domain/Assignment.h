@@ -31,6 +31,8 @@ struct Assignment {
     EventInfo event;
     std::int64_t server_time = 0;  ///< Unix ms when the backend wrote it
     std::optional<ChainAssignment> chain{};
+    /// The backend's device-sync signature over the rest (SyncSignature.h), as for tickets.
+    std::optional<crypto::Signature> sync_signature{};
 
     bool operator==(const Assignment&) const = default;
 };

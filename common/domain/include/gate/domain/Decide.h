@@ -20,6 +20,9 @@ namespace gate::domain {
 struct TicketState {
     std::optional<TicketRecord> ticket;
     std::optional<InsideRecord> last_scan;
+    /// The device's stored row does not carry the backend's sync signature over its fields
+    /// (SyncSignature.h): someone edited the database. `ticket` is then not to be believed.
+    bool tampered = false;
 };
 
 /// Default grace around a code's validity window, for device clocks that drift offline.

@@ -32,6 +32,8 @@ struct IssuerKeyRecord {
     crypto::PublicKey public_key;
     std::uint32_t event_id = 0;
     bool retired = false;
+    /// The backend's device-sync signature over this key (SyncSignature.h), as for tickets.
+    std::optional<crypto::Signature> sync_signature{};
 
     bool operator==(const IssuerKeyRecord&) const = default;
 };

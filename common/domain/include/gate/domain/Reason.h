@@ -19,6 +19,9 @@ inline constexpr std::string_view kAlreadyInside = "entry.already_inside";
 inline constexpr std::string_view kAlreadyUsed = "entry.already_used";
 inline constexpr std::string_view kNotInside = "entry.not_inside";
 inline constexpr std::string_view kUnknownTicket = "ticket.unknown";
+/// The device's stored ticket row, assignment or issuer keys are not signed by the backend
+/// key pinned at provisioning: the device database was edited (docs/security.md).
+inline constexpr std::string_view kCacheTampered = "device.cache_tampered";
 /// Not a decision: the device could not commit the record, so it must not show green.
 inline constexpr std::string_view kRecordFailed = "device.record_failed";
 /// Not a decision: the device has no assignment yet (run `gate-scanner provision`).
@@ -38,6 +41,7 @@ inline constexpr std::string_view kAll[] = {
     "signature.key_wrong_event",
     "signature.invalid",
     kWrongEvent,
+    kCacheTampered,
     kEventCancelled,
     kRevoked,
     kFrozen,

@@ -112,10 +112,13 @@ struct IngestResult {
 inline constexpr std::string_view kSetupCodePrefix = "GATESETUP1:";
 inline constexpr std::string_view kRegisterSignatureDomain = "gate-device-register:";
 
-/// What a setup code carries: "GATESETUP1:" + base64url of {"url": ..., "token": ...}.
+/// What a setup code carries: "GATESETUP1:" + base64url of {"url": ..., "token": ...,
+/// "sync_key": ...}. `sync_key` is the backend's device-sync public key: the device pins it
+/// and accepts only issuer keys, tickets and assignments it signed (SyncSignature.h).
 struct SetupCode {
     std::string url;
     std::string token;
+    crypto::PublicKey sync_key;
 
     bool operator==(const SetupCode&) const = default;
 };
