@@ -6,8 +6,10 @@
 #include "ApiSupport.h"
 #include "Endpoint.h"
 #include "GateRules.h"
+#include "IngestChecks.h"
 #include "gate/codec/Base64Url.h"
 #include "gate/crypto/SealedBox.h"
+#include "gate/domain/Decide.h"
 #include "gate/domain/SyncMessages.h"
 #include "gate/domain/SyncSignature.h"
 
@@ -252,10 +254,29 @@ ApiResult<Response> device_changes(Call& c) {
     return json_response(200, nlohmann::json(out));
 }
 
+// The batch is this device's own: its registered key signed the exact body, so a stolen
+// token alone cannot push anything.
+bool signed_by_device(const Request& r, const DeviceRecord& device) {
+    auto text = r.header(domain::kBatchSignatureHeader);
+    if (!text) return false;
+    auto signature = crypto::Signature::from_base58(*text);
+    auto key = crypto::PublicKey::from_base58(device.public_key);
+    return signature.ok() && key.ok() &&
+           crypto::verify(*key, as_bytes(domain::batch_signing_input(r.body)), *signature);
+}
+
 ApiResult<Response> ingest_entries(Call& c) {
     Services& s = c.s;
     Request& r = c.request;
     const auto& device = c.device;
+    if (!signed_by_device(r, *device))
+        return fail(ApiError{401,
+                             "batch_signature_invalid",
+                             "the batch is not signed by this device's key (header " +
+                                 std::string(domain::kBatchSignatureHeader) +
+                                 "; docs/sync-protocol.md, \"Entry ingest\")",
+                             {},
+                             {}});
     auto batch = domain::parse_message<domain::EntryBatch>(r.body);
     if (!batch.ok()) return fail(message_error(batch.error()));
     for (std::size_t i = 0; i < batch->entries.size(); ++i) {
@@ -281,9 +302,41 @@ ApiResult<Response> ingest_entries(Call& c) {
                                  {{at + ".event_id", "invalid", "is not the device's event"}},
                                  {}});
     }
-    auto result = s.store.ingest(*device, batch->entries, s.clock.now_ms());
+    // An admission counts only with a genuine code behind it; a time that does not fit the
+    // device's real clock is stored ("it happened") but flagged.
+    auto keyring = keyring_of(s, device->event_id);
+    if (!keyring.ok()) return fail(keyring.error());
+    const std::int64_t now = s.clock.now_ms();
+    std::optional<std::int64_t> observed_offset;
+    if (batch->sent_at != 0) observed_offset = now - batch->sent_at;
+    std::vector<IngestEntry> kept;
+    std::vector<domain::IngestNote> refused;
+    for (auto& e : batch->entries) {
+        if (auto problem = proof_problem(e, *keyring)) {
+            refused.push_back({e.nonce, std::string(*problem)});
+            continue;
+        }
+        auto flag = clock_flag(e, observed_offset, now, domain::kDefaultClockToleranceMs);
+        kept.push_back({std::move(e), flag ? std::string(*flag) : std::string()});
+    }
+    auto result = s.store.ingest(*device, kept, now);
     if (!result.ok()) return fail(result.error());
-    const domain::IngestResult& out = *result;
+    domain::IngestResult& out = *result;
+    out.refused = std::move(refused);
+    if (!out.refused.empty())
+        s.logger.warn("device entries refused",
+                      {{"device_id", device->id},
+                       {"refused", static_cast<std::int64_t>(out.refused.size())},
+                       {"first_reason", out.refused.front().reason}});
+    if (!out.flagged.empty())
+        s.logger.warn("device entries flagged",
+                      {{"device_id", device->id},
+                       {"flagged", static_cast<std::int64_t>(out.flagged.size())},
+                       {"first_reason", out.flagged.front().reason}});
+    s.metrics.count("gate_entries_ingested_total", "result", "refused",
+                    static_cast<std::int64_t>(out.refused.size()));
+    s.metrics.count("gate_entries_ingested_total", "result", "flagged",
+                    static_cast<std::int64_t>(out.flagged.size()));
     s.metrics.count("gate_entries_ingested_total", "result", "stored",
                     static_cast<std::int64_t>(out.stored.size()));
     s.metrics.count("gate_entries_ingested_total", "result", "duplicate",

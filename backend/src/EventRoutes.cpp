@@ -2,8 +2,8 @@
 // Cancelling refunds the paid tickets; a refunded event cannot be reopened.
 #include "ApiSupport.h"
 #include "Endpoint.h"
-#include "gate/http/Url.h"
 #include "Refunds.h"
+#include "gate/http/Url.h"
 
 namespace gate::backend {
 
@@ -215,7 +215,8 @@ ApiResult<Response> event_stats(Call& c) {
                                {"inside_now", stats->inside_now},
                                {"gates", std::move(gates)},
                                {"conflicts", stats->conflicts},
-                               {"rejected_scans", stats->rejected_scans}});
+                               {"rejected_scans", stats->rejected_scans},
+                               {"clock_flagged", stats->clock_flagged}});
 }
 
 }  // namespace

@@ -27,4 +27,15 @@ ApiResult<domain::Assignment> gate_rules(Services& s, std::int64_t event_id,
     return a;
 }
 
+ApiResult<ticket::IssuerKeyring> keyring_of(Services& s, std::int64_t event_id) {
+    auto keys = s.store.issuer_keys(event_id);
+    if (!keys.ok()) return fail(keys.error());
+    ticket::IssuerKeyring keyring;
+    for (const auto& k : *keys) {
+        auto pk = crypto::PublicKey::from_base58(k.public_key);
+        if (pk.ok()) keyring.add({*pk, static_cast<std::uint32_t>(k.event_id), k.retired});
+    }
+    return keyring;
+}
+
 }  // namespace gate::backend

@@ -289,8 +289,14 @@ ALTER TABLE chain_tickets ADD COLUMN checked_at INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX idx_chain_tickets_checked ON chain_tickets(dirty, checked_at);
 )sql";
 
-constexpr std::array<db::Migration, 6> kMigrations{
-    {{1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}}};
+// Version 7: a device scan whose time does not fit the device's real clock offset is
+// stored with why (`clock_flag`: clock.future, clock.offset_mismatch; NULL when fine).
+constexpr std::string_view kV7 = R"sql(
+ALTER TABLE validations ADD COLUMN clock_flag TEXT;
+)sql";
+
+constexpr std::array<db::Migration, 7> kMigrations{
+    {{1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}, {7, kV7}}};
 
 }  // namespace
 

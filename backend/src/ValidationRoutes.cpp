@@ -10,18 +10,6 @@ namespace gate::backend {
 
 namespace {
 
-// The event's issuer keys as a keyring (retired ones stay in it and verify as retired).
-ApiResult<ticket::IssuerKeyring> keyring_of(Services& s, std::int64_t event_id) {
-    auto keys = s.store.issuer_keys(event_id);
-    if (!keys.ok()) return fail(keys.error());
-    ticket::IssuerKeyring keyring;
-    for (const auto& k : *keys) {
-        auto pk = crypto::PublicKey::from_base58(k.public_key);
-        if (pk.ok()) keyring.add({*pk, static_cast<std::uint32_t>(k.event_id), k.retired});
-    }
-    return keyring;
-}
-
 // The event's organizer, or a validator the organizer assigned to the event (and, when the
 // assignment lists gates, to this gate).
 ApiStatus may_validate(const Call& c, std::int64_t event_id, const std::string& gate) {

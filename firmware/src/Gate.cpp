@@ -94,6 +94,8 @@ ScanOutcome Gate::scan(std::string_view text) {
         skeleton.ticket_id = out.claims->ticket_id;
         skeleton.generation = out.claims->generation;
     }
+    // The code itself goes to the backend as proof that it was presented here.
+    if (check.genuine()) skeleton.proof = std::string(text);
     skeleton.event_id = assignment_->event_id;
     skeleton.gate = assignment_->gate;
     skeleton.direction = options_.direction;

@@ -114,6 +114,8 @@ ExitCode Daemon::run() {
             log_.info("sync cycle done", {{"pushed", report.pushed},
                                           {"duplicates", report.duplicates},
                                           {"conflicts", report.conflicts},
+                                          {"refused", report.refused},
+                                          {"flagged", report.flagged},
                                           {"changes", report.changes},
                                           {"snapshot", report.snapshot}});
         } else {

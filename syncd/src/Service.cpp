@@ -5,6 +5,7 @@
 
 #include "gate/config/ConfigError.h"
 #include "gate/config/SecretFile.h"
+#include "gate/crypto/KeyFile.h"
 
 namespace gate::syncd {
 
@@ -49,6 +50,11 @@ ExitCode run_service(const SyncSettings& settings, bool once, const log::Logger&
     http.timeout = settings.request_timeout;
     http.max_response_bytes = device::kMaxAnswerBytes;
     device::BackendLink link(url, std::move(token), http, system_clock());
+    auto device_key = crypto::load_keypair(settings.key_file);
+    if (!device_key)
+        throw StartupError("cannot load the device key: " + device_key.error().message +
+                           " (gate-scanner provision writes it; set device.key_file)");
+    link.sign_batches_with(std::move(device_key).value());
     SyncEngine engine(*database, link, system_clock(),
                       {.batch_size = static_cast<std::size_t>(settings.batch_size)});
     // The chain recorder works on its own thread, so it has its own connection.

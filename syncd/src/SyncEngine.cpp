@@ -39,6 +39,17 @@ std::optional<LinkError> SyncEngine::confirm(const domain::IngestResult& answer,
     auto changed = database_.scans().mark_synced(confirmed);
     if (!changed) return device::database_error(changed.error());
     marked = *changed;
+    // Refused for a reason that will not change (no valid proof): kept on the device with
+    // the backend's reason, out of the queue.
+    for (const auto& note : answer.refused) {
+        if (auto set_aside =
+                database_.scans().mark_refused(note.nonce, note.reason, clock_.now_ms());
+            !set_aside)
+            return device::database_error(set_aside.error());
+        ++marked;
+        ++report.refused;
+    }
+    report.flagged += answer.flagged.size();
     report.pushed += answer.stored.size();
     report.duplicates += answer.duplicates.size();
     report.conflicts += answer.conflicts.size();

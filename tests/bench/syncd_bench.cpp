@@ -121,7 +121,8 @@ domain::TicketRecord ticket_row(std::uint64_t id, std::uint32_t generation = 0,
 /// (a) N accepted scans queued, then one engine cycle until the queue is empty.
 void bench_push(device::DeviceDatabase& store, device::BackendLink& link,
                 const std::filesystem::path& db_path, const std::vector<std::uint64_t>& tickets,
-                const domain::Assignment& assignment, int scans, std::size_t batch_size) {
+                const std::vector<std::string>& codes, const domain::Assignment& assignment,
+                int scans, std::size_t batch_size) {
     // The scanner's records: admissions, each ticket alternating in and out so the
     // backend sees no conflicts. Each is its own durable commit, as at the gate.
     const auto now = gate::system_clock().now_ms();
@@ -136,6 +137,7 @@ void bench_push(device::DeviceDatabase& store, device::BackendLink& link,
             (n / tickets.size()) % 2 == 0 ? domain::Direction::In : domain::Direction::Out;
         e.reason = "ok";
         e.scanned_at = now + i;
+        e.proof = codes[n % codes.size()];  // the code the scanner read
         if (!store.scans().record_scan(e)) die("cannot queue a scan");
     }
 
@@ -237,7 +239,14 @@ int main(int argc, char** argv) {
             http::Method::Post, "/api/v1/devices/register", "", nlohmann::json(registration), 201));
         if (!registered) die("register: " + registered.error().message);
         device::BackendLink link(api.base, registered->device_token, {}, gate::system_clock());
+        link.sign_batches_with(crypto::KeyPair::from_secret(device_key.secret()).value());
         const auto& assignment = registered->assignment;
+        std::vector<std::string> codes;  // what each ticket's QR holds: the scans' proofs
+        for (const auto id : tickets)
+            codes.push_back(api.call(http::Method::Get,
+                                     "/api/v1/tickets/" + domain::ticket_id_to_string(id) + "/code",
+                                     holder, std::nullopt, 200)["code"]
+                                .get<std::string>());
 
         std::printf(
             "gate-syncd (%s run): ticket-api in process on loopback (%zu threads), "
@@ -255,7 +264,7 @@ int main(int argc, char** argv) {
             std::printf("push: %d queued admissions each, SyncEngine until the queue is empty\n",
                         push_scans);
             for (std::size_t batch : {std::size_t{200}, std::size_t{50}, std::size_t{500}})
-                bench_push(store, link, path, tickets, assignment, push_scans, batch);
+                bench_push(store, link, path, tickets, codes, assignment, push_scans, batch);
         }
 
         // (b) Snapshot: the apply alone, from a snapshot built in memory.

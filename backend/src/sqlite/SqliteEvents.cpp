@@ -208,6 +208,10 @@ StoreResult<EventStats> SqliteStore::event_stats(std::int64_t id) {
         "SELECT COUNT(*) FROM validations WHERE event_id = ? AND verdict = 'rejected'", id);
     if (!rejected.ok()) return fail(failure(rejected.error()));
     stats.rejected_scans = *rejected;
+    auto flagged = db->query_one<std::int64_t>(
+        "SELECT COUNT(*) FROM validations WHERE event_id = ? AND clock_flag IS NOT NULL", id);
+    if (!flagged.ok()) return fail(failure(flagged.error()));
+    stats.clock_flagged = *flagged;
     return stats;
 }
 

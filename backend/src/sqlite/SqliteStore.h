@@ -291,7 +291,7 @@ class SqliteStore final : public Store {
                                                             std::int64_t limit) override;
 
     StoreResult<domain::IngestResult> ingest(const DeviceRecord& device,
-                                             const std::vector<domain::EntryRecord>& entries,
+                                             const std::vector<IngestEntry>& entries,
                                              std::int64_t now) override;
 
     StoreStatus prune_changes(std::int64_t before) override;

@@ -59,8 +59,9 @@ StoreResult<domain::Decision> SqliteStore::validate(std::optional<std::int64_t> 
     return decision;
 }
 
-StoreResult<domain::IngestResult> SqliteStore::ingest(
-    const DeviceRecord& device, const std::vector<domain::EntryRecord>& entries, std::int64_t now) {
+StoreResult<domain::IngestResult> SqliteStore::ingest(const DeviceRecord& device,
+                                                      const std::vector<IngestEntry>& entries,
+                                                      std::int64_t now) {
     Pool::Lease db(pool_, pool_.take());
     auto tx = db->begin();
     if (!tx.ok()) return fail(failure(tx.error()));
@@ -68,7 +69,7 @@ StoreResult<domain::IngestResult> SqliteStore::ingest(
     if (!list.ok()) return fail(failure(list.error()));
     const auto reentry = list->has_value() ? (*list)->list.reentry : domain::Reentry::Single;
     domain::IngestResult result;
-    for (const auto& e : entries) {
+    for (const auto& [e, clock_flag] : entries) {
         auto seen =
             db->query_optional<std::int64_t>("SELECT id FROM validations WHERE nonce = ?", e.nonce);
         if (!seen.ok()) return fail(failure(seen.error()));
@@ -82,10 +83,11 @@ StoreResult<domain::IngestResult> SqliteStore::ingest(
         const std::int64_t at = e.scanned_at + e.clock_offset_ms;
         GATE_TRY_DB(db->execute(
             "INSERT INTO validations (nonce, ticket_id, event_id, gate, direction, verdict, "
-            "reason, generation, validator_user_id, device_id, offline, at, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, 1, ?, ?)",
+            "reason, generation, validator_user_id, device_id, offline, at, created_at, "
+            "clock_flag) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, 1, ?, ?, ?)",
             e.nonce, ticket_id, e.event_id, e.gate, domain::to_string(e.direction),
-            domain::to_string(e.verdict), e.reason, e.generation, device.id, at, now));
+            domain::to_string(e.verdict), e.reason, e.generation, device.id, at, now,
+            clock_flag.empty() ? std::nullopt : std::optional<std::string>(clock_flag)));
         if (e.verdict == domain::Verdict::Accepted && ticket_id) {
             // "It happened" wins: the entry is recorded whatever the backend thinks. An
             // admission that the list's re-entry rule would have refused here (the ticket
@@ -110,6 +112,7 @@ StoreResult<domain::IngestResult> SqliteStore::ingest(
             if (conflict_gate) result.conflicts.push_back({e.nonce, *e.ticket_id, *conflict_gate});
         }
         result.stored.push_back(e.nonce);
+        if (!clock_flag.empty()) result.flagged.push_back({e.nonce, clock_flag});
     }
     GATE_TRY_DB(tx->commit());
     return result;

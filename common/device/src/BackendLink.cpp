@@ -86,6 +86,12 @@ Result<http::Response, LinkError> BackendLink::exchange(const http::Request& req
     const int status = response->status;
     if (status >= 200 && status < 300) return std::move(response).value();
     const std::string code = api_error_code(*response);
+    if (status == 401 && code == "batch_signature_invalid") {
+        return link_error(Kind::Unauthorized,
+                          "the backend does not take this device key's signature on entries: "
+                          "device.key_file must be the key provisioning registered (or "
+                          "provision this device again)");
+    }
     if (status == 401 || status == 403) {
         return link_error(Kind::Unauthorized,
                           "device token " + (code.empty() ? std::string("refused") : code) +
@@ -137,12 +143,22 @@ Result<Timed<domain::ChangesPage>, LinkError> BackendLink::changes(std::int64_t 
     return Timed<domain::ChangesPage>{std::move(page).value(), sent, received};
 }
 
+void BackendLink::sign_batches_with(crypto::KeyPair device_key) {
+    device_key_ = std::make_shared<const crypto::KeyPair>(std::move(device_key));
+}
+
 Result<domain::IngestResult, LinkError> BackendLink::push(const domain::EntryBatch& batch) {
     http::Request request;
     request.method = http::Method::Post;
     request.url = base_url_ + "/api/v1/devices/me/entries";
-    request.body = nlohmann::json(batch).dump();
+    domain::EntryBatch stamped = batch;
+    stamped.sent_at = clock_.now_ms();
+    request.body = nlohmann::json(stamped).dump();
     request.headers.set("Content-Type", "application/json");
+    if (device_key_)
+        request.headers.set(
+            std::string(domain::kBatchSignatureHeader),
+            device_key_->sign(as_bytes(domain::batch_signing_input(request.body))).to_base58());
     auto response = exchange(request);
     if (!response) return fail(response.error());
     auto result = domain::parse_message<domain::IngestResult>(response->body);
@@ -160,6 +176,9 @@ Result<domain::IngestResult, LinkError> BackendLink::push(const domain::EntryBat
             }
         }
     }
+    for (const auto& note : result->refused)
+        if (!sent.contains(note.nonce))
+            return link_error(Kind::BadAnswer, "entry answer rejected: refuses a scan not sent");
     return std::move(result).value();
 }
 

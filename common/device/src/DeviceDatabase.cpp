@@ -119,14 +119,17 @@ CREATE TABLE chain_state (
 );
 INSERT INTO chain_state (id) VALUES (1);
 )sql"},
-    // Signed trust anchors (docs/security.md, "Device database"): the backend's device-sync
-    // signature beside every row the scanner trusts. Rows from before carry none, so the
-    // cursor goes back to 0 and gate-syncd fetches a signed snapshot.
+    // Signed trust anchors (docs/security.md, "Thief of a handheld"): the backend's
+    // device-sync signature beside every row the scanner trusts. Rows from before carry
+    // none, so the cursor goes back to 0 and gate-syncd fetches a signed snapshot. And the
+    // proof each scan carries to the backend.
     {4, R"sql(
 ALTER TABLE assignment ADD COLUMN sig BLOB;   -- 64 bytes, Ed25519 by the pinned sync key
 ALTER TABLE issuer_key ADD COLUMN sig BLOB;
 ALTER TABLE ticket ADD COLUMN sig BLOB;
 UPDATE sync_state SET cursor = 0;
+-- The scanned code of a genuine scan: the backend's proof that it was presented.
+ALTER TABLE scan ADD COLUMN proof TEXT;
 )sql"},
 }};
 

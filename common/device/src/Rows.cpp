@@ -99,12 +99,12 @@ Status<db::Error> insert_scan(db::Database& db, const EntryRecord& scan) {
     if (scan.ticket_id) ticket = to_column(*scan.ticket_id);
     if (auto s =
             db.execute("INSERT INTO scan (nonce, device_id, ticket_id, event_id, generation, gate, "
-                       "direction, verdict, reason, scanned_at, clock_offset_ms) "
+                       "direction, verdict, reason, scanned_at, clock_offset_ms, proof) "
                        "VALUES (?, (SELECT device_id FROM sync_state WHERE id = 1), "
-                       "?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        scan.nonce, ticket, scan.event_id, scan.generation, scan.gate,
                        to_string(scan.direction), to_string(scan.verdict), scan.reason,
-                       scan.scanned_at, scan.clock_offset_ms);
+                       scan.scanned_at, scan.clock_offset_ms, scan.proof);
         !s)
         return s;
     if (scan.verdict != Verdict::Accepted || !scan.ticket_id) return {};

@@ -37,35 +37,36 @@ Result<std::vector<EntryRecord>, db::Error> ScanQueue::pending_scans(std::size_t
     auto& db = database_.connection();
     std::vector<EntryRecord> out;
     bool broken = false;
-    auto read =
-        db.for_each<std::string, std::optional<std::int64_t>, std::int64_t, std::int64_t,
-                    std::string, std::string, std::string, std::string, std::int64_t, std::int64_t>(
-            "SELECT nonce, ticket_id, event_id, generation, gate, direction, verdict, reason, "
-            "scanned_at, clock_offset_ms FROM scan WHERE synced = 0 ORDER BY id LIMIT ?",
-            [&](std::string nonce, std::optional<std::int64_t> ticket, std::int64_t event_id,
-                std::int64_t generation, std::string gate, const std::string& direction,
-                const std::string& verdict, std::string reason, std::int64_t scanned_at,
-                std::int64_t offset) {
-                auto d = domain::from_string<domain::Direction>(direction);
-                auto v = domain::from_string<domain::Verdict>(verdict);
-                if (!d || !v) {
-                    broken = true;
-                    return;
-                }
-                EntryRecord record;
-                record.nonce = std::move(nonce);
-                if (ticket) record.ticket_id = from_column(*ticket);
-                record.event_id = static_cast<std::uint32_t>(event_id);
-                record.generation = static_cast<std::uint32_t>(generation);
-                record.gate = std::move(gate);
-                record.direction = *d;
-                record.verdict = *v;
-                record.reason = std::move(reason);
-                record.scanned_at = scanned_at;
-                record.clock_offset_ms = offset;
-                out.push_back(std::move(record));
-            },
-            static_cast<std::int64_t>(limit));
+    auto read = db.for_each<std::string, std::optional<std::int64_t>, std::int64_t, std::int64_t,
+                            std::string, std::string, std::string, std::string, std::int64_t,
+                            std::int64_t, std::optional<std::string>>(
+        "SELECT nonce, ticket_id, event_id, generation, gate, direction, verdict, reason, "
+        "scanned_at, clock_offset_ms, proof FROM scan WHERE synced = 0 ORDER BY id LIMIT ?",
+        [&](std::string nonce, std::optional<std::int64_t> ticket, std::int64_t event_id,
+            std::int64_t generation, std::string gate, const std::string& direction,
+            const std::string& verdict, std::string reason, std::int64_t scanned_at,
+            std::int64_t offset, std::optional<std::string> proof) {
+            auto d = domain::from_string<domain::Direction>(direction);
+            auto v = domain::from_string<domain::Verdict>(verdict);
+            if (!d || !v) {
+                broken = true;
+                return;
+            }
+            EntryRecord record;
+            record.nonce = std::move(nonce);
+            if (ticket) record.ticket_id = from_column(*ticket);
+            record.event_id = static_cast<std::uint32_t>(event_id);
+            record.generation = static_cast<std::uint32_t>(generation);
+            record.gate = std::move(gate);
+            record.direction = *d;
+            record.verdict = *v;
+            record.reason = std::move(reason);
+            record.scanned_at = scanned_at;
+            record.clock_offset_ms = offset;
+            record.proof = std::move(proof);
+            out.push_back(std::move(record));
+        },
+        static_cast<std::int64_t>(limit));
     if (!read) return fail(read.error());
     if (broken) return rows::bad_row("stored scan", "direction or verdict");
     return out;

@@ -234,6 +234,9 @@ EntryRecord read_entry(FieldReader r) {
     r.text("reason", out.reason);
     r.integer<std::int64_t>("scanned_at", out.scanned_at, Need::Required, 0, kMaxTime);
     r.integer("clock_offset_ms", out.clock_offset_ms);
+    std::string proof;
+    if (r.text("proof", proof, Need::Optional, {.min_chars = 1, .max_chars = kMaxProofChars}))
+        out.proof = std::move(proof);
     if (!r.failed() && out.verdict == Verdict::Accepted && !out.ticket_id)
         r.problem(r.path_of("ticket_id"), jsonio::Problem::Missing,
                   "an accepted entry needs a ticket id");
@@ -243,6 +246,7 @@ EntryRecord read_entry(FieldReader r) {
 EntryBatch read_entry_batch(FieldReader r) {
     EntryBatch out;
     read_all(r, "entries", out.entries, read_entry, kMaxEntriesPerBatch);
+    r.integer<std::int64_t>("sent_at", out.sent_at, Need::Optional, 0, kMaxTime);
     return out;
 }
 
@@ -265,6 +269,21 @@ IngestResult read_ingest_result(FieldReader r) {
         c.text("other_gate", conflict.other_gate);
         return conflict;
     });
+    // Added with proofs and clock checks: a backend that does not send them has none.
+    auto notes = [&](std::string_view name, std::vector<IngestNote>& into) {
+        r.array(
+            name,
+            [&](const nlohmann::json& e, const std::string& where) {
+                FieldReader n(e, where, r.problems());
+                IngestNote note;
+                n.parsed("nonce", note.nonce, kNonceText, nonce_from);
+                n.text("reason", note.reason);
+                into.push_back(std::move(note));
+            },
+            Need::Optional);
+    };
+    notes("refused", out.refused);
+    notes("flagged", out.flagged);
     return out;
 }
 
@@ -375,8 +394,8 @@ GATE_JSON_WRITER(EventInfo, id, name, starts_at, ends_at, status)
 GATE_JSON_WRITER(ChainAssignment, rpc_url, validator, validator_key_sealed)
 GATE_JSON_WRITER(Snapshot, cursor, server_time, assignment, issuer_keys, tickets, inside)
 GATE_JSON_WRITER(ChangesPage, cursor, more, server_time, changes)
-GATE_JSON_WRITER(EntryBatch, entries)
-GATE_JSON_WRITER(IngestResult, stored, duplicates, conflicts)
+GATE_JSON_WRITER(IngestNote, nonce, reason)
+GATE_JSON_WRITER(IngestResult, stored, duplicates, conflicts, refused, flagged)
 GATE_JSON_WRITER(SetupCode, url, token, sync_key)
 GATE_JSON_WRITER(RegisterRequest, setup_token, public_key, name, signature)
 GATE_JSON_WRITER(RegisterResponse, device_id, device_token, assignment)
@@ -435,6 +454,12 @@ void to_json(nlohmann::json& j, const EntryRecord& v) {
          {"reason", v.reason},
          {"scanned_at", v.scanned_at},
          {"clock_offset_ms", v.clock_offset_ms}};
+    if (v.proof) j["proof"] = *v.proof;
+}
+
+void to_json(nlohmann::json& j, const EntryBatch& v) {
+    j = {{"entries", v.entries}};
+    if (v.sent_at != 0) j["sent_at"] = v.sent_at;
 }
 
 void to_json(nlohmann::json& j, const IngestConflict& v) {
@@ -476,6 +501,10 @@ std::string format_setup_code(const SetupCode& code) {
 
 std::string register_signing_input(std::string_view setup_token) {
     return std::string(kRegisterSignatureDomain) + std::string(setup_token);
+}
+
+std::string batch_signing_input(std::string_view body) {
+    return std::string(kBatchSignatureDomain) + std::string(body);
 }
 
 }  // namespace gate::domain

@@ -68,6 +68,20 @@ TEST_CASE("provision a device, sync snapshot and delta, ingest a batch twice") {
               std::get<domain::TicketRecord>(delta->changes[0].payload).ticket_id) == second);
     CHECK(delta->cursor > snapshot->cursor);
 
+    // Pushes as gate-syncd does: the device key signs the exact body.
+    auto push = [&](const domain::EntryBatch& entries) {
+        gate::http::Request r;
+        r.method = gate::http::Method::Post;
+        r.url = api.url("/api/v1/devices/me/entries");
+        r.body = nlohmann::json(entries).dump();
+        r.headers.set("Content-Type", "application/json");
+        r.headers.set("Authorization", "Bearer " + token);
+        r.headers.set(std::string(domain::kBatchSignatureHeader),
+                      key.sign(gate::as_bytes(domain::batch_signing_input(r.body))).to_base58());
+        auto answer = api.client.send(r);
+        REQUIRE(answer.ok());
+        return std::move(answer).value();
+    };
     domain::EntryBatch batch;
     for (const auto& id : {first, second}) {
         domain::EntryRecord e;
@@ -77,15 +91,17 @@ TEST_CASE("provision a device, sync snapshot and delta, ingest a batch twice") {
         e.gate = "north-1";
         e.reason = "ok";
         e.scanned_at = b.clock->now_ms();
+        e.proof = api.get("/api/v1/tickets/" + id + "/code", alice).json().value()["code"];
         batch.entries.push_back(e);
     }
-    auto once = domain::parse_message<domain::IngestResult>(
-        api.post("/api/v1/devices/me/entries", nlohmann::json(batch), token).body);
+    // The token alone is not enough.
+    auto unsigned_push = api.post("/api/v1/devices/me/entries", nlohmann::json(batch), token);
+    CHECK(unsigned_push.status == 401);
+    auto once = domain::parse_message<domain::IngestResult>(push(batch).body);
     REQUIRE(once.ok());
     CHECK(once->stored.size() == 2);
     CHECK(once->duplicates.empty());
-    auto twice = domain::parse_message<domain::IngestResult>(
-        api.post("/api/v1/devices/me/entries", nlohmann::json(batch), token).body);
+    auto twice = domain::parse_message<domain::IngestResult>(push(batch).body);
     REQUIRE(twice.ok());
     CHECK(twice->stored.empty());
     CHECK(twice->duplicates.size() == 2);

@@ -210,6 +210,7 @@ class Device {
     std::vector<std::string> syncd_env(const std::vector<std::string>& extra = {}) const {
         std::vector<std::string> env{"GATE_DEVICE_DATABASE=" + db().string(),
                                      "GATE_DEVICE_TOKEN_FILE=" + (dir_ / "device.token").string(),
+                                     "GATE_DEVICE_KEY_FILE=" + (dir_ / "key.json").string(),
                                      "GATE_LOG_LEVEL=warn"};
         env.insert(env.end(), extra.begin(), extra.end());
         return env;

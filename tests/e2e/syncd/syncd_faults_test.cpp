@@ -77,8 +77,11 @@ std::size_t count_of(const std::string& text, const std::string& what) {
 
 /// Queues scans in the device database exactly as the scanner records them: one admission
 /// per ticket, the rest refused re-entries. Returns their nonces.
+// Scans recorded through the device database as the scanner records them: the first of
+// each ticket an admission (with its code as proof), the rest refused re-entries.
 std::vector<std::string> queue_scans(Device& gate, const std::vector<std::string>& tickets,
-                                     std::uint32_t event_id, int count) {
+                                     const std::vector<std::string>& codes, std::uint32_t event_id,
+                                     int count) {
     std::vector<std::string> nonces;
     auto store = gate.store();
     const auto now = wall_now_ms();
@@ -93,6 +96,7 @@ std::vector<std::string> queue_scans(Device& gate, const std::vector<std::string
         e.verdict = first ? domain::Verdict::Accepted : domain::Verdict::Rejected;
         e.reason = first ? "ok" : "entry.already_inside";
         e.scanned_at = now + i;
+        if (first) e.proof = codes[static_cast<std::size_t>(i)];
         REQUIRE(store.scans().record_scan(e).ok());
         nonces.push_back(e.nonce);
     }
@@ -107,7 +111,11 @@ TEST_CASE("ticket-api SIGKILLed mid-batch again and again: every scan is stored 
     Device gate("north-1-a");
     gate.provision(w.api.setup_code(w.organizer_token, w.event_id, "north-1"));
     constexpr int kScans = 400;
-    const auto nonces = queue_scans(gate, tickets, static_cast<std::uint32_t>(w.event_id), kScans);
+    std::vector<std::string> codes;
+    for (const auto& t : tickets)
+        codes.push_back(w.api.code_of(w.buyer_token, t));
+    const auto nonces =
+        queue_scans(gate, tickets, codes, static_cast<std::uint32_t>(w.event_id), kScans);
     REQUIRE(gate.queue_depth() == kScans);
     const auto device_id = gate.store().sync().sync_status().value().device_id;
 

@@ -142,8 +142,12 @@ TEST_CASE("two scanners offline admit the same ticket: the backend reports the c
 TEST_CASE("SIGKILL of gate-syncd mid-push loses and duplicates nothing") {
     World w;
     std::vector<std::uint64_t> tickets;
-    for (int i = 0; i < 5; ++i)
-        tickets.push_back(domain::ticket_id_from_string(w.buy()).value());
+    std::vector<std::string> codes;
+    for (int i = 0; i < 5; ++i) {
+        const auto ticket = w.buy();
+        tickets.push_back(domain::ticket_id_from_string(ticket).value());
+        codes.push_back(w.code(ticket));
+    }
     Device gate("north-1-a");
     gate.provision(w.api.setup_code(w.organizer_token, w.event_id, "north-1"));
 
@@ -163,6 +167,7 @@ TEST_CASE("SIGKILL of gate-syncd mid-push loses and duplicates nothing") {
             e.verdict = first ? domain::Verdict::Accepted : domain::Verdict::Rejected;
             e.reason = first ? "ok" : "entry.already_inside";
             e.scanned_at = now + i;
+            if (first) e.proof = codes[static_cast<std::size_t>(i)];  // the code was scanned
             REQUIRE(store.scans().record_scan(e).ok());
         }
     }

@@ -4,7 +4,9 @@
 #include "BackendFixture.h"
 #include "gate/codec/Base64Url.h"
 #include "gate/crypto/Random.h"
+#include "gate/db/Database.h"
 #include "gate/domain/SyncMessages.h"
+#include "gate/ticket/TicketCode.h"
 
 using namespace gate::test;
 using gate::backend::Method;
@@ -17,6 +19,7 @@ struct Provisioned {
     std::string owner;
     std::string device_token;
     std::int64_t device_id = 0;
+    std::shared_ptr<gate::crypto::KeyPair> key;  ///< the device key it registered
 };
 
 std::string setup_token(Backend& b, const std::string& owner, std::int64_t event_id,
@@ -43,8 +46,8 @@ Provisioned provision(Backend& b, const std::string& gate = "north-1") {
     p.owner = b.sign_in(b.organizer);
     p.event_id = b.create_event(p.owner, b.event_body());
     const auto token = setup_token(b, p.owner, p.event_id, gate);
-    const auto key = gate::crypto::KeyPair::generate();
-    auto r = b.call(Method::Post, "/api/v1/devices/register", register_body(key, token));
+    p.key = std::make_shared<gate::crypto::KeyPair>(gate::crypto::KeyPair::generate());
+    auto r = b.call(Method::Post, "/api/v1/devices/register", register_body(*p.key, token));
     REQUIRE_MESSAGE(r.status == 201, r.body);
     auto registered = domain::from_json<domain::RegisterResponse>(r.json());
     REQUIRE(registered.ok());
@@ -55,9 +58,26 @@ Provisioned provision(Backend& b, const std::string& gate = "north-1") {
     return p;
 }
 
+/// POST /devices/me/entries with the body as given, signed by `signer` (the device's key
+/// unless a test says otherwise; none: no signature header).
+gate::backend::Response push(Backend& b, const Provisioned& p, const std::string& body,
+                             const gate::crypto::KeyPair* signer) {
+    gate::http::Headers headers;
+    headers.set("Authorization", "Bearer " + p.device_token);
+    headers.set("Content-Type", "application/json");
+    if (signer)
+        headers.set(std::string(domain::kBatchSignatureHeader),
+                    signer->sign(gate::as_bytes(domain::batch_signing_input(body))).to_base58());
+    return b.call_with(Method::Post, "/api/v1/devices/me/entries", body, std::move(headers));
+}
+gate::backend::Response push(Backend& b, const Provisioned& p, const json& body) {
+    return push(b, p, body.dump(), p.key.get());
+}
+
 domain::EntryRecord entry(std::uint64_t ticket_id, std::uint32_t event_id, std::string gate,
-                          std::int64_t at) {
+                          std::int64_t at, std::optional<std::string> proof = std::nullopt) {
     domain::EntryRecord e;
+    e.proof = std::move(proof);
     e.nonce = gate::codec::base64url_encode(gate::crypto::random_array<16>());
     e.ticket_id = ticket_id;
     e.event_id = event_id;
@@ -142,19 +162,18 @@ TEST_CASE("snapshot, then deltas by cursor, then idempotent ingest") {
 
     domain::EntryBatch batch;
     const auto tid = *domain::ticket_id_from_string(second["ticket_id"].get<std::string>());
-    batch.entries.push_back(
-        entry(tid, static_cast<std::uint32_t>(p.event_id), "north-1", b.clock->now_ms()));
+    batch.entries.push_back(entry(tid, static_cast<std::uint32_t>(p.event_id), "north-1",
+                                  b.clock->now_ms(),
+                                  b.code_of(alice, second["ticket_id"].get<std::string>())));
     auto rejected =
         entry(tid, static_cast<std::uint32_t>(p.event_id), "north-1", b.clock->now_ms());
     rejected.verdict = domain::Verdict::Rejected;
     rejected.reason = "entry.already_inside";
     batch.entries.push_back(rejected);
-    auto stored =
-        b.call(Method::Post, "/api/v1/devices/me/entries", nlohmann::json(batch), p.device_token);
+    auto stored = push(b, p, nlohmann::json(batch));
     REQUIRE_MESSAGE(stored.status == 200, stored.body);
     CHECK(stored.json()["stored"].size() == 2);
-    auto twice =
-        b.call(Method::Post, "/api/v1/devices/me/entries", nlohmann::json(batch), p.device_token);
+    auto twice = push(b, p, nlohmann::json(batch));
     CHECK(twice.json()["stored"].empty());
     CHECK(twice.json()["duplicates"].size() == 2);
     auto stats = b.call(Method::Get, "/api/v1/events/" + std::to_string(p.event_id) + "/stats",
@@ -168,17 +187,16 @@ TEST_CASE("a late entry from another gate is stored and flagged as a conflict") 
     Backend b;
     auto p = provision(b);
     const auto alice = b.sign_in(b.alice);
-    const auto tid =
-        *domain::ticket_id_from_string(b.buy(alice, p.event_id)["ticket_id"].get<std::string>());
+    const auto ticket = b.buy(alice, p.event_id)["ticket_id"].get<std::string>();
+    const auto tid = *domain::ticket_id_from_string(ticket);
+    const auto code = b.code_of(alice, ticket);
     const auto ev = static_cast<std::uint32_t>(p.event_id);
     domain::EntryBatch south;
-    south.entries.push_back(entry(tid, ev, "south-2", b.clock->now_ms()));
+    south.entries.push_back(entry(tid, ev, "south-2", b.clock->now_ms(), code));
     domain::EntryBatch north;
-    north.entries.push_back(entry(tid, ev, "north-1", b.clock->now_ms() + 1000));
-    CHECK(b.call(Method::Post, "/api/v1/devices/me/entries", nlohmann::json(south), p.device_token)
-              .status == 200);
-    auto r =
-        b.call(Method::Post, "/api/v1/devices/me/entries", nlohmann::json(north), p.device_token);
+    north.entries.push_back(entry(tid, ev, "north-1", b.clock->now_ms() + 1000, code));
+    CHECK(push(b, p, nlohmann::json(south)).status == 200);
+    auto r = push(b, p, nlohmann::json(north));
     REQUIRE(r.status == 200);
     CHECK(r.json()["stored"].size() == 1);
     REQUIRE(r.json()["conflicts"].size() == 1);
@@ -194,15 +212,138 @@ TEST_CASE("a malformed batch stores nothing and names the field") {
     auto p = provision(b);
     domain::EntryBatch batch;
     batch.entries.push_back(entry(1, static_cast<std::uint32_t>(p.event_id), "north-1", 1));
+    batch.entries[0].verdict = domain::Verdict::Rejected;  // a refused scan needs no proof
+    batch.entries[0].reason = "ticket.unknown";
     auto body = nlohmann::json(batch);
     body["entries"].push_back(body["entries"][0]);
     body["entries"][1]["nonce"] = "short";
-    auto r = b.call(Method::Post, "/api/v1/devices/me/entries", body, p.device_token);
+    auto r = push(b, p, body);
     CHECK(r.status == 400);
     CHECK(r.json()["error"]["message"].get<std::string>().find("entries[1]") != std::string::npos);
     body["entries"].erase(1);
-    auto ok = b.call(Method::Post, "/api/v1/devices/me/entries", body, p.device_token);
+    auto ok = push(b, p, body);
     CHECK(ok.json()["stored"].size() == 1);
+}
+
+TEST_CASE("a stolen device token alone pushes nothing: the batch needs the device key") {
+    Backend b;
+    auto p = provision(b);
+    const auto alice = b.sign_in(b.alice);
+    const auto ticket = b.buy(alice, p.event_id)["ticket_id"].get<std::string>();
+    domain::EntryBatch batch;
+    batch.entries.push_back(entry(*domain::ticket_id_from_string(ticket),
+                                  static_cast<std::uint32_t>(p.event_id), "north-1",
+                                  b.clock->now_ms(), b.code_of(alice, ticket)));
+    const std::string body = nlohmann::json(batch).dump();
+    const auto thief = gate::crypto::KeyPair::generate();
+    for (const auto& [what, answer] : {std::pair{"no signature", push(b, p, body, nullptr)},
+                                       std::pair{"another key", push(b, p, body, &thief)}}) {
+        CAPTURE(what);
+        CHECK(answer.status == 401);
+        CHECK(answer.json()["error"]["code"] == "batch_signature_invalid");
+    }
+    // A signature over another body does not carry over.
+    gate::http::Headers headers;
+    headers.set("Authorization", "Bearer " + p.device_token);
+    headers.set("Content-Type", "application/json");
+    headers.set(std::string(domain::kBatchSignatureHeader),
+                p.key->sign(gate::as_bytes(domain::batch_signing_input(body))).to_base58());
+    auto altered = b.call_with(Method::Post, "/api/v1/devices/me/entries",
+                               nlohmann::json(batch).dump(2), std::move(headers));
+    CHECK(altered.status == 401);
+    auto stats = b.call(Method::Get, "/api/v1/events/" + std::to_string(p.event_id) + "/stats",
+                        std::string{}, p.owner)
+                     .json();
+    CHECK(stats["inside_now"] == 0);
+    CHECK(push(b, p, body, p.key.get()).json()["stored"].size() == 1);
+}
+
+TEST_CASE("an admission counts only with the scanned code as proof; the others are refused") {
+    Backend b;
+    auto p = provision(b);
+    const auto alice = b.sign_in(b.alice);
+    const auto ev = static_cast<std::uint32_t>(p.event_id);
+    const auto real = b.buy(alice, p.event_id)["ticket_id"].get<std::string>();
+    const auto other = b.buy(alice, p.event_id)["ticket_id"].get<std::string>();
+    const auto real_id = *domain::ticket_id_from_string(real);
+    const auto real_code = b.code_of(alice, real);
+    const auto forged = gate::ticket::issue({.event_id = ev, .ticket_id = real_id},
+                                            gate::crypto::KeyPair::generate());
+    auto at = [&] { return b.clock->now_ms(); };
+
+    domain::EntryBatch batch;
+    batch.entries = {
+        entry(real_id, ev, "north-1", at()),                                // no proof
+        entry(real_id, ev, "north-1", at(), "not a ticket code"),           // garbage
+        entry(real_id, ev, "north-1", at(), forged),                        // forged
+        entry(real_id, ev, "north-1", at(), b.code_of(alice, other)),       // another's
+        entry(987654321, ev, "north-1", at(), real_code),                   // made-up ticket
+        entry(real_id, ev, "north-1", at(), real_code),                     // genuine
+        entry(*domain::ticket_id_from_string(other), ev, "north-1", at()),  // refused scan
+    };
+    batch.entries[6].verdict = domain::Verdict::Rejected;
+    batch.entries[6].reason = "entry.already_inside";
+    auto r = push(b, p, nlohmann::json(batch));
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    const auto answer = domain::from_json<domain::IngestResult>(r.json());
+    REQUIRE(answer.ok());
+    CHECK(answer->stored ==
+          std::vector<std::string>{batch.entries[5].nonce, batch.entries[6].nonce});
+    CHECK(answer->refused == std::vector<domain::IngestNote>{
+                                 {batch.entries[0].nonce, "proof.missing"},
+                                 {batch.entries[1].nonce, "proof.invalid"},
+                                 {batch.entries[2].nonce, "proof.invalid"},
+                                 {batch.entries[3].nonce, "proof.mismatch"},
+                                 {batch.entries[4].nonce, "proof.mismatch"},
+                             });
+    auto stats = b.call(Method::Get, "/api/v1/events/" + std::to_string(ev) + "/stats",
+                        std::string{}, p.owner)
+                     .json();
+    CHECK(stats["inside_now"] == 1);
+    CHECK(stats["rejected_scans"] == 1);
+    // A refused entry is not remembered: sent again with its proof it is stored.
+    batch.entries[0].proof = real_code;
+    domain::EntryBatch again{{batch.entries[0]}};
+    CHECK(push(b, p, nlohmann::json(again)).json()["stored"].size() == 1);
+}
+
+TEST_CASE("an entry whose time does not fit the device's clock is stored, and flagged") {
+    Backend b;
+    auto p = provision(b);
+    const auto alice = b.sign_in(b.alice);
+    const auto ev = static_cast<std::uint32_t>(p.event_id);
+    const auto ticket = b.buy(alice, p.event_id)["ticket_id"].get<std::string>();
+    const auto code = b.code_of(alice, ticket);
+    const auto id = *domain::ticket_id_from_string(ticket);
+    const std::int64_t now = b.clock->now_ms();
+    const std::int64_t minute = 60'000;
+
+    domain::EntryBatch batch;
+    batch.sent_at = now - 2 * minute;  // the device's clock runs two minutes behind
+    auto fits = entry(id, ev, "north-1", now - 3 * minute, code);
+    fits.clock_offset_ms = 2 * minute;
+    auto lies = entry(id, ev, "north-1", now - 60 * minute, code);  // claims an hour ago...
+    lies.clock_offset_ms = -58 * minute;                            // ...by a made-up offset
+    lies.direction = domain::Direction::Out;
+    auto future = entry(id, ev, "north-1", now + 58 * minute, code);
+    future.clock_offset_ms = 2 * minute;
+    future.direction = domain::Direction::Out;
+    batch.entries = {fits, lies, future};
+    auto r = push(b, p, nlohmann::json(batch));
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    const auto answer = domain::from_json<domain::IngestResult>(r.json());
+    REQUIRE(answer.ok());
+    CHECK(answer->stored.size() == 3);  // it happened: all stored
+    CHECK(answer->flagged == std::vector<domain::IngestNote>{
+                                 {lies.nonce, "clock.offset_mismatch"},
+                                 {future.nonce, "clock.future"},
+                             });
+    auto db = gate::db::Database::open(b.settings.database_path);
+    REQUIRE(db.ok());
+    auto flags = db->query_one<std::int64_t>(
+        "SELECT count(*) FROM validations WHERE clock_flag IS NOT NULL");
+    REQUIRE(flags.ok());
+    CHECK(*flags == 2);
 }
 
 TEST_CASE("an old cursor expires with 410 and a revoked device is shut out") {

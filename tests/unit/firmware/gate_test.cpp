@@ -36,6 +36,7 @@ TEST_CASE("an admission is on disk, with every field, when scan returns") {
     CHECK(r.verdict == Verdict::Accepted);
     CHECK(r.scanned_at == kNowMs);
     CHECK(r.clock_offset_ms == -120);
+    CHECK(r.proof == f.code(42));  // the backend's proof that this code was presented
     CHECK(other.connection()
               .query_one<std::int64_t>("SELECT device_id FROM scan WHERE nonce = ?", r.nonce)
               .value() == 17);
@@ -69,6 +70,13 @@ TEST_CASE("refused scans are recorded with their reason, unparsable codes withou
     CHECK(pending[0].ticket_id == 43u);
     CHECK_FALSE(pending[1].ticket_id.has_value());
     CHECK(pending[1].event_id == test::kEvent);
+    CHECK(pending[0].proof == f.code(43));  // genuine, though refused
+    CHECK_FALSE(pending[1].proof.has_value());
+    // A forged code carries no proof: there is nothing genuine to show.
+    CHECK_FALSE(gate.scan(ticket::issue({.event_id = test::kEvent, .ticket_id = 44},
+                                        crypto::KeyPair::generate()))
+                    .accepted());
+    CHECK_FALSE(f.store.scans().pending_scans(10).value().back().proof.has_value());
 }
 
 TEST_CASE("an exit lane records 'out', and re-entry rules then see the holder outside") {

@@ -66,6 +66,17 @@ class FakeBackend {
         std::lock_guard lock(mutex_);
         refused_.insert(nonce);
     }
+    /// Entries with this nonce are answered in `refused` with `reason`, as ticket-api
+    /// answers an admission without a valid proof.
+    void refuse_in_answer(const std::string& nonce, const std::string& reason) {
+        std::lock_guard lock(mutex_);
+        refused_in_answer_[nonce] = reason;
+    }
+    /// The Gate-Device-Signature header and body of the last entry batch ("" if none).
+    std::pair<std::string, std::string> last_batch() const {
+        std::lock_guard lock(mutex_);
+        return last_batch_;
+    }
     /// Each nonce the backend stored, with how many times it was pushed.
     std::map<std::string, int> pushes() const {
         std::lock_guard lock(mutex_);
@@ -128,12 +139,17 @@ class FakeBackend {
         if (target == "/api/v1/devices/me/entries") {
             auto batch = domain::parse_message<domain::EntryBatch>(r.body());
             if (!batch) return error(r, 400, "bad_request");
+            last_batch_ = {std::string(r[std::string(domain::kBatchSignatureHeader)]), r.body()};
             domain::IngestResult result;
             if (mode_ == Mode::AckNothing) return json(r, 200, nlohmann::json(result));
             for (const auto& e : batch->entries) {
                 if (refused_.contains(e.nonce)) return error(r, 400, "invalid_entry");
             }
             for (const auto& e : batch->entries) {
+                if (auto why = refused_in_answer_.find(e.nonce); why != refused_in_answer_.end()) {
+                    result.refused.push_back({e.nonce, why->second});
+                    continue;
+                }
                 ++pushes_[e.nonce];
                 (stored_.insert(e.nonce).second ? result.stored : result.duplicates)
                     .push_back(e.nonce);
@@ -151,6 +167,8 @@ class FakeBackend {
     std::vector<domain::Change> changes_;
     std::set<std::string> stored_;
     std::set<std::string> refused_;
+    std::map<std::string, std::string> refused_in_answer_;
+    std::pair<std::string, std::string> last_batch_;
     std::map<std::string, int> pushes_;
     int snapshots_ = 0;
     TestHttpServer server_;  // last: handles requests only once the rest exists

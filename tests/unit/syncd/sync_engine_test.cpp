@@ -219,3 +219,31 @@ TEST_CASE("one record the backend refuses is set aside without blocking the othe
               .value()
               .find("invalid_entry") != std::string::npos);
 }
+
+TEST_CASE("batches go out stamped and signed by the device key; refused scans are set aside") {
+    Rig rig;
+    const auto key = crypto::KeyPair::generate();
+    rig.link.sign_batches_with(crypto::KeyPair::from_secret(key.secret()).value());
+    std::vector<std::string> nonces;
+    for (std::uint64_t t = 1; t <= 3; ++t)
+        nonces.push_back(rig.scan(t));
+    rig.backend.refuse_in_answer(nonces[0], "proof.missing");
+    const auto report = rig.engine.run_cycle(rig.stop);
+    REQUIRE(report.ok());
+    CHECK(report.pushed == 2);
+    CHECK(report.refused == 1);
+    CHECK(rig.pending() == 0);
+    CHECK(rig.store.connection()
+              .query_one<std::string>("SELECT reason FROM scan_refused WHERE nonce = ?", nonces[0])
+              .value() == "proof.missing");
+
+    const auto [header, body] = rig.backend.last_batch();
+    auto signature = crypto::Signature::from_base58(header);
+    REQUIRE(signature.ok());
+    CHECK(
+        crypto::verify(key.public_key(), as_bytes(domain::batch_signing_input(body)), *signature));
+    CHECK_FALSE(crypto::verify(crypto::KeyPair::generate().public_key(),
+                               as_bytes(domain::batch_signing_input(body)), *signature));
+    const auto batch = domain::parse_message<domain::EntryBatch>(body).value();
+    CHECK(batch.sent_at == rig.now);  // the device clock at sending
+}

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gate/Bytes.h"
+#include "gate/domain/Entry.h"
 #include "gate/domain/Event.h"
 #include "gate/domain/Lifecycle.h"
 #include "gate/domain/Ticket.h"
@@ -99,6 +100,7 @@ struct EventStats {
     std::vector<GateCount> gates;
     std::int64_t conflicts = 0;
     std::int64_t rejected_scans = 0;
+    std::int64_t clock_flagged = 0;  ///< device scans whose time did not fit the device clock
 };
 
 /// An issuer key of an event; the secret half is sealed with the server's master key.
@@ -263,6 +265,13 @@ struct DeviceRecord {
     std::string gate;
     std::int64_t checkin_list_id = 0;
     bool revoked = false;
+};
+
+/// A pushed entry whose proof checked out, as ingest stores it: the record and, when its
+/// time does not add up, why ("clock.future", "clock.offset_mismatch"; empty when fine).
+struct IngestEntry {
+    domain::EntryRecord record;
+    std::string clock_flag;
 };
 
 struct PendingTransfer {

@@ -186,10 +186,11 @@ class Store {
                                                                     std::int64_t limit) = 0;
     /// Stores each entry once (by nonce). "It happened" wins: accepted entries are recorded
     /// whatever the backend knew; those the re-entry rule of the device's list would have
-    /// refused are flagged as conflicts.
-    virtual StoreResult<domain::IngestResult> ingest(
-        const DeviceRecord& device, const std::vector<domain::EntryRecord>& entries,
-        std::int64_t now) = 0;
+    /// refused are flagged as conflicts, those with a clock flag are stored with it and
+    /// listed in `flagged`.
+    virtual StoreResult<domain::IngestResult> ingest(const DeviceRecord& device,
+                                                     const std::vector<IngestEntry>& entries,
+                                                     std::int64_t now) = 0;
     /// Drops change-log rows older than `before` (cursors behind them expire).
     virtual StoreStatus prune_changes(std::int64_t before) = 0;
 

@@ -21,6 +21,7 @@ struct CycleReport {
     std::size_t duplicates = 0;              ///< scans it already had (an earlier push got through)
     std::size_t conflicts = 0;               ///< entries it flagged (admitted elsewhere too)
     std::size_t refused = 0;                 ///< scans it will never take, set aside on the device
+    std::size_t flagged = 0;                 ///< stored, but their time did not add up
     std::size_t changes = 0;                 ///< cache changes applied
     bool snapshot = false;                   ///< the cache was replaced by a snapshot
     std::optional<device::LinkError> error;  ///< why the cycle stopped early, if it did

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "gate/Clock.h"
@@ -63,7 +64,11 @@ class BackendLink {
 
     Result<Timed<domain::Snapshot>, LinkError> snapshot();
     Result<Timed<domain::ChangesPage>, LinkError> changes(std::int64_t after, std::size_t limit);
-    /// Pushes a batch; the answer must only name nonces from the batch.
+    /// Signs every pushed batch with the device key (the Gate-Device-Signature header;
+    /// docs/sync-protocol.md, "Entry ingest"): the backend refuses unsigned batches.
+    void sign_batches_with(crypto::KeyPair device_key);
+    /// Pushes a batch, stamped with the device clock (sent_at) and signed; the answer must
+    /// only name nonces from the batch.
     Result<domain::IngestResult, LinkError> push(const domain::EntryBatch& batch);
 
     const std::string& base_url() const noexcept { return base_url_; }
@@ -74,6 +79,7 @@ class BackendLink {
     std::string base_url_;
     http::Client client_;
     const Clock& clock_;
+    std::shared_ptr<const crypto::KeyPair> device_key_;
 };
 
 }  // namespace gate::device

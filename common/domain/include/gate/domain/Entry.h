@@ -39,6 +39,10 @@ struct EntryRecord {
     std::string reason;                ///< the decision's reason code ("ok" when accepted)
     std::int64_t scanned_at = 0;       ///< device wall clock, Unix ms
     std::int64_t clock_offset_ms = 0;  ///< server minus device, last known
+    /// The whole ticket code that was scanned, when it was genuine: the backend checks its
+    /// issuer signature and claims, so a device token alone cannot make up admissions
+    /// (docs/sync-protocol.md, "Entry ingest"). Required for accepted entries.
+    std::optional<std::string> proof{};
 
     bool operator==(const EntryRecord&) const = default;
 };

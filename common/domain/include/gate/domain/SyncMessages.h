@@ -83,9 +83,19 @@ struct ChangesPage {
 inline constexpr std::size_t kMaxEntriesPerBatch = 500;
 inline constexpr std::size_t kMaxChangesPerPage = 5000;
 
+inline constexpr std::size_t kMaxProofChars = 512;
+/// The header that carries the device key's signature over a batch, and what is signed:
+/// kBatchSignatureDomain followed by the exact body bytes.
+inline constexpr std::string_view kBatchSignatureHeader = "Gate-Device-Signature";
+inline constexpr std::string_view kBatchSignatureDomain = "gate-entry-batch-v1:";
+
 /// POST /api/v1/devices/me/entries (at most kMaxEntriesPerBatch records).
 struct EntryBatch {
     std::vector<EntryRecord> entries;
+    /// The device's wall clock when it sent the batch (Unix ms; 0: not sent). With the
+    /// server's clock it gives the device's real offset, which each entry's claimed offset
+    /// must match.
+    std::int64_t sent_at = 0;
 
     bool operator==(const EntryBatch&) const = default;
 };
@@ -98,11 +108,23 @@ struct IngestConflict {
     bool operator==(const IngestConflict&) const = default;
 };
 
-/// The answer to an entry batch: a record is synced once its nonce is stored or duplicate.
+/// A record the backend refused (never stored: the device sets it aside) or stored but
+/// flagged, with the reason (docs/sync-protocol.md, "Entry ingest").
+struct IngestNote {
+    std::string nonce;
+    std::string reason;
+
+    bool operator==(const IngestNote&) const = default;
+};
+
+/// The answer to an entry batch: a record is synced once its nonce is stored or duplicate;
+/// a refused one will never be stored.
 struct IngestResult {
     std::vector<std::string> stored;
     std::vector<std::string> duplicates;
     std::vector<IngestConflict> conflicts;
+    std::vector<IngestNote> refused{};
+    std::vector<IngestNote> flagged{};  ///< stored, but its time is not plausible
 
     bool operator==(const IngestResult&) const = default;
 };
@@ -169,6 +191,7 @@ void to_json(nlohmann::json& j, const ChangesPage& value);
 void to_json(nlohmann::json& j, const EntryRecord& value);
 void to_json(nlohmann::json& j, const EntryBatch& value);
 void to_json(nlohmann::json& j, const IngestConflict& value);
+void to_json(nlohmann::json& j, const IngestNote& value);
 void to_json(nlohmann::json& j, const IngestResult& value);
 void to_json(nlohmann::json& j, const SetupCode& value);
 void to_json(nlohmann::json& j, const RegisterRequest& value);
@@ -249,5 +272,7 @@ std::string format_setup_code(const SetupCode& code);
 
 /// The bytes a device signs to register: kRegisterSignatureDomain + setup_token.
 std::string register_signing_input(std::string_view setup_token);
+/// The bytes a device signs to push a batch: kBatchSignatureDomain + the body as sent.
+std::string batch_signing_input(std::string_view body);
 
 }  // namespace gate::domain
