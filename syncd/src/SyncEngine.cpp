@@ -116,10 +116,21 @@ std::optional<LinkError> SyncEngine::take_snapshot(CycleReport& report, std::int
     return std::nullopt;
 }
 
+bool SyncEngine::cache_tampered() {
+    auto cache = database_.cache();
+    auto assignment = cache.assignment();
+    if (!assignment) return assignment.error().code == db::ErrorCode::Corrupt;
+    auto keys = cache.issuer_keys();
+    return !keys && keys.error().code == db::ErrorCode::Corrupt;
+}
+
 std::optional<LinkError> SyncEngine::pull(CycleReport& report, std::int64_t& offset) {
     auto status = database_.sync().sync_status();
     if (!status) return device::database_error(status.error());
     if (status->cursor == 0) return take_snapshot(report, offset);
+    // An assignment or issuer key that fails its sync signature stops every scan; deltas
+    // would never remove an inserted key, a snapshot replaces them all.
+    if (cache_tampered()) return take_snapshot(report, offset);
 
     std::int64_t cursor = status->cursor;
     for (;;) {

@@ -84,6 +84,11 @@ TEST_CASE("a device database edited without the backend's key admits nobody it s
         CHECK(verdict.verdict == "rejected");
         CHECK(verdict.reason == "device.cache_tampered");
         CHECK(gate.check(valid_code).reason == "device.cache_tampered");  // loud, not silent
+        // gate-syncd notices and replaces the cache with a signed snapshot.
+        std::string out;
+        REQUIRE_MESSAGE(gate.sync_once(&out) == 0, out);
+        CHECK(gate.check(valid_code).reason == "ok");
+        CHECK(gate.check(forged).reason == "signature.unknown_key");
     }
     SUBCASE("moving the device to another gate's check-in list") {
         edit(gate, "UPDATE assignment SET body = replace(body, '\"north-1\"', '\"vip\"')");

@@ -51,6 +51,8 @@ class SyncEngine {
                                              CycleReport& report, std::int64_t& marked);
     std::optional<device::LinkError> pull(CycleReport& report, std::int64_t& clock_offset);
     std::optional<device::LinkError> take_snapshot(CycleReport& report, std::int64_t& clock_offset);
+    /// The stored assignment or an issuer key fails its sync signature (ErrorCode::Corrupt).
+    bool cache_tampered();
 
     device::DeviceDatabase& database_;
     device::BackendLink& link_;
