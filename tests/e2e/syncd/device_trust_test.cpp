@@ -18,23 +18,6 @@ using namespace gate::test;
 
 namespace {
 
-struct World {
-    TempDir dir;
-    BackendProcess api{dir};
-    Wallet buyer;
-    std::string organizer_token, buyer_token;
-    std::int64_t event_id = 0;
-
-    World() {
-        api.start();
-        organizer_token = api.sign_in(api.organizer);
-        buyer_token = api.sign_in(buyer);
-        event_id = api.create_event(organizer_token);
-    }
-    std::string buy() { return api.buy(buyer_token, event_id); }
-    std::string code(const std::string& ticket) { return api.code_of(buyer_token, ticket); }
-};
-
 void edit(Device& device, const std::string& sql) {
     auto store = device.store();
     auto done = store.connection().exec(sql);

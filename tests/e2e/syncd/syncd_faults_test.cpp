@@ -21,42 +21,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-/// A running backend with one event, a signed-in organizer and buyer.
-struct World {
-    TempDir dir;
-    BackendProcess api{dir};
-    Wallet buyer;
-    std::string organizer_token, buyer_token;
-    std::int64_t event_id = 0;
-
-    explicit World(std::int64_t capacity = 1000) {
-        api.start();
-        organizer_token = api.sign_in(api.organizer);
-        buyer_token = api.sign_in(buyer);
-        event_id = api.create_event(organizer_token, capacity);
-    }
-    std::string code(const std::string& ticket) { return api.code_of(buyer_token, ticket); }
-    json stats() { return api.stats(organizer_token, event_id); }
-    std::int64_t entries() {
-        std::int64_t n = 0;
-        const auto s = stats();  // held: a loop over stats()["gates"] would outlive it
-        for (const auto& g : s["gates"])
-            n += g["entries"].get<std::int64_t>();
-        return n;
-    }
-    /// `count` tickets, bought 100 at a time.
-    std::vector<std::string> buy(int count) {
-        std::vector<std::string> ids;
-        while (count > 0) {
-            const int n = std::min(count, 100);
-            auto more = api.buy_many(buyer_token, event_id, n);
-            ids.insert(ids.end(), more.begin(), more.end());
-            count -= n;
-        }
-        return ids;
-    }
-};
-
 /// Polls `done` every 5 ms: the fault tests act on short windows.
 template <typename F>
 bool soon(F done, std::chrono::milliseconds timeout) {

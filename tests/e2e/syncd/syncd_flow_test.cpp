@@ -11,36 +11,6 @@
 using namespace gate::test;
 namespace domain = gate::domain;
 
-namespace {
-
-/// A running backend with one event, a signed-in organizer and buyer.
-struct World {
-    TempDir dir;
-    BackendProcess api{dir};
-    Wallet buyer;
-    std::string organizer_token, buyer_token;
-    std::int64_t event_id = 0;
-
-    World() {
-        api.start();
-        organizer_token = api.sign_in(api.organizer);
-        buyer_token = api.sign_in(buyer);
-        event_id = api.create_event(organizer_token);
-    }
-    std::string buy() { return api.buy(buyer_token, event_id); }
-    std::string code(const std::string& ticket) { return api.code_of(buyer_token, ticket); }
-    json stats() { return api.stats(organizer_token, event_id); }
-    std::int64_t entries() {
-        std::int64_t n = 0;
-        const auto s = stats();
-        for (const auto& g : s["gates"])
-            n += g["entries"].get<std::int64_t>();
-        return n;
-    }
-};
-
-}  // namespace
-
 TEST_CASE("scans admitted offline reach the backend once, however often syncd runs") {
     World w;
     std::vector<std::string> codes;
