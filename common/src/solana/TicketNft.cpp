@@ -56,13 +56,23 @@ std::vector<Instruction> issue(const TicketSpec& spec) {
     };
 }
 
+std::string chain_gate(std::string_view gate, std::size_t at_bytes) {
+    const std::size_t room = at_bytes >= kCheckInReserve ? 0 : kCheckInReserve - at_bytes;
+    if (gate.size() <= room) return std::string(gate);
+    std::size_t cut = room;
+    // Back off continuation bytes (10xxxxxx) so no character is split.
+    while (cut > 0 && (static_cast<unsigned char>(gate[cut]) & 0xC0) == 0x80)
+        --cut;
+    return std::string(gate.substr(0, cut));
+}
+
 std::vector<Instruction> check_in(const Pubkey& mint, const Pubkey& validator,
                                   const std::string& gate, const std::string& at) {
     std::vector<Instruction> out{
         token_metadata::update_field(mint, validator, Field::custom(kStatusField), kStatusUsed)};
     if (!gate.empty())
-        out.push_back(
-            token_metadata::update_field(mint, validator, Field::custom(kGateField), gate));
+        out.push_back(token_metadata::update_field(mint, validator, Field::custom(kGateField),
+                                                   chain_gate(gate, at.size())));
     if (!at.empty())
         out.push_back(token_metadata::update_field(mint, validator, Field::custom(kAtField), at));
     return out;

@@ -48,7 +48,15 @@ struct TicketSpec {
 /// Bytes the mint account will hold once issued and checked in (gate and time fields
 /// of up to `check_in_reserve` bytes together) with the longest status value; fund rent
 /// for this size at creation, because metadata updates grow the account in place.
-std::size_t funded_mint_size(const TicketSpec& spec, std::size_t check_in_reserve = 64);
+inline constexpr std::size_t kCheckInReserve = 64;
+std::size_t funded_mint_size(const TicketSpec& spec,
+                             std::size_t check_in_reserve = kCheckInReserve);
+
+/// The gate name as a check-in writes it: cut (at a UTF-8 character boundary) so that it and
+/// a time value of `at_bytes` bytes fit in kCheckInReserve, the room the mint was funded
+/// for. Gate names may be longer (64 characters); a longer value would need more rent than
+/// the account holds and the check-in would fail for good.
+std::string chain_gate(std::string_view gate, std::size_t at_bytes);
 
 /// Transaction 1, signed by payer, mint and authority: create the mint account (space
 /// for the metadata pointer and permanent delegate; `lamports` should cover
@@ -62,8 +70,8 @@ std::vector<Instruction> create_mint(const TicketSpec& spec, std::uint64_t lampo
 /// fixed at 1); hand the metadata update authority to the validator.
 std::vector<Instruction> issue(const TicketSpec& spec);
 
-/// A check-in, signed by the validator: status=used, plus gate and time when given
-/// (empty strings leave them out: one instruction instead of three).
+/// A check-in, signed by the validator: status=used, plus gate (as chain_gate cuts it) and
+/// time when given (empty strings leave them out: one instruction instead of three).
 std::vector<Instruction> check_in(const Pubkey& mint, const Pubkey& validator,
                                   const std::string& gate = {}, const std::string& at = {});
 

@@ -66,6 +66,29 @@ TEST_CASE("a check-in needs only the validator's signature") {
     CHECK(ticket_nft::check_in(k.mint.public_key(), k.validator.public_key()).size() == 1);
 }
 
+TEST_CASE("a long gate name is cut to the room the mint was funded for, never mid-character") {
+    const std::string at = "1767225600000";  // what gate-syncd writes: Unix ms
+    CHECK(ticket_nft::chain_gate("north-3", at.size()) == "north-3");
+    const std::string ascii(64, 'g');
+    CHECK(ticket_nft::chain_gate(ascii, at.size()) == std::string(51, 'g'));
+    // "é" is two bytes: 25 of them are 50 bytes, the 26th would end at byte 52.
+    std::string accents;
+    for (int i = 0; i < 30; ++i)
+        accents += "\xC3\xA9";
+    const auto cut = ticket_nft::chain_gate(accents, at.size());
+    CHECK(cut.size() == 50);
+    CHECK(cut == accents.substr(0, 50));
+    CHECK(ticket_nft::chain_gate("gate", ticket_nft::kCheckInReserve + 1).empty());
+    // The instruction carries the cut value, so the account never outgrows its rent.
+    const Keys k;
+    const auto full = ticket_nft::check_in(k.mint.public_key(), k.validator.public_key(),
+                                           std::string(51, 'g'), at);
+    const auto cut_ix =
+        ticket_nft::check_in(k.mint.public_key(), k.validator.public_key(), ascii, at);
+    REQUIRE(cut_ix.size() == 3);
+    CHECK(cut_ix[1].data == full[1].data);
+}
+
 TEST_CASE("the funded size covers the metadata and the check-in fields") {
     const Keys k;
     const auto s = spec(k, 60);
