@@ -85,13 +85,14 @@ TEST_CASE("the check-in time goes on chain as Unix milliseconds in decimal") {
     CHECK(tail == "1767225601000");
 }
 
-TEST_CASE("a check-in that cannot fit alone is TooLarge, an empty queue InvalidInput") {
+TEST_CASE("an oversized gate name is cut to fit, an empty queue is InvalidInput") {
     const auto validator = crypto::KeyPair::generate();
+    // The gate written on chain is cut to the mint's funded room (ticket_nft::chain_gate),
+    // so even a gate name far beyond any allowed one still packs into one transaction.
     const auto huge = queue_of(1, std::string(1200, 'g'));
     const auto r = pack_checkins(huge, validator, some_blockhash());
-    REQUIRE_FALSE(r);
-    CHECK(r.error().kind == solana::Error::Kind::TooLarge);
-    CHECK(r.error().message.find("ticket 1") != std::string::npos);
+    REQUIRE(r);
+    CHECK(r->transaction.message.instructions.size() == 3);
     const auto none = pack_checkins({}, validator, some_blockhash());
     REQUIRE_FALSE(none);
     CHECK(none.error().kind == solana::Error::Kind::InvalidInput);
