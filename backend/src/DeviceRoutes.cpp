@@ -56,7 +56,6 @@ ApiResult<domain::Assignment> assignment_of(Services& s, const DeviceRecord& d) 
         if (!chain.ok()) return fail(chain.error());
         a->chain = std::move(*chain);
     }
-    domain::sign_record(*a, s.keys.device_sync_key());
     return a;
 }
 
@@ -163,6 +162,7 @@ ApiResult<Response> register_device(Call& c) {
     if (!device.ok()) return fail(device.error());
     auto assignment = assignment_of(s, *device);
     if (!assignment.ok()) return fail(assignment.error());
+    domain::sign_record(*assignment, s.keys.device_sync_key());
     s.logger.info("device registered", {{"device_id", device->id}, {"event_id", device->event_id}});
     return json_response(201,
                          nlohmann::json(domain::RegisterResponse{device->id, token, *assignment}));
@@ -188,6 +188,7 @@ ApiResult<Response> device_assignment(Call& c) {
     const auto& device = c.device;
     auto assignment = assignment_of(s, *device);
     if (!assignment.ok()) return fail(assignment.error());
+    domain::sign_record(*assignment, s.keys.device_sync_key());
     return json_response(200, nlohmann::json(*assignment));
 }
 
