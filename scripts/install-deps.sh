@@ -32,6 +32,7 @@ native=(
   clang libclang-rt-14-dev clang-format
   libsqlite3-dev sqlite3 libcurl4-openssl-dev libzxing-dev libsodium-dev
   nlohmann-json3-dev libboost1.81-dev doctest-dev libstb-dev libcli11-dev libzbar-dev
+  libpq-dev postgresql-15
   python3 python3-aiosmtpd wrk openssl
 )
 arm64=(

@@ -2,7 +2,7 @@
 
 #include <sqlite3.h>
 
-#include "db/Connection.h"
+#include "db/sqlite/SqliteConnection.h"
 
 namespace gate::db {
 

@@ -38,9 +38,7 @@ Status<Error> apply(Database& db, const Migration& migration, int latest) {
 
     if (auto applied = db.exec(migration.sql); !applied.ok())
         return fail(migration_error(label + " failed", &applied.error()));
-    // PRAGMA takes no parameters; the number is the code's own constant, not input.
-    const std::string bump = "PRAGMA user_version = " + std::to_string(migration.version);
-    if (auto bumped = db.exec(bump); !bumped.ok())
+    if (auto bumped = db.set_schema_version(migration.version); !bumped.ok())
         return fail(migration_error(label + " failed", &bumped.error()));
     if (auto committed = tx->commit(); !committed.ok())
         return fail(migration_error(label + " could not commit", &committed.error()));
@@ -50,7 +48,7 @@ Status<Error> apply(Database& db, const Migration& migration, int latest) {
 }  // namespace
 
 Result<int, Error> schema_version(Database& db) {
-    return db.query_one<int>("PRAGMA user_version");
+    return db.schema_version();
 }
 
 Status<Error> migrate(Database& db, std::span<const Migration> migrations) {

@@ -1,17 +1,15 @@
 #include "gate/db/Transaction.h"
 
-#include <sqlite3.h>
-
 #include <utility>
 
-#include "db/Connection.h"
+#include "gate/db/Engine.h"
 
 namespace gate::db {
 
 namespace {
 
 bool still_open(detail::Connection* conn) noexcept {
-    return sqlite3_get_autocommit(conn->handle()) == 0;
+    return conn->in_transaction();
 }
 
 }  // namespace
@@ -34,8 +32,8 @@ Transaction::~Transaction() {
 Status<Error> Transaction::commit() {
     if (conn_ == nullptr)
         return fail(Error{ErrorCode::Misuse, 0, "transaction already finished", "COMMIT"});
-    auto committed = conn_->run("COMMIT");
-    // On Busy SQLite keeps the transaction open so the commit can be retried; on other
+    auto committed = conn_->commit();
+    // On Busy the engine may keep the transaction open so the commit can be retried; on other
     // failures it has rolled back already and there is nothing left to finish.
     if (committed.ok() || !still_open(conn_)) conn_ = nullptr;
     return committed;
@@ -45,7 +43,7 @@ Status<Error> Transaction::rollback() {
     if (conn_ == nullptr) return {};
     detail::Connection* conn = std::exchange(conn_, nullptr);
     if (!still_open(conn)) return {};  // SQLite rolled back on its own (e.g. disk full)
-    return conn->run("ROLLBACK");
+    return conn->rollback();
 }
 
 }  // namespace gate::db

@@ -1,6 +1,8 @@
 #pragma once
-// Database: one SQLite connection (move-only) opened with the project's durability settings
-// and a cache of prepared statements. Use it from one thread at a time.
+// Database: one connection (move-only) with a cache of prepared statements, to an SQLite
+// file opened with the project's durability settings (open()) or to a PostgreSQL server
+// (gate/db/Postgres.h). The same calls and the same `?` parameters work on both. Use it
+// from one thread at a time.
 
 #include <chrono>
 #include <cstddef>
@@ -22,7 +24,7 @@
 namespace gate::db {
 
 namespace detail {
-class Connection;
+class Connection;  // gate/db/Engine.h
 
 template <class... T>
 struct RowOf {
@@ -57,6 +59,9 @@ class Database {
     /// A file that is not an SQLite database is ErrorCode::Corrupt and is left untouched.
     static Result<Database, Error> open(const std::filesystem::path& path,
                                         const OpenOptions& options = {});
+
+    /// A handle over an engine's connection (what an engine's open function returns).
+    explicit Database(std::unique_ptr<detail::Connection> conn) noexcept;
 
     Database(Database&& other) noexcept;
     Database& operator=(Database&& other) noexcept;
@@ -98,9 +103,15 @@ class Database {
     /// How many prepared statements the cache holds (for tests and diagnostics).
     std::size_t cached_statements() const noexcept;
 
-  private:
-    explicit Database(std::unique_ptr<detail::Connection> conn) noexcept;
+    /// "sqlite" or "postgresql": for the few statements whose text differs per engine.
+    std::string_view engine() const noexcept;
 
+    /// The last schema migration applied (0 for a new database); see gate/db/Migration.h.
+    Result<int, Error> schema_version();
+    /// Records `version` as applied; call it inside the migration's transaction.
+    Status<Error> set_schema_version(int version);
+
+  private:
     static Status<Error> run_to_end(Statement& statement);
     static Error too_few_columns(const Statement& statement, std::size_t wanted);
 

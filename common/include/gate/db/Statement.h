@@ -1,6 +1,6 @@
 #pragma once
-// Statement: one prepared SQL statement (RAII over sqlite3_stmt). Values are bound as
-// parameters, never spliced into SQL. It borrows its Database: destroy it first.
+// Statement: one prepared SQL statement of any engine (SQLite or PostgreSQL). Values are
+// bound as parameters, never spliced into SQL. It borrows its Database: destroy it first.
 
 #include <cstdint>
 #include <optional>
@@ -14,15 +14,14 @@
 #include "gate/Bytes.h"
 #include "gate/Result.h"
 #include "gate/db/Error.h"
-
-struct sqlite3_stmt;
+#include "gate/db/Values.h"
 
 namespace gate::db {
 
 class Database;
 
 namespace detail {
-struct CacheSlot;
+class StatementEngine;
 
 template <class T>
 struct IsOptional : std::false_type {};
@@ -31,10 +30,23 @@ struct IsOptional<std::optional<T>> : std::true_type {};
 
 template <class>
 inline constexpr bool kAlwaysFalse = false;
-}  // namespace detail
 
-/// What one step() produced: a row to read, or the end of the statement.
-enum class Step { Row, Done };
+/// The kind of value a C++ type binds as (the type of a NULL std::optional<T>).
+template <class V>
+constexpr ValueKind kind_of() {
+    if constexpr (std::is_same_v<V, bool> || std::is_integral_v<V>) {
+        return ValueKind::Integer;
+    } else if constexpr (std::is_floating_point_v<V>) {
+        return ValueKind::Real;
+    } else if constexpr (std::is_convertible_v<const V&, std::string_view>) {
+        return ValueKind::Text;
+    } else if constexpr (std::is_convertible_v<const V&, ByteView>) {
+        return ValueKind::Blob;
+    } else {
+        return ValueKind::Any;
+    }
+}
+}  // namespace detail
 
 class Statement {
   public:
@@ -47,7 +59,7 @@ class Statement {
     /// Binds a parameter by its 1-based index (?1, ?2 ... or the order of `?`).
     /// Accepts integers and bool, double, anything viewable as std::string_view (text) or as
     /// std::span<const std::uint8_t> (blob), std::nullopt / nullptr (NULL), std::optional of
-    /// those. Text and blobs are copied (SQLITE_TRANSIENT), so the argument may die at once.
+    /// those. Text and blobs are copied, so the argument may die at once.
     template <class T>
     Status<Error> bind(int index, const T& value);
 
@@ -65,7 +77,7 @@ class Statement {
     /// Makes the statement ready to run again: rewound and all bindings cleared.
     void reset() noexcept;
 
-    // Column getters for the current row (0-based). SQLite's loose rules apply: NULL reads
+    // Column getters for the current row (0-based), loose like SQLite's: NULL reads
     // as 0 / empty. Views stay valid until the next step(), reset() or destruction.
     int column_count() const noexcept;
     bool is_null(int column) const noexcept;
@@ -89,9 +101,9 @@ class Statement {
 
   private:
     friend class Database;
-    Statement(sqlite3_stmt* stmt, detail::CacheSlot* slot) noexcept;
+    explicit Statement(detail::StatementEngine* engine) noexcept;
 
-    Status<Error> bind_null(int index);
+    Status<Error> bind_null(int index, ValueKind kind);
     Status<Error> bind_int64(int index, std::int64_t value);
     Status<Error> bind_double(int index, double value);
     Status<Error> bind_text(int index, std::string_view value);
@@ -109,17 +121,19 @@ class Statement {
 
     void release() noexcept;
 
-    sqlite3_stmt* stmt_ = nullptr;
-    detail::CacheSlot* slot_ = nullptr;  // set when borrowed from the statement cache
+    Error type_error(int column, std::string_view wanted, std::string_view found) const;
+
+    detail::StatementEngine* engine_ = nullptr;  // released (not deleted) when done
 };
 
 template <class T>
 Status<Error> Statement::bind(int index, const T& value) {
     using V = std::remove_cvref_t<T>;
     if constexpr (std::is_same_v<V, std::nullopt_t> || std::is_same_v<V, std::nullptr_t>) {
-        return bind_null(index);
+        return bind_null(index, ValueKind::Any);
     } else if constexpr (detail::IsOptional<V>::value) {
-        return value.has_value() ? bind(index, *value) : bind_null(index);
+        return value.has_value() ? bind(index, *value)
+                                 : bind_null(index, detail::kind_of<typename V::value_type>());
     } else if constexpr (std::is_same_v<V, bool>) {
         return bind_int64(index, value ? 1 : 0);
     } else if constexpr (std::is_integral_v<V>) {
@@ -138,7 +152,7 @@ Status<Error> Statement::bind(int index, const T& value) {
     } else if constexpr (std::is_convertible_v<const V&, ByteView>) {
         return bind_blob(index, ByteView(value));
     } else {
-        static_assert(detail::kAlwaysFalse<V>, "no SQLite binding for this type");
+        static_assert(detail::kAlwaysFalse<V>, "no database binding for this type");
     }
 }
 
@@ -181,7 +195,7 @@ Result<T, Error> Statement::get(int column) const {
     } else if constexpr (std::is_same_v<T, Bytes>) {
         return read_blob(column);
     } else {
-        static_assert(detail::kAlwaysFalse<T>, "no SQLite column reader for this type");
+        static_assert(detail::kAlwaysFalse<T>, "no database column reader for this type");
     }
 }
 
