@@ -12,11 +12,14 @@ App::App(Settings settings, log::Logger logger, std::unique_ptr<Clock> clock,
       logger_(std::move(logger)),
       clock_(clock ? std::move(clock) : std::make_unique<SystemClock>()),
       random_(random ? std::move(random) : std::make_unique<SecureRandom>()) {
-    SqliteOptions options;
-    options.path = settings_.database_path;
-    options.connections = settings_.threads + 1;
-    auto store = open_sqlite_store(options, logger_.child("store"));
-    if (!store.ok()) throw config::ConfigError("database.path: " + store.error());
+    auto url = DatabaseUrl::parse(settings_.database_url);
+    if (!url.ok()) throw config::ConfigError("database.url: " + url.error());
+    StoreOptions options;
+    options.url = *url;
+    options.connections = settings_.database_connections != 0 ? settings_.database_connections
+                                                              : settings_.threads + 1;
+    auto store = open_store(options, logger_.child("store"));
+    if (!store.ok()) throw config::ConfigError("database.url: " + store.error());
     store_ = std::move(store).value();
     keys_ = std::make_unique<KeyVault>(KeyVault::open(settings_.master_key_file));
     mailer_ = mailer ? std::move(mailer)

@@ -2,20 +2,23 @@
 
 #include <array>
 
+#include "gate/backend/DatabaseUrl.h"
 #include "gate/config/ConfigError.h"
 #include "gate/http/Url.h"
 
 namespace gate::backend {
 
 namespace {
-constexpr std::array<std::string_view, 38> kKeys{"server.address",
+constexpr std::array<std::string_view, 40> kKeys{"server.address",
                                                  "server.port",
                                                  "server.threads",
                                                  "server.read_timeout",
                                                  "server.write_timeout",
                                                  "server.max_body_bytes",
                                                  "server.max_header_bytes",
+                                                 "database.url",
                                                  "database.path",
+                                                 "database.connections",
                                                  "keys.master_key_file",
                                                  "auth.token_ttl",
                                                  "auth.nonce_ttl",
@@ -55,6 +58,10 @@ std::chrono::milliseconds positive(const config::Config& c, std::string_view key
                                   "): must be positive");
     return value;
 }
+std::string redacted_url(const std::string& text) {
+    auto url = DatabaseUrl::parse(text);
+    return url.ok() ? url->redacted() : std::string("(invalid)");
+}
 }  // namespace
 
 std::vector<std::string_view> settings_keys() {
@@ -72,7 +79,17 @@ Settings settings_from(const config::Config& c) {
         c.get_in_range("server.max_body_bytes", 1024 * 1024, 1024, 64LL * 1024 * 1024));
     s.max_header_bytes = static_cast<std::size_t>(
         c.get_in_range("server.max_header_bytes", 8 * 1024, 1024, 64 * 1024));
-    s.database_path = c.get<std::string>("database.path", s.database_path.string());
+    if (c.contains("database.url") && c.contains("database.path"))
+        throw config::ConfigError("database.url (" + c.env_name("database.url") +
+                                  ") and database.path (" + c.env_name("database.path") +
+                                  "): give one; database.path is the older name of a file url");
+    s.database_url =
+        c.get<std::string>("database.url", c.get<std::string>("database.path", s.database_url));
+    if (auto url = DatabaseUrl::parse(s.database_url); !url.ok())
+        throw config::ConfigError("database.url (" + c.env_name("database.url") +
+                                  "): " + url.error());
+    s.database_connections =
+        static_cast<std::size_t>(c.get_in_range("database.connections", 0, 0, 1000));
     s.master_key_file = c.get<std::string>("keys.master_key_file", s.master_key_file.string());
     s.token_ttl = positive(c, "auth.token_ttl", s.token_ttl);
     s.nonce_ttl = positive(c, "auth.nonce_ttl", s.nonce_ttl);
@@ -136,7 +153,8 @@ nlohmann::json to_json(const Settings& s) {
           {"write_timeout", s.write_timeout.count()},
           {"max_body_bytes", s.max_body_bytes},
           {"max_header_bytes", s.max_header_bytes}}},
-        {"database", {{"path", s.database_path.string()}}},
+        {"database",
+         {{"url", redacted_url(s.database_url)}, {"connections", s.database_connections}}},
         {"keys", {{"master_key_file", s.master_key_file.string()}}},
         {"auth",
          {{"token_ttl", s.token_ttl.count()},

@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
     settings.address = "127.0.0.1";
     settings.port = 0;
     settings.threads = 2;
-    settings.database_path = dir / "bench.db";
+    settings.database_url = dir / "bench.db";
     settings.master_key_file = dir / "master.key";
     settings.organizers = {organizer.public_key().to_base58()};
     settings.validators = {validator.public_key().to_base58()};

@@ -195,7 +195,7 @@ int main(int argc, char** argv) {
     settings.address = "127.0.0.1";
     settings.port = 0;
     settings.threads = 2;
-    settings.database_path = dir / "api.db";
+    settings.database_url = dir / "api.db";
     settings.master_key_file = dir / "master.key";
     settings.organizers = {organizer.public_key().to_base58()};
     settings.validate_limit = {0, 0};  // measure the sync, not the limiter

@@ -19,7 +19,7 @@ inline constexpr std::uint64_t kAirdrop = 20'000'000'000ULL;
 /// Points `s` at `rpc_url` with a payer key beside the database and fast retries.
 inline void use_chain(backend::Settings& s, const std::string& rpc_url) {
     s.chain_rpc_url = rpc_url;
-    s.chain_payer_key_file = s.database_path.parent_path() / "payer.json";
+    s.chain_payer_key_file = std::filesystem::path(s.database_url).parent_path() / "payer.json";
     s.chain_airdrop_lamports = kAirdrop;
     s.chain_sync_interval = std::chrono::milliseconds{100};
     s.chain_max_backoff = std::chrono::milliseconds{400};

@@ -185,7 +185,7 @@ TEST_CASE("with the chain down purchases answer at once and the queue drains whe
     std::int64_t event_id = 0;
     Wallet organizer, alice;
     const auto configure = [&](backend::Settings& s, const std::string& url) {
-        s.database_path = dir / "api.db";
+        s.database_url = dir / "api.db";
         s.master_key_file = dir / "master.key";
         s.organizers = {organizer.address()};
         use_chain(s, url);

@@ -10,8 +10,8 @@ using namespace gate::test;
 
 namespace {
 std::int64_t count(LoopbackServer& api, const std::string& table) {
-    auto db = gate::db::Database::open(api.backend.settings.database_path);
-    REQUIRE(db.ok());
+    auto opened = api.backend.open_db();
+    auto* db = &opened;
     auto n =
         db->query_one<std::int64_t>("SELECT COUNT(*) FROM " + table);  // test-owned table names
     REQUIRE(n.ok());

@@ -1,7 +1,9 @@
 #pragma once
-// A whole ticket-api (App) on a real SQLite file in a temp dir, with a manual clock,
-// signed-in wallets and a mailer that keeps what it sends; requests go straight to the
-// router (unit tests) or through a real Server on loopback (e2e tests).
+// A whole ticket-api (App) on a real SQLite file in a temp dir or, when the test binary runs
+// with GATE_TEST_DATABASE=postgresql[:DIR] (ctest's backend_tests_pg.* and backend_e2e_pg.*), on a
+// fresh database of a real PostgreSQL server; with a manual clock, signed-in wallets and a
+// mailer that keeps what it sends. Requests go straight to the router (unit tests) or
+// through a real Server on loopback (e2e tests). Every test that uses it runs on both.
 
 #include <doctest/doctest.h>
 
@@ -11,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "PostgresServer.h"
 #include "TempDir.h"
 #include "gate/backend/App.h"
 #include "gate/crypto/Ed25519.h"
@@ -48,6 +51,12 @@ class RecordingMailer final : public backend::Mailer {
     std::vector<backend::Mail> mails;
 };
 
+/// True when this run tests the PostgreSQL engine.
+inline bool testing_postgres() {
+    const char* engine = std::getenv("GATE_TEST_DATABASE");
+    return engine != nullptr && std::string_view(engine).rfind("postgresql", 0) == 0;
+}
+
 inline std::int64_t wall_now_ms() {
     return gate::SystemClock().now_ms();
 }
@@ -56,6 +65,7 @@ inline constexpr std::int64_t kDay = 24 * kHour;
 
 struct Backend {
     TempDir dir;
+    std::unique_ptr<PostgresDatabase> postgres;  ///< set when testing PostgreSQL
     Wallet organizer, other_organizer, validator, alice, bob;
     gate::ManualClock* clock = nullptr;
     RecordingMailer* mailer = nullptr;
@@ -66,7 +76,12 @@ struct Backend {
     /// `tweak` adjusts the settings before the app starts; `real_mailer` keeps SmtpMailer.
     explicit Backend(const std::function<void(backend::Settings&)>& tweak = {},
                      bool real_mailer = false) {
-        settings.database_path = dir / "api.db";
+        if (testing_postgres()) {
+            postgres = std::make_unique<PostgresDatabase>();
+            settings.database_url = postgres->url();
+        } else {
+            settings.database_url = dir / "api.db";
+        }
         settings.master_key_file = dir / "master.key";
         settings.organizers = {organizer.address(), other_organizer.address()};
         settings.validators = {validator.address()};
@@ -86,6 +101,14 @@ struct Backend {
         quiet.level = log::Level::Warn;
         app = std::make_unique<backend::App>(settings, log::Logger("test", nullptr, quiet),
                                              std::move(manual), nullptr, std::move(mail));
+    }
+
+    /// A connection of its own to the app's database, for tests that look at or edit rows.
+    db::Database open_db() const {
+        auto db = postgres ? db::open_postgres({postgres->conninfo(), "test"})
+                           : db::Database::open(settings.database_url);
+        REQUIRE_MESSAGE(db.ok(), (db.ok() ? std::string() : db::to_string(db.error())));
+        return std::move(db).value();
     }
 
     backend::Response call(Method method, const std::string& target, const std::string& body = {},

@@ -338,8 +338,8 @@ TEST_CASE("an entry whose time does not fit the device's clock is stored, and fl
                                  {lies.nonce, "clock.offset_mismatch"},
                                  {future.nonce, "clock.future"},
                              });
-    auto db = gate::db::Database::open(b.settings.database_path);
-    REQUIRE(db.ok());
+    auto opened = b.open_db();
+    auto* db = &opened;
     auto flags = db->query_one<std::int64_t>(
         "SELECT count(*) FROM validations WHERE clock_flag IS NOT NULL");
     REQUIRE(flags.ok());

@@ -47,8 +47,8 @@ json claim_body(const std::string& reference, const std::string& code,
 }
 
 std::string stored_status(Backend& b, const std::string& reference) {
-    auto db = gate::db::Database::open(b.settings.database_path);
-    REQUIRE(db.ok());
+    auto opened = b.open_db();
+    auto* db = &opened;
     auto status =
         db->query_one<std::string>("SELECT status FROM transfers WHERE reference = ?", reference);
     REQUIRE(status.ok());
@@ -78,8 +78,8 @@ TEST_CASE("wrong claims never cancel or expire a transfer for its real recipient
     }
     CHECK(stored_status(b, p.reference) == "pending");
     {
-        auto db = gate::db::Database::open(b.settings.database_path);
-        REQUIRE(db.ok());
+        auto opened = b.open_db();
+        auto* db = &opened;
         CHECK(db->query_one<std::int64_t>("SELECT failed_claims FROM transfers WHERE reference = ?",
                                           p.reference)
                   .value() == 50);

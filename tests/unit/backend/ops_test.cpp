@@ -21,7 +21,7 @@ TEST_CASE("settings have embedded defaults and take GATE_* overrides") {
     auto defaults = settings_with({});
     CHECK(defaults.port == 8080);
     CHECK(defaults.max_body_bytes == 1024 * 1024);
-    CHECK(defaults.database_path == "ticket-api.db");
+    CHECK(defaults.database_url == "ticket-api.db");
     CHECK(defaults.smtp_url.empty());
     auto tuned =
         settings_with({{"GATE_SERVER_PORT", "9000"},
@@ -36,6 +36,22 @@ TEST_CASE("settings have embedded defaults and take GATE_* overrides") {
     CHECK(tuned.public_base_url == "https://x.example");
     CHECK_THROWS_AS(settings_with({{"GATE_MAIL_SMTP_URL", "http://mail"}}), config::ConfigError);
     CHECK_THROWS_AS(settings_with({{"GATE_SERVER_PORT", "70000"}}), config::ConfigError);
+}
+
+TEST_CASE("database.url picks the engine; database.path is its older name, not a second one") {
+    CHECK(settings_with({{"GATE_DATABASE_URL", "postgresql://db/gate"}}).database_url ==
+          "postgresql://db/gate");
+    CHECK(settings_with({{"GATE_DATABASE_PATH", "/srv/api.db"}}).database_url == "/srv/api.db");
+    CHECK(settings_with({{"GATE_DATABASE_CONNECTIONS", "12"}}).database_connections == 12);
+    CHECK_THROWS_WITH_AS(
+        settings_with({{"GATE_DATABASE_URL", "a.db"}, {"GATE_DATABASE_PATH", "b.db"}}),
+        doctest::Contains("give one"), config::ConfigError);
+    CHECK_THROWS_WITH_AS(settings_with({{"GATE_DATABASE_URL", "mysql://db/x"}}),
+                         doctest::Contains("unknown scheme"), config::ConfigError);
+    // The effective settings show the url without its password.
+    auto shown = gate::backend::to_json(
+        settings_with({{"GATE_DATABASE_URL", "postgresql://gate:pw@db/gate"}}));
+    CHECK(shown["database"]["url"] == "postgresql://gate:***@db/gate");
 }
 
 TEST_CASE("health reports the database and what is not configured") {

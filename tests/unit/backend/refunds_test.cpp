@@ -33,8 +33,8 @@ std::map<std::string, json> my_tickets(Backend& b, const std::string& token) {
 }
 
 std::int64_t refund_rows(Backend& b) {
-    auto db = gate::db::Database::open(b.settings.database_path);
-    REQUIRE(db.ok());
+    auto opened = b.open_db();
+    auto* db = &opened;
     return db->query_one<std::int64_t>("SELECT COUNT(*) FROM refunds").value();
 }
 

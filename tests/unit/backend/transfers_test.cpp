@@ -104,8 +104,8 @@ TEST_CASE("an email transfer mails a secret code that only that email can claim"
     // The sender never sees the code, and the database holds only its hash.
     CHECK(sent.body.find(code) == std::string::npos);
     {
-        auto db = gate::db::Database::open(b.settings.database_path);
-        REQUIRE(db.ok());
+        auto opened = b.open_db();
+        auto* db = &opened;
         auto stored = db->query_one<std::string>(
             "SELECT claim_hash FROM transfers WHERE reference = ?", reference);
         REQUIRE(stored.ok());

@@ -30,7 +30,10 @@ struct Settings {
     std::size_t max_body_bytes = 1024 * 1024;
     std::size_t max_header_bytes = 8 * 1024;
     // Storage and keys.
-    std::filesystem::path database_path = "ticket-api.db";
+    /// An SQLite file (path or sqlite:PATH) or postgresql://... (gate/backend/DatabaseUrl.h).
+    std::string database_url = "ticket-api.db";
+    /// Connections in the store's pool; 0: one per server thread, plus one.
+    std::size_t database_connections = 0;
     std::filesystem::path master_key_file = "ticket-api.master-key";
     // Auth.
     std::chrono::milliseconds token_ttl{15 * 60 * 1000};

@@ -2,9 +2,9 @@
 // Store: the repository layer, the only code that touches the database. Every operation
 // that must be atomic (selling, transfers, validation) is one method, so each engine
 // implements it in one transaction. It speaks the domain (gate::domain records, rules and
-// DomainError), never HTTP: the handlers map its errors to statuses. SQLite (WAL) is the
-// embedded default; its SQL is portable so that a PostgreSQL store can follow the same
-// interface.
+// DomainError), never HTTP: the handlers map its errors to statuses. One implementation
+// over SQL serves both engines: SQLite (WAL) is the embedded default, PostgreSQL the engine
+// for several ticket-api processes on one database (database.url, docs/deployment.md).
 
 #include <cstdint>
 #include <filesystem>
@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "gate/backend/DatabaseUrl.h"
 #include "gate/backend/Model.h"
 #include "gate/domain/Decide.h"
 #include "gate/domain/DomainError.h"
@@ -223,13 +224,22 @@ class Store {
     virtual StoreResult<ChainQueueStats> chain_queue() = 0;
 };
 
+struct StoreOptions {
+    DatabaseUrl url;
+    std::size_t connections = 4;  ///< the pool: requests that reach the store at once
+};
+
+/// Opens the store on the engine `url` names, creating and migrating its schema. A database
+/// it cannot reach, open or migrate is an error value naming it (never its password).
+Result<std::unique_ptr<Store>, std::string> open_store(const StoreOptions& options,
+                                                       log::Logger logger);
+
 struct SqliteOptions {
     std::filesystem::path path = "ticket-api.db";
     std::size_t connections = 4;
 };
 
-/// Opens (creating and migrating) the SQLite store. A database it cannot open or migrate
-/// is an error value naming the file.
+/// open_store() on an SQLite file.
 Result<std::unique_ptr<Store>, std::string> open_sqlite_store(const SqliteOptions& options,
                                                               log::Logger logger);
 

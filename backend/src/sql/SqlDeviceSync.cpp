@@ -1,7 +1,7 @@
-// SqliteStore: what devices sync from: the event cache snapshot, the change log and its pruning.
-#include "sqlite/SqliteStore.h"
+// SqlStore: what devices sync from: the event cache snapshot, the change log and its pruning.
+#include "sql/SqlStore.h"
 
-namespace gate::backend::sqlite {
+namespace gate::backend::sql {
 
 namespace {
 
@@ -14,7 +14,7 @@ std::optional<domain::IssuerKeyRecord> key_record(std::string_view public_key,
 
 }  // namespace
 
-StoreResult<EventCache> SqliteStore::snapshot(std::int64_t event_id) {
+StoreResult<EventCache> SqlStore::snapshot(std::int64_t event_id) {
     Pool::Lease db(pool_, pool_.take());
     auto tx = db->begin(db::TransactionKind::Deferred);  // a consistent read
     if (!tx.ok()) return fail(failure(tx.error()));
@@ -53,9 +53,9 @@ StoreResult<EventCache> SqliteStore::snapshot(std::int64_t event_id) {
     return snap;
 }
 
-StoreResult<std::optional<domain::ChangesPage>> SqliteStore::changes(std::int64_t event_id,
-                                                                     std::int64_t after,
-                                                                     std::int64_t limit) {
+StoreResult<std::optional<domain::ChangesPage>> SqlStore::changes(std::int64_t event_id,
+                                                                  std::int64_t after,
+                                                                  std::int64_t limit) {
     Pool::Lease db(pool_, pool_.take());
     auto tx = db->begin(db::TransactionKind::Deferred);
     if (!tx.ok()) return fail(failure(tx.error()));
@@ -111,7 +111,7 @@ StoreResult<std::optional<domain::ChangesPage>> SqliteStore::changes(std::int64_
     return std::optional<domain::ChangesPage>{std::move(out)};
 }
 
-StoreStatus SqliteStore::prune_changes(std::int64_t before) {
+StoreStatus SqlStore::prune_changes(std::int64_t before) {
     Pool::Lease db(pool_, pool_.take());
     auto tx = db->begin();
     if (!tx.ok()) return fail(failure(tx.error()));
@@ -129,4 +129,4 @@ StoreStatus SqliteStore::prune_changes(std::int64_t before) {
     return {};
 }
 
-}  // namespace gate::backend::sqlite
+}  // namespace gate::backend::sql

@@ -1,8 +1,8 @@
-// SqliteStore: events, their tiers, statistics and issuer keys.
+// SqlStore: events, their tiers, statistics and issuer keys.
 #include "gate/domain/Lifecycle.h"
-#include "sqlite/SqliteStore.h"
+#include "sql/SqlStore.h"
 
-namespace gate::backend::sqlite {
+namespace gate::backend::sql {
 
 namespace {
 
@@ -18,7 +18,7 @@ std::string like_pattern(std::string_view text) {
 
 }  // namespace
 
-Status<db::Error> SqliteStore::load_tiers(db::Database& db, Event& event) {
+Status<db::Error> SqlStore::load_tiers(db::Database& db, Event& event) {
     event.tiers.clear();
     return rows(
         db,
@@ -33,7 +33,7 @@ Status<db::Error> SqliteStore::load_tiers(db::Database& db, Event& event) {
         event.id);
 }
 
-Result<std::optional<Event>, db::Error> SqliteStore::load_event(db::Database& db, std::int64_t id) {
+Result<std::optional<Event>, db::Error> SqlStore::load_event(db::Database& db, std::int64_t id) {
     std::optional<Event> found;
     const std::string sql = std::string(kSelectEvent) + "WHERE e.id = ?";
     if (auto s = rows(
@@ -46,28 +46,30 @@ Result<std::optional<Event>, db::Error> SqliteStore::load_event(db::Database& db
     return found;
 }
 
-StoreResult<Event> SqliteStore::create_event(const Event& e, const IssuerKeyRecord& key) {
+StoreResult<Event> SqlStore::create_event(const Event& e, const IssuerKeyRecord& key) {
     Pool::Lease db(pool_, pool_.take());
     auto tx = db->begin();
     if (!tx.ok()) return fail(failure(tx.error()));
-    GATE_TRY_DB(db->execute(
+    auto event_row = db->query_one<std::int64_t>(
         "INSERT INTO events (organizer_id, name, venue, description, image_url, starts_at, "
         "ends_at, capacity, tickets_sold, status, created_at, updated_at) VALUES (?, ?, ?, ?, "
-        "?, ?, ?, ?, 0, 'active', ?, ?)",
+        "?, ?, ?, ?, 0, 'active', ?, ?) RETURNING id",
         e.organizer_id, e.name, e.venue, e.description, e.image_url, e.starts_at, e.ends_at,
-        e.capacity, e.created_at, e.created_at));
-    const std::int64_t id = db->last_insert_rowid();
+        e.capacity, e.created_at, e.created_at);
+    if (!event_row.ok()) return fail(failure(event_row.error()));
+    const std::int64_t id = *event_row;
     for (const auto& t : e.tiers) {
         GATE_TRY_DB(db->execute(
             "INSERT INTO event_tiers (event_id, tier, name, price_cents, ticket_limit, sold) "
             "VALUES (?, ?, ?, ?, ?, 0)",
             id, t.index, t.name, t.price_cents, t.limit));
     }
-    GATE_TRY_DB(db->execute(
+    auto key_row = db->query_one<std::int64_t>(
         "INSERT INTO issuer_keys (event_id, public_key, sealed_secret, retired, created_at) "
-        "VALUES (?, ?, ?, 0, ?)",
-        id, key.public_key, ByteView(key.sealed_secret), e.created_at));
-    GATE_TRY_DB(add_change(*db, id, "issuer_key", db->last_insert_rowid(), e.created_at));
+        "VALUES (?, ?, ?, 0, ?) RETURNING id",
+        id, key.public_key, ByteView(key.sealed_secret), e.created_at);
+    if (!key_row.ok()) return fail(failure(key_row.error()));
+    GATE_TRY_DB(add_change(*db, id, "issuer_key", *key_row, e.created_at));
     // Every event starts with a default check-in list that admits all tiers once.
     GATE_TRY_DB(db->execute(
         "INSERT INTO checkin_lists (event_id, name, tiers, reentry, accept_unknown) VALUES "
@@ -79,14 +81,15 @@ StoreResult<Event> SqliteStore::create_event(const Event& e, const IssuerKeyReco
     return std::move(**created);
 }
 
-StoreResult<EventPage> SqliteStore::list_events(const EventFilter& f) {
+StoreResult<EventPage> SqlStore::list_events(const EventFilter& f) {
     Pool::Lease db(pool_, pool_.take());
     // One fixed statement; absent filters are NULL parameters.
     static constexpr std::string_view kWhere =
         "WHERE (?1 = 'all' OR (?1 = 'upcoming' AND e.starts_at > ?2) OR (?1 = 'active' AND "
         "e.starts_at <= ?2 AND e.ends_at > ?2) OR (?1 = 'current' AND e.ends_at > ?2) OR (?1 = "
         "'past' AND e.ends_at <= ?2)) AND (?3 IS NULL OR e.status = ?3) AND (?4 IS NULL OR "
-        "e.venue = ?4) AND (?5 IS NULL OR e.name LIKE ?5 ESCAPE '\\') AND (?6 IS NULL OR "
+        "e.venue = ?4) AND (?5 IS NULL OR LOWER(e.name) LIKE LOWER(?5) ESCAPE '\\') AND (?6 IS "
+        "NULL OR "
         "e.organizer_id = ?6) AND (?7 IS NULL OR e.starts_at >= ?7) AND (?8 IS NULL OR "
         "e.starts_at < ?8) ";
     std::optional<std::string> like;
@@ -108,15 +111,14 @@ StoreResult<EventPage> SqliteStore::list_events(const EventFilter& f) {
     return page;
 }
 
-StoreResult<std::optional<Event>> SqliteStore::get_event(std::int64_t id) {
+StoreResult<std::optional<Event>> SqlStore::get_event(std::int64_t id) {
     Pool::Lease db(pool_, pool_.take());
     auto e = load_event(*db, id);
     if (!e.ok()) return fail(failure(e.error()));
     return std::move(*e);
 }
 
-StoreResult<Event> SqliteStore::update_event(std::int64_t id, const EventPatch& p,
-                                             std::int64_t now) {
+StoreResult<Event> SqlStore::update_event(std::int64_t id, const EventPatch& p, std::int64_t now) {
     Pool::Lease db(pool_, pool_.take());
     auto tx = db->begin();
     if (!tx.ok()) return fail(failure(tx.error()));
@@ -166,7 +168,7 @@ StoreResult<Event> SqliteStore::update_event(std::int64_t id, const EventPatch& 
     return std::move(**updated);
 }
 
-StoreResult<EventStats> SqliteStore::event_stats(std::int64_t id) {
+StoreResult<EventStats> SqlStore::event_stats(std::int64_t id) {
     Pool::Lease db(pool_, pool_.take());
     auto tx = db->begin(db::TransactionKind::Deferred);  // one consistent view
     if (!tx.ok()) return fail(failure(tx.error()));
@@ -215,7 +217,7 @@ StoreResult<EventStats> SqliteStore::event_stats(std::int64_t id) {
     return stats;
 }
 
-StoreResult<std::vector<IssuerKeyRecord>> SqliteStore::issuer_keys(std::int64_t event_id) {
+StoreResult<std::vector<IssuerKeyRecord>> SqlStore::issuer_keys(std::int64_t event_id) {
     Pool::Lease db(pool_, pool_.take());
     std::vector<IssuerKeyRecord> keys;
     GATE_TRY_DB(rows(
@@ -232,4 +234,4 @@ StoreResult<std::vector<IssuerKeyRecord>> SqliteStore::issuer_keys(std::int64_t 
     return keys;
 }
 
-}  // namespace gate::backend::sqlite
+}  // namespace gate::backend::sql

@@ -1,5 +1,6 @@
 #pragma once
 // The SQLite schema of the backend, as numbered migrations (PRAGMA user_version).
+// PostgresSchema.h is the same tables for PostgreSQL.
 
 #include <span>
 
@@ -7,6 +8,6 @@
 
 namespace gate::backend {
 
-std::span<const db::Migration> schema_migrations();
+std::span<const db::Migration> sqlite_migrations();
 
 }  // namespace gate::backend

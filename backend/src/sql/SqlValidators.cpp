@@ -1,9 +1,9 @@
-// SqliteStore: event staff, the validator wallets an organizer assigned to an event.
+// SqlStore: event staff, the validator wallets an organizer assigned to an event.
 #include <nlohmann/json.hpp>
 
-#include "sqlite/SqliteStore.h"
+#include "sql/SqlStore.h"
 
-namespace gate::backend::sqlite {
+namespace gate::backend::sql {
 
 namespace {
 
@@ -24,7 +24,7 @@ EventValidator read_validator(const db::Statement& s) {
 
 }  // namespace
 
-StoreResult<EventValidator> SqliteStore::put_validator(const EventValidator& v) {
+StoreResult<EventValidator> SqlStore::put_validator(const EventValidator& v) {
     Pool::Lease db(pool_, pool_.take());
     GATE_TRY_DB(db->execute(
         "INSERT INTO event_validators (event_id, wallet, gates, created_at) VALUES (?, ?, ?, ?) "
@@ -33,7 +33,7 @@ StoreResult<EventValidator> SqliteStore::put_validator(const EventValidator& v) 
     return v;
 }
 
-StoreResult<std::vector<EventValidator>> SqliteStore::validators(std::int64_t event_id) {
+StoreResult<std::vector<EventValidator>> SqlStore::validators(std::int64_t event_id) {
     Pool::Lease db(pool_, pool_.take());
     std::vector<EventValidator> out;
     GATE_TRY_DB(rows(
@@ -44,8 +44,8 @@ StoreResult<std::vector<EventValidator>> SqliteStore::validators(std::int64_t ev
     return out;
 }
 
-StoreResult<std::optional<EventValidator>> SqliteStore::find_validator(std::int64_t event_id,
-                                                                       const std::string& wallet) {
+StoreResult<std::optional<EventValidator>> SqlStore::find_validator(std::int64_t event_id,
+                                                                    const std::string& wallet) {
     Pool::Lease db(pool_, pool_.take());
     std::optional<EventValidator> found;
     GATE_TRY_DB(rows(
@@ -56,11 +56,11 @@ StoreResult<std::optional<EventValidator>> SqliteStore::find_validator(std::int6
     return found;
 }
 
-StoreResult<bool> SqliteStore::remove_validator(std::int64_t event_id, const std::string& wallet) {
+StoreResult<bool> SqlStore::remove_validator(std::int64_t event_id, const std::string& wallet) {
     Pool::Lease db(pool_, pool_.take());
     GATE_TRY_DB(db->execute("DELETE FROM event_validators WHERE event_id = ? AND wallet = ?",
                             event_id, wallet));
     return db->changes() == 1;
 }
 
-}  // namespace gate::backend::sqlite
+}  // namespace gate::backend::sql

@@ -1,12 +1,12 @@
-// SqliteStore: online validation and offline-entry ingest: the verdicts and entries they
+// SqlStore: online validation and offline-entry ingest: the verdicts and entries they
 // record. Both read what the database knows about a ticket the same way (known_state), so
 // online validation and ingest judge by one view, with domain::decide()'s rules.
-#include "sqlite/SqliteStore.h"
+#include "sql/SqlStore.h"
 
-namespace gate::backend::sqlite {
+namespace gate::backend::sql {
 
-Result<std::optional<domain::InsideRecord>, db::Error> SqliteStore::last_scan(
-    db::Database& db, std::int64_t ticket_id) {
+Result<std::optional<domain::InsideRecord>, db::Error> SqlStore::last_scan(db::Database& db,
+                                                                           std::int64_t ticket_id) {
     auto row = db.query_optional<std::string, std::int64_t, std::string>(
         "SELECT direction, at, gate FROM entries WHERE ticket_id = ? "
         "ORDER BY at DESC, id DESC LIMIT 1",
@@ -20,8 +20,8 @@ Result<std::optional<domain::InsideRecord>, db::Error> SqliteStore::last_scan(
         gate}};
 }
 
-StoreResult<domain::Decision> SqliteStore::validate(std::optional<std::int64_t> ticket_id,
-                                                    const ScanRecord& scan, const Decide& decide) {
+StoreResult<domain::Decision> SqlStore::validate(std::optional<std::int64_t> ticket_id,
+                                                 const ScanRecord& scan, const Decide& decide) {
     Pool::Lease db(pool_, pool_.take());
     auto tx = db->begin();
     if (!tx.ok()) return fail(failure(tx.error()));
@@ -46,12 +46,13 @@ StoreResult<domain::Decision> SqliteStore::validate(std::optional<std::int64_t> 
     // Accepted implies the code is genuine and of the scan's event (with or without a row,
     // as the list's policy for unknown tickets says).
     if (decision.accepted && ticket_id) {
-        GATE_TRY_DB(db->execute(
+        auto entry_row = db->query_one<std::int64_t>(
             "INSERT INTO entries (ticket_id, event_id, gate, direction, at, device_id, conflict, "
-            "single_entry, created_at) VALUES (?, ?, ?, ?, ?, NULL, 0, ?, ?)",
+            "single_entry, created_at) VALUES (?, ?, ?, ?, ?, NULL, 0, ?, ?) RETURNING id",
             *ticket_id, scan.event_id, scan.gate, domain::to_string(scan.direction), scan.at,
-            scan.single_entry, scan.at));
-        GATE_TRY_DB(add_change(*db, scan.event_id, "entry", db->last_insert_rowid(), scan.at));
+            scan.single_entry, scan.at);
+        if (!entry_row.ok()) return fail(failure(entry_row.error()));
+        GATE_TRY_DB(add_change(*db, scan.event_id, "entry", *entry_row, scan.at));
         // An admission makes the ticket used in public: on chain too.
         if (scan.direction == domain::Direction::In) GATE_TRY_DB(mark_chain_dirty(*db, *ticket_id));
     }
@@ -59,9 +60,9 @@ StoreResult<domain::Decision> SqliteStore::validate(std::optional<std::int64_t> 
     return decision;
 }
 
-StoreResult<domain::IngestResult> SqliteStore::ingest(const DeviceRecord& device,
-                                                      const std::vector<IngestEntry>& entries,
-                                                      std::int64_t now) {
+StoreResult<domain::IngestResult> SqlStore::ingest(const DeviceRecord& device,
+                                                   const std::vector<IngestEntry>& entries,
+                                                   std::int64_t now) {
     Pool::Lease db(pool_, pool_.take());
     auto tx = db->begin();
     if (!tx.ok()) return fail(failure(tx.error()));
@@ -98,13 +99,14 @@ StoreResult<domain::IngestResult> SqliteStore::ingest(const DeviceRecord& device
             if (e.direction == domain::Direction::In &&
                 domain::reentry_refusal(*last, reentry, e.direction))
                 conflict_gate = (*last)->gate;
-            GATE_TRY_DB(db->execute(
+            auto entry_row = db->query_one<std::int64_t>(
                 "INSERT INTO entries (ticket_id, event_id, gate, direction, at, device_id, "
                 "conflict, conflict_gate, single_entry, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 *ticket_id, e.event_id, e.gate, domain::to_string(e.direction), at, device.id,
-                conflict_gate.has_value(), conflict_gate, reentry == domain::Reentry::Single, now));
-            GATE_TRY_DB(add_change(*db, e.event_id, "entry", db->last_insert_rowid(), now));
+                conflict_gate.has_value(), conflict_gate, reentry == domain::Reentry::Single, now);
+            if (!entry_row.ok()) return fail(failure(entry_row.error()));
+            GATE_TRY_DB(add_change(*db, e.event_id, "entry", *entry_row, now));
             // The device records the admission on chain itself; the reconciler checks it
             // (and writes it when the device cannot: no mint known there yet).
             if (e.direction == domain::Direction::In)
@@ -118,4 +120,4 @@ StoreResult<domain::IngestResult> SqliteStore::ingest(const DeviceRecord& device
     return result;
 }
 
-}  // namespace gate::backend::sqlite
+}  // namespace gate::backend::sql

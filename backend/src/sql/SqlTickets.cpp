@@ -1,11 +1,10 @@
-// SqliteStore: tickets: reads and the organizer's status changes.
+// SqlStore: tickets: reads and the organizer's status changes.
 #include "gate/domain/Lifecycle.h"
-#include "sqlite/SqliteStore.h"
+#include "sql/SqlStore.h"
 
-namespace gate::backend::sqlite {
+namespace gate::backend::sql {
 
-Result<std::optional<Ticket>, db::Error> SqliteStore::load_ticket(db::Database& db,
-                                                                  std::int64_t id) {
+Result<std::optional<Ticket>, db::Error> SqlStore::load_ticket(db::Database& db, std::int64_t id) {
     std::optional<Ticket> found;
     const std::string sql = std::string(kSelectTicket) + "WHERE t.id = ?";
     if (auto s = rows(
@@ -15,7 +14,7 @@ Result<std::optional<Ticket>, db::Error> SqliteStore::load_ticket(db::Database& 
     return found;
 }
 
-StoreResult<std::vector<Ticket>> SqliteStore::tickets_of(const std::string& wallet) {
+StoreResult<std::vector<Ticket>> SqlStore::tickets_of(const std::string& wallet) {
     Pool::Lease db(pool_, pool_.take());
     std::vector<Ticket> out;
     const std::string sql = std::string(kSelectTicket) + "WHERE t.owner_wallet = ? ORDER BY t.id";
@@ -24,15 +23,15 @@ StoreResult<std::vector<Ticket>> SqliteStore::tickets_of(const std::string& wall
     return out;
 }
 
-StoreResult<std::optional<Ticket>> SqliteStore::get_ticket(std::int64_t id) {
+StoreResult<std::optional<Ticket>> SqlStore::get_ticket(std::int64_t id) {
     Pool::Lease db(pool_, pool_.take());
     auto t = load_ticket(*db, id);
     if (!t.ok()) return fail(failure(t.error()));
     return std::move(*t);
 }
 
-StoreResult<Ticket> SqliteStore::set_ticket_status(std::int64_t id, domain::TicketStatus status,
-                                                   std::int64_t now) {
+StoreResult<Ticket> SqlStore::set_ticket_status(std::int64_t id, domain::TicketStatus status,
+                                                std::int64_t now) {
     Pool::Lease db(pool_, pool_.take());
     auto tx = db->begin();
     if (!tx.ok()) return fail(failure(tx.error()));
@@ -51,4 +50,4 @@ StoreResult<Ticket> SqliteStore::set_ticket_status(std::int64_t id, domain::Tick
     return **changed;
 }
 
-}  // namespace gate::backend::sqlite
+}  // namespace gate::backend::sql

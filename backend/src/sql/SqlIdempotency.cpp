@@ -1,10 +1,10 @@
-// SqliteStore: Idempotency-Key bookkeeping. The key is claimed in an IMMEDIATE transaction,
+// SqlStore: Idempotency-Key bookkeeping. The key is claimed in an IMMEDIATE transaction,
 // so of two requests racing with one key exactly one runs.
-#include "sqlite/SqliteStore.h"
+#include "sql/SqlStore.h"
 
-namespace gate::backend::sqlite {
+namespace gate::backend::sql {
 
-StoreResult<IdempotentStart> SqliteStore::start_idempotent(
+StoreResult<IdempotentStart> SqlStore::start_idempotent(
     std::int64_t user_id, const std::string& route, const std::string& key,
     const std::string& body_hash, std::int64_t now, std::int64_t keep_ms, std::int64_t stale_ms) {
     Pool::Lease db(pool_, pool_.take());
@@ -43,9 +43,9 @@ StoreResult<IdempotentStart> SqliteStore::start_idempotent(
     return start;
 }
 
-StoreStatus SqliteStore::finish_idempotent(std::int64_t user_id, const std::string& route,
-                                           const std::string& key, int status,
-                                           const std::string& response) {
+StoreStatus SqlStore::finish_idempotent(std::int64_t user_id, const std::string& route,
+                                        const std::string& key, int status,
+                                        const std::string& response) {
     Pool::Lease db(pool_, pool_.take());
     if (status == 0) {
         GATE_TRY_DB(
@@ -60,4 +60,4 @@ StoreStatus SqliteStore::finish_idempotent(std::int64_t user_id, const std::stri
     return {};
 }
 
-}  // namespace gate::backend::sqlite
+}  // namespace gate::backend::sql

@@ -1,12 +1,12 @@
-// SqliteStore: refunds of a cancelled event's paid tickets: opened in the transaction that
+// SqlStore: refunds of a cancelled event's paid tickets: opened in the transaction that
 // cancels (one per ticket, ever), settled when the payment method has answered.
 #include "gate/domain/Lifecycle.h"
-#include "sqlite/SqliteStore.h"
+#include "sql/SqlStore.h"
 
-namespace gate::backend::sqlite {
+namespace gate::backend::sql {
 
-Status<db::Error> SqliteStore::open_refunds(db::Database& db, std::int64_t event_id,
-                                            std::int64_t now) {
+Status<db::Error> SqlStore::open_refunds(db::Database& db, std::int64_t event_id,
+                                         std::int64_t now) {
     struct Paid {
         std::int64_t ticket_id;
         domain::TicketStatus status;
@@ -41,7 +41,7 @@ Status<db::Error> SqliteStore::open_refunds(db::Database& db, std::int64_t event
     return {};
 }
 
-StoreResult<std::vector<Refund>> SqliteStore::refunds(std::int64_t event_id) {
+StoreResult<std::vector<Refund>> SqlStore::refunds(std::int64_t event_id) {
     Pool::Lease db(pool_, pool_.take());
     std::vector<Refund> out;
     GATE_TRY_DB(rows(
@@ -72,7 +72,7 @@ StoreResult<std::vector<Refund>> SqliteStore::refunds(std::int64_t event_id) {
     return out;
 }
 
-StoreResult<bool> SqliteStore::settle_refund(const RefundOutcome& o) {
+StoreResult<bool> SqlStore::settle_refund(const RefundOutcome& o) {
     Pool::Lease db(pool_, pool_.take());
     GATE_TRY_DB(
         db->execute("UPDATE refunds SET status = ?, provider_reference = ?, completed_at = ? "
@@ -81,4 +81,4 @@ StoreResult<bool> SqliteStore::settle_refund(const RefundOutcome& o) {
     return db->changes() == 1;
 }
 
-}  // namespace gate::backend::sqlite
+}  // namespace gate::backend::sql

@@ -1,11 +1,11 @@
-// SqliteStore: selling: reservations held against capacity and tier limits, then completed or
+// SqlStore: selling: reservations held against capacity and tier limits, then completed or
 // released.
-#include "sqlite/SqliteStore.h"
+#include "sql/SqlStore.h"
 
-namespace gate::backend::sqlite {
+namespace gate::backend::sql {
 
 // Returns held reservations whose time is up to the pool of seats.
-Status<db::Error> SqliteStore::expire_reservations(db::Database& db, std::int64_t now) {
+Status<db::Error> SqlStore::expire_reservations(db::Database& db, std::int64_t now) {
     struct Held {
         std::int64_t id, event_id, tier, quantity;
     };
@@ -30,8 +30,8 @@ Status<db::Error> SqliteStore::expire_reservations(db::Database& db, std::int64_
     return {};
 }
 
-Status<db::Error> SqliteStore::give_back_seats(db::Database& db, std::int64_t event_id,
-                                               std::int64_t tier, std::int64_t quantity) {
+Status<db::Error> SqlStore::give_back_seats(db::Database& db, std::int64_t event_id,
+                                            std::int64_t tier, std::int64_t quantity) {
     if (auto s = db.execute("UPDATE events SET tickets_sold = tickets_sold - ? WHERE id = ?",
                             quantity, event_id);
         !s.ok())
@@ -40,9 +40,9 @@ Status<db::Error> SqliteStore::give_back_seats(db::Database& db, std::int64_t ev
                       quantity, event_id, tier);
 }
 
-StoreResult<Reservation> SqliteStore::reserve(std::int64_t event_id, int tier,
-                                              std::int64_t quantity, std::int64_t user_id,
-                                              std::int64_t now, std::int64_t expires_at) {
+StoreResult<Reservation> SqlStore::reserve(std::int64_t event_id, int tier, std::int64_t quantity,
+                                           std::int64_t user_id, std::int64_t now,
+                                           std::int64_t expires_at) {
     Pool::Lease db(pool_, pool_.take());
     auto tx = db->begin();
     if (!tx.ok()) return fail(failure(tx.error()));
@@ -72,20 +72,20 @@ StoreResult<Reservation> SqliteStore::reserve(std::int64_t event_id, int tier,
         quantity, event_id, tier));
     if (db->changes() != 1)
         return fail(conflict("tier_sold_out", "not enough tickets left in tier " + chosen->name));
-    GATE_TRY_DB(db->execute(
+    auto reservation_row = db->query_one<std::int64_t>(
         "INSERT INTO reservations (event_id, tier, quantity, user_id, status, created_at, "
-        "expires_at) VALUES (?, ?, ?, ?, 'held', ?, ?)",
-        event_id, tier, quantity, user_id, now, expires_at));
-    Reservation r{db->last_insert_rowid(), event_id,  tier, quantity,
-                  chosen->price_cents,     expires_at};
+        "expires_at) VALUES (?, ?, ?, ?, 'held', ?, ?) RETURNING id",
+        event_id, tier, quantity, user_id, now, expires_at);
+    if (!reservation_row.ok()) return fail(failure(reservation_row.error()));
+    Reservation r{*reservation_row, event_id, tier, quantity, chosen->price_cents, expires_at};
     GATE_TRY_DB(tx->commit());
     return r;
 }
 
-StoreResult<std::vector<Ticket>> SqliteStore::complete_purchase(const Reservation& r,
-                                                                const Payment& payment,
-                                                                const std::string& owner_wallet,
-                                                                std::int64_t now) {
+StoreResult<std::vector<Ticket>> SqlStore::complete_purchase(const Reservation& r,
+                                                             const Payment& payment,
+                                                             const std::string& owner_wallet,
+                                                             std::int64_t now) {
     Pool::Lease db(pool_, pool_.take());
     auto tx = db->begin();
     if (!tx.ok()) return fail(failure(tx.error()));
@@ -94,19 +94,21 @@ StoreResult<std::vector<Ticket>> SqliteStore::complete_purchase(const Reservatio
     if (*status != "held")
         return fail(domain::gone("reservation_expired",
                                  "the reservation expired before payment completed"));
-    GATE_TRY_DB(db->execute(
+    auto payment_row = db->query_one<std::int64_t>(
         "INSERT INTO payments (reservation_id, external_id, amount_cents, currency, method, "
-        "status, created_at) VALUES (?, ?, ?, ?, ?, 'completed', ?)",
-        r.id, payment.external_id, payment.amount_cents, payment.currency, payment.method, now));
-    const std::int64_t payment_id = db->last_insert_rowid();
+        "status, created_at) VALUES (?, ?, ?, ?, ?, 'completed', ?) RETURNING id",
+        r.id, payment.external_id, payment.amount_cents, payment.currency, payment.method, now);
+    if (!payment_row.ok()) return fail(failure(payment_row.error()));
+    const std::int64_t payment_id = *payment_row;
     std::vector<std::int64_t> ids;
     for (std::int64_t i = 0; i < r.quantity; ++i) {
-        GATE_TRY_DB(db->execute(
+        auto ticket_row = db->query_one<std::int64_t>(
             "INSERT INTO tickets (event_id, owner_wallet, tier, generation, status, "
             "purchase_price_cents, payment_id, created_at, updated_at) VALUES (?, ?, ?, 0, "
-            "'valid', ?, ?, ?, ?)",
-            r.event_id, owner_wallet, r.tier, r.unit_price_cents, payment_id, now, now));
-        ids.push_back(db->last_insert_rowid());
+            "'valid', ?, ?, ?, ?) RETURNING id",
+            r.event_id, owner_wallet, r.tier, r.unit_price_cents, payment_id, now, now);
+        if (!ticket_row.ok()) return fail(failure(ticket_row.error()));
+        ids.push_back(*ticket_row);
         GATE_TRY_DB(add_change(*db, r.event_id, "ticket", ids.back(), now));
         GATE_TRY_DB(db->execute(
             "INSERT INTO chain_tickets (ticket_id, dirty, dirty_seq, state, updated_at) "
@@ -124,8 +126,8 @@ StoreResult<std::vector<Ticket>> SqliteStore::complete_purchase(const Reservatio
     return tickets;
 }
 
-StoreStatus SqliteStore::release(const Reservation& r, const std::optional<Payment>& payment,
-                                 std::int64_t now) {
+StoreStatus SqlStore::release(const Reservation& r, const std::optional<Payment>& payment,
+                              std::int64_t now) {
     Pool::Lease db(pool_, pool_.take());
     auto tx = db->begin();
     if (!tx.ok()) return fail(failure(tx.error()));
@@ -147,4 +149,4 @@ StoreStatus SqliteStore::release(const Reservation& r, const std::optional<Payme
     return {};
 }
 
-}  // namespace gate::backend::sqlite
+}  // namespace gate::backend::sql

@@ -1,10 +1,10 @@
-// SqliteStore: transfers: direct, by email, claims and cancellation.
+// SqlStore: transfers: direct, by email, claims and cancellation.
 #include <sodium/utils.h>
 
 #include "gate/domain/Lifecycle.h"
-#include "sqlite/SqliteStore.h"
+#include "sql/SqlStore.h"
 
-namespace gate::backend::sqlite {
+namespace gate::backend::sql {
 
 namespace {
 
@@ -15,8 +15,8 @@ bool same_hash(const std::string& a, const std::string& b) {
 }  // namespace
 
 // Checks shared by both kinds of transfer; expires stale pending transfers first.
-StoreResult<Ticket> SqliteStore::transferable(db::Database& db, std::int64_t ticket_id,
-                                              const std::string& from_wallet, std::int64_t now) {
+StoreResult<Ticket> SqlStore::transferable(db::Database& db, std::int64_t ticket_id,
+                                           const std::string& from_wallet, std::int64_t now) {
     GATE_TRY_DB(
         db.execute("UPDATE transfers SET status = 'expired' WHERE ticket_id = ? AND status = "
                    "'pending' AND "
@@ -36,9 +36,9 @@ StoreResult<Ticket> SqliteStore::transferable(db::Database& db, std::int64_t tic
     return ticket;
 }
 
-StoreResult<Ticket> SqliteStore::transfer_direct(std::int64_t ticket_id,
-                                                 const std::string& from_wallet,
-                                                 const std::string& to_wallet, std::int64_t now) {
+StoreResult<Ticket> SqlStore::transfer_direct(std::int64_t ticket_id,
+                                              const std::string& from_wallet,
+                                              const std::string& to_wallet, std::int64_t now) {
     Pool::Lease db(pool_, pool_.take());
     auto tx = db->begin();
     if (!tx.ok()) return fail(failure(tx.error()));
@@ -60,7 +60,7 @@ StoreResult<Ticket> SqliteStore::transfer_direct(std::int64_t ticket_id,
     return **moved;
 }
 
-StoreResult<PendingTransfer> SqliteStore::create_email_transfer(
+StoreResult<PendingTransfer> SqlStore::create_email_transfer(
     std::int64_t ticket_id, const std::string& from_wallet, const std::string& reference,
     const std::string& email_hash, const std::string& claim_hash, std::int64_t now,
     std::int64_t expires_at) {
@@ -69,16 +69,18 @@ StoreResult<PendingTransfer> SqliteStore::create_email_transfer(
     if (!tx.ok()) return fail(failure(tx.error()));
     auto ticket = transferable(*db, ticket_id, from_wallet, now);
     if (!ticket.ok()) return fail(ticket.error());
-    GATE_TRY_DB(db->execute(
+    auto transfer_row = db->query_one<std::int64_t>(
         "INSERT INTO transfers (ticket_id, kind, reference, from_wallet, email_hash, claim_hash, "
-        "status, expires_at, created_at) VALUES (?, 'email', ?, ?, ?, ?, 'pending', ?, ?)",
-        ticket_id, reference, from_wallet, email_hash, claim_hash, expires_at, now));
-    PendingTransfer pending{db->last_insert_rowid(), reference, ticket_id, expires_at};
+        "status, expires_at, created_at) VALUES (?, 'email', ?, ?, ?, ?, 'pending', ?, ?) "
+        "RETURNING id",
+        ticket_id, reference, from_wallet, email_hash, claim_hash, expires_at, now);
+    if (!transfer_row.ok()) return fail(failure(transfer_row.error()));
+    PendingTransfer pending{*transfer_row, reference, ticket_id, expires_at};
     GATE_TRY_DB(tx->commit());
     return pending;
 }
 
-Result<std::optional<EmailTransfer>, db::Error> SqliteStore::load_email_transfer(
+Result<std::optional<EmailTransfer>, db::Error> SqlStore::load_email_transfer(
     db::Database& db, const std::string& reference) {
     auto row = db.query_optional<std::int64_t, std::string, std::string, std::string, std::int64_t>(
         "SELECT x.ticket_id, e.name, x.from_wallet, x.status, x.expires_at "
@@ -102,7 +104,7 @@ Result<std::optional<EmailTransfer>, db::Error> SqliteStore::load_email_transfer
     return std::optional<EmailTransfer>{std::move(transfer)};
 }
 
-StoreResult<std::optional<EmailTransfer>> SqliteStore::find_email_transfer(
+StoreResult<std::optional<EmailTransfer>> SqlStore::find_email_transfer(
     const std::string& reference, std::int64_t now) {
     Pool::Lease db(pool_, pool_.take());
     auto found = load_email_transfer(*db, reference);
@@ -112,9 +114,9 @@ StoreResult<std::optional<EmailTransfer>> SqliteStore::find_email_transfer(
     return std::move(*found);
 }
 
-StoreResult<EmailTransfer> SqliteStore::cancel_transfer(const std::string& reference,
-                                                        const std::string& sender_wallet,
-                                                        std::int64_t now) {
+StoreResult<EmailTransfer> SqlStore::cancel_transfer(const std::string& reference,
+                                                     const std::string& sender_wallet,
+                                                     std::int64_t now) {
     Pool::Lease db(pool_, pool_.take());
     auto tx = db->begin();
     if (!tx.ok()) return fail(failure(tx.error()));
@@ -136,10 +138,10 @@ StoreResult<EmailTransfer> SqliteStore::cancel_transfer(const std::string& refer
     return transfer;
 }
 
-StoreResult<Ticket> SqliteStore::claim_transfer(const std::string& reference,
-                                                const std::string& email_hash,
-                                                const std::string& claim_hash,
-                                                const std::string& to_wallet, std::int64_t now) {
+StoreResult<Ticket> SqlStore::claim_transfer(const std::string& reference,
+                                             const std::string& email_hash,
+                                             const std::string& claim_hash,
+                                             const std::string& to_wallet, std::int64_t now) {
     Pool::Lease db(pool_, pool_.take());
     auto tx = db->begin();
     if (!tx.ok()) return fail(failure(tx.error()));
@@ -201,4 +203,4 @@ StoreResult<Ticket> SqliteStore::claim_transfer(const std::string& reference,
     return **moved;
 }
 
-}  // namespace gate::backend::sqlite
+}  // namespace gate::backend::sql

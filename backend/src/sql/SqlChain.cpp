@@ -1,12 +1,12 @@
-// SqliteStore: the chain reconciler's bookkeeping: event keys, dirty tickets, mints and outcomes.
-#include "sqlite/SqliteStore.h"
+// SqlStore: the chain reconciler's bookkeeping: event keys, dirty tickets, mints and outcomes.
+#include "sql/SqlStore.h"
 
-namespace gate::backend::sqlite {
+namespace gate::backend::sql {
 
 // ---- Chain --------------------------------------------------------------------------
 
-StoreResult<EventChainKeys> SqliteStore::ensure_chain_keys(const EventChainKeys& candidate,
-                                                           std::int64_t now) {
+StoreResult<EventChainKeys> SqlStore::ensure_chain_keys(const EventChainKeys& candidate,
+                                                        std::int64_t now) {
     Pool::Lease db(pool_, pool_.take());
     auto tx = db->begin();
     if (!tx.ok()) return fail(failure(tx.error()));
@@ -40,15 +40,15 @@ StoreResult<EventChainKeys> SqliteStore::ensure_chain_keys(const EventChainKeys&
     return keys;
 }
 
-StoreStatus SqliteStore::mark_validator_funded(std::int64_t event_id) {
+StoreStatus SqlStore::mark_validator_funded(std::int64_t event_id) {
     Pool::Lease db(pool_, pool_.take());
     GATE_TRY_DB(db->execute("UPDATE chain_event_keys SET validator_funded = 1 WHERE event_id = ?",
                             event_id));
     return {};
 }
 
-StoreResult<std::vector<ChainWork>> SqliteStore::load_chain_work(std::string_view where,
-                                                                 std::int64_t a, std::int64_t b) {
+StoreResult<std::vector<ChainWork>> SqlStore::load_chain_work(std::string_view where,
+                                                              std::int64_t a, std::int64_t b) {
     Pool::Lease db(pool_, pool_.take());
     auto tx = db->begin(db::TransactionKind::Deferred);
     if (!tx.ok()) return fail(failure(tx.error()));
@@ -84,25 +84,25 @@ StoreResult<std::vector<ChainWork>> SqliteStore::load_chain_work(std::string_vie
     return out;
 }
 
-StoreResult<std::vector<ChainWork>> SqliteStore::chain_work(std::int64_t now, std::int64_t limit) {
+StoreResult<std::vector<ChainWork>> SqlStore::chain_work(std::int64_t now, std::int64_t limit) {
     return load_chain_work(
         "WHERE c.dirty = 1 AND c.next_attempt_at <= ? ORDER BY c.next_attempt_at, c.ticket_id "
         "LIMIT ?",
         now, limit);
 }
 
-StoreResult<std::vector<ChainWork>> SqliteStore::chain_audit(std::int64_t checked_before,
-                                                             std::int64_t limit) {
+StoreResult<std::vector<ChainWork>> SqlStore::chain_audit(std::int64_t checked_before,
+                                                          std::int64_t limit) {
     return load_chain_work(
         "WHERE c.dirty = 0 AND c.state IN ('issued', 'frozen') AND c.checked_at <= ? "
         "ORDER BY c.checked_at, c.ticket_id LIMIT ?",
         checked_before, limit);
 }
 
-StoreResult<std::pair<std::string, Bytes>> SqliteStore::put_chain_mint(std::int64_t ticket_id,
-                                                                       const std::string& mint,
-                                                                       const Bytes& sealed,
-                                                                       std::int64_t now) {
+StoreResult<std::pair<std::string, Bytes>> SqlStore::put_chain_mint(std::int64_t ticket_id,
+                                                                    const std::string& mint,
+                                                                    const Bytes& sealed,
+                                                                    std::int64_t now) {
     Pool::Lease db(pool_, pool_.take());
     auto tx = db->begin();
     if (!tx.ok()) return fail(failure(tx.error()));
@@ -124,14 +124,14 @@ StoreResult<std::pair<std::string, Bytes>> SqliteStore::put_chain_mint(std::int6
     return stored;
 }
 
-StoreStatus SqliteStore::put_chain_target(std::int64_t ticket_id, const std::string& wallet) {
+StoreStatus SqlStore::put_chain_target(std::int64_t ticket_id, const std::string& wallet) {
     Pool::Lease db(pool_, pool_.take());
     GATE_TRY_DB(
         db->execute("UPDATE chain_tickets SET target = ? WHERE ticket_id = ?", wallet, ticket_id));
     return {};
 }
 
-StoreStatus SqliteStore::record_chain(const ChainOutcome& o, std::int64_t now) {
+StoreStatus SqlStore::record_chain(const ChainOutcome& o, std::int64_t now) {
     Pool::Lease db(pool_, pool_.take());
     auto tx = db->begin();
     if (!tx.ok()) return fail(failure(tx.error()));
@@ -145,9 +145,9 @@ StoreStatus SqliteStore::record_chain(const ChainOutcome& o, std::int64_t now) {
     const bool failed = o.error.has_value();
     GATE_TRY_DB(db->execute(
         "UPDATE chain_tickets SET state = ?, holder = COALESCE(?, holder), last_error = ?, "
-        "attempts = CASE WHEN ? THEN attempts + 1 ELSE 0 END, next_attempt_at = ?, "
-        "dirty = CASE WHEN NOT ? THEN 1 WHEN dirty_seq = ? THEN 0 ELSE dirty END, "
-        "checked_at = CASE WHEN ? THEN ? ELSE checked_at END, updated_at = ? "
+        "attempts = CASE WHEN ? = 1 THEN attempts + 1 ELSE 0 END, next_attempt_at = ?, "
+        "dirty = CASE WHEN ? = 0 THEN 1 WHEN dirty_seq = ? THEN 0 ELSE dirty END, "
+        "checked_at = CASE WHEN ? = 1 THEN ? ELSE checked_at END, updated_at = ? "
         "WHERE ticket_id = ?",
         o.state, o.holder, o.error, failed, o.next_attempt_at, o.synced, o.dirty_seq, o.synced, now,
         now, o.ticket_id));
@@ -158,7 +158,7 @@ StoreStatus SqliteStore::record_chain(const ChainOutcome& o, std::int64_t now) {
     return {};
 }
 
-StoreResult<ChainQueueStats> SqliteStore::chain_queue() {
+StoreResult<ChainQueueStats> SqlStore::chain_queue() {
     Pool::Lease db(pool_, pool_.take());
     auto row = db->query_one<std::int64_t, std::int64_t, std::int64_t>(
         "SELECT COALESCE(SUM(dirty), 0), COALESCE(SUM(CASE WHEN dirty = 1 AND last_error IS "
@@ -169,4 +169,4 @@ StoreResult<ChainQueueStats> SqliteStore::chain_queue() {
     return ChainQueueStats{dirty, failing, issued};
 }
 
-}  // namespace gate::backend::sqlite
+}  // namespace gate::backend::sql

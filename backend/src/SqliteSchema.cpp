@@ -1,4 +1,4 @@
-#include "Schema.h"
+#include "SqliteSchema.h"
 
 #include <array>
 
@@ -300,7 +300,7 @@ constexpr std::array<db::Migration, 7> kMigrations{
 
 }  // namespace
 
-std::span<const db::Migration> schema_migrations() {
+std::span<const db::Migration> sqlite_migrations() {
     return kMigrations;
 }
 

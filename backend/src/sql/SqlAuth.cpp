@@ -1,10 +1,10 @@
-// SqliteStore: sign-in nonces and sessions.
-#include "sqlite/SqliteStore.h"
+// SqlStore: sign-in nonces and sessions.
+#include "sql/SqlStore.h"
 
-namespace gate::backend::sqlite {
+namespace gate::backend::sql {
 
-StoreStatus SqliteStore::put_nonce(const std::string& wallet, const std::string& nonce_hash,
-                                   std::int64_t expires_at) {
+StoreStatus SqlStore::put_nonce(const std::string& wallet, const std::string& nonce_hash,
+                                std::int64_t expires_at) {
     Pool::Lease db(pool_, pool_.take());
     GATE_TRY_DB(db->execute("DELETE FROM auth_nonces WHERE expires_at < ?", expires_at - 3600000));
     GATE_TRY_DB(
@@ -13,8 +13,8 @@ StoreStatus SqliteStore::put_nonce(const std::string& wallet, const std::string&
     return {};
 }
 
-StoreResult<bool> SqliteStore::take_nonce(const std::string& wallet, const std::string& nonce_hash,
-                                          std::int64_t now) {
+StoreResult<bool> SqlStore::take_nonce(const std::string& wallet, const std::string& nonce_hash,
+                                       std::int64_t now) {
     Pool::Lease db(pool_, pool_.take());
     auto tx = db->begin();
     if (!tx.ok()) return fail(failure(tx.error()));
@@ -29,9 +29,9 @@ StoreResult<bool> SqliteStore::take_nonce(const std::string& wallet, const std::
     return owner == wallet && expires_at > now;
 }
 
-StoreResult<Principal> SqliteStore::open_session(const std::string& wallet, Role role,
-                                                 const std::string& token_hash, std::int64_t now,
-                                                 std::int64_t expires_at) {
+StoreResult<Principal> SqlStore::open_session(const std::string& wallet, Role role,
+                                              const std::string& token_hash, std::int64_t now,
+                                              std::int64_t expires_at) {
     Pool::Lease db(pool_, pool_.take());
     auto tx = db->begin();
     if (!tx.ok()) return fail(failure(tx.error()));
@@ -43,9 +43,11 @@ StoreResult<Principal> SqliteStore::open_session(const std::string& wallet, Role
         GATE_TRY_DB(
             db->execute("UPDATE users SET role = ? WHERE id = ?", to_string(role), user_id));
     } else {
-        GATE_TRY_DB(db->execute("INSERT INTO users (wallet, role, created_at) VALUES (?, ?, ?)",
-                                wallet, to_string(role), now));
-        user_id = db->last_insert_rowid();
+        auto user_row = db->query_one<std::int64_t>(
+            "INSERT INTO users (wallet, role, created_at) VALUES (?, ?, ?) RETURNING id", wallet,
+            to_string(role), now);
+        if (!user_row.ok()) return fail(failure(user_row.error()));
+        user_id = *user_row;
     }
     GATE_TRY_DB(db->execute("DELETE FROM sessions WHERE expires_at < ?", now));
     GATE_TRY_DB(
@@ -56,8 +58,8 @@ StoreResult<Principal> SqliteStore::open_session(const std::string& wallet, Role
     return Principal{user_id, wallet, role, expires_at};
 }
 
-StoreResult<std::optional<Principal>> SqliteStore::find_session(const std::string& token_hash,
-                                                                std::int64_t now) {
+StoreResult<std::optional<Principal>> SqlStore::find_session(const std::string& token_hash,
+                                                             std::int64_t now) {
     Pool::Lease db(pool_, pool_.take());
     auto row = db->query_optional<std::int64_t, std::string, std::string, std::int64_t>(
         "SELECT u.id, u.wallet, u.role, s.expires_at FROM sessions s JOIN users u ON u.id = "
@@ -70,4 +72,4 @@ StoreResult<std::optional<Principal>> SqliteStore::find_session(const std::strin
         Principal{id, wallet, role_from(role).value_or(Role::Holder), expires}};
 }
 
-}  // namespace gate::backend::sqlite
+}  // namespace gate::backend::sql

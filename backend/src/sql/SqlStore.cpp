@@ -1,11 +1,8 @@
-// SqliteStore: what every aggregate's file shares (row readers, the change log, the chain's
-// dirty mark, error mapping) and opening the store.
-#include "sqlite/SqliteStore.h"
+// SqlStore: what every aggregate's file shares (row readers, the change log, the chain's
+// dirty mark, error mapping).
+#include "sql/SqlStore.h"
 
-#include "Schema.h"
-#include "gate/db/Migration.h"
-
-namespace gate::backend::sqlite {
+namespace gate::backend::sql {
 
 Event read_event(const db::Statement& s) {
     Event e;
@@ -95,28 +92,27 @@ Ticket read_ticket(const db::Statement& s) {
     return t;
 }
 
-domain::DomainError SqliteStore::failure(const db::Error& e) const {
+domain::DomainError SqlStore::failure(const db::Error& e) const {
     if (e.code == db::ErrorCode::Busy) return domain::busy();
     logger_.error("database failure", {{"error", db::to_string(e)}});
     return domain::internal();
 }
 
-Status<db::Error> SqliteStore::add_change(db::Database& db, std::int64_t event_id,
-                                          std::string_view kind, std::int64_t ref,
-                                          std::int64_t now) {
+Status<db::Error> SqlStore::add_change(db::Database& db, std::int64_t event_id,
+                                       std::string_view kind, std::int64_t ref, std::int64_t now) {
     return db.execute("INSERT INTO changes (event_id, kind, ref, created_at) VALUES (?, ?, ?, ?)",
                       event_id, kind, ref, now);
 }
 
 // The chain must follow this ticket's change (same transaction as the change).
-Status<db::Error> SqliteStore::mark_chain_dirty(db::Database& db, std::int64_t ticket_id) {
+Status<db::Error> SqlStore::mark_chain_dirty(db::Database& db, std::int64_t ticket_id) {
     return db.execute(
         "UPDATE chain_tickets SET dirty = 1, dirty_seq = dirty_seq + 1, next_attempt_at = 0 "
         "WHERE ticket_id = ?",
         ticket_id);
 }
 
-Status<db::Error> SqliteStore::mark_event_chain_dirty(db::Database& db, std::int64_t event_id) {
+Status<db::Error> SqlStore::mark_event_chain_dirty(db::Database& db, std::int64_t event_id) {
     return db.execute(
         "UPDATE chain_tickets SET dirty = 1, dirty_seq = dirty_seq + 1, next_attempt_at = 0 "
         "WHERE ticket_id IN (SELECT id FROM tickets WHERE event_id = ?)",
@@ -125,7 +121,7 @@ Status<db::Error> SqliteStore::mark_event_chain_dirty(db::Database& db, std::int
 
 // ---- Store --------------------------------------------------------------------------
 
-StoreStatus SqliteStore::ping() {
+StoreStatus SqlStore::ping() {
     auto db = pool_.take();
     Pool::Lease lease(pool_, std::move(db));
     auto one = lease->query_one<std::int64_t>("SELECT 1");
@@ -133,7 +129,7 @@ StoreStatus SqliteStore::ping() {
     return {};
 }
 
-}  // namespace gate::backend::sqlite
+}  // namespace gate::backend::sql
 
 namespace gate::backend {
 
@@ -154,26 +150,6 @@ std::optional<Role> role_from(std::string_view name) noexcept {
     if (name == "validator") return Role::Validator;
     if (name == "organizer") return Role::Organizer;
     return std::nullopt;
-}
-
-Result<std::unique_ptr<Store>, std::string> open_sqlite_store(const SqliteOptions& options,
-                                                              log::Logger logger) {
-    auto store = std::make_unique<sqlite::SqliteStore>(std::move(logger));
-    const std::size_t count = options.connections == 0 ? 1 : options.connections;
-    for (std::size_t i = 0; i < count; ++i) {
-        db::OpenOptions open;
-        // A committed sale or entry must survive power loss, like the device's entries.
-        open.synchronous = db::Synchronous::Full;
-        open.busy_timeout = std::chrono::milliseconds{10000};
-        auto db = db::Database::open(options.path, open);
-        if (!db.ok()) return fail(options.path.string() + ": " + db::to_string(db.error()));
-        if (i == 0) {
-            if (auto migrated = db::migrate(*db, schema_migrations()); !migrated.ok())
-                return fail(options.path.string() + ": " + db::to_string(migrated.error()));
-        }
-        store->pool_.add(std::make_unique<db::Database>(std::move(db).value()));
-    }
-    return std::unique_ptr<Store>(std::move(store));
 }
 
 }  // namespace gate::backend

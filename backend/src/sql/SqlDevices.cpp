@@ -1,7 +1,7 @@
-// SqliteStore: check-in lists, setup codes and gate devices.
-#include "sqlite/SqliteStore.h"
+// SqlStore: check-in lists, setup codes and gate devices.
+#include "sql/SqlStore.h"
 
-namespace gate::backend::sqlite {
+namespace gate::backend::sql {
 
 namespace {
 
@@ -35,8 +35,8 @@ std::vector<std::uint8_t> split_tiers(std::string_view text) {
 
 }  // namespace
 
-Result<std::optional<StoredCheckinList>, db::Error> SqliteStore::load_list(db::Database& db,
-                                                                           std::int64_t id) {
+Result<std::optional<StoredCheckinList>, db::Error> SqlStore::load_list(db::Database& db,
+                                                                        std::int64_t id) {
     auto row =
         db.query_optional<std::int64_t, std::int64_t, std::string, std::string, std::string, bool>(
             "SELECT id, event_id, name, tiers, reentry, accept_unknown FROM checkin_lists WHERE id "
@@ -52,27 +52,28 @@ Result<std::optional<StoredCheckinList>, db::Error> SqliteStore::load_list(db::D
          domain::from_string<domain::Reentry>(reentry).value_or(domain::Reentry::Single), accept}}};
 }
 
-StoreResult<StoredCheckinList> SqliteStore::create_checkin_list(const StoredCheckinList& stored) {
+StoreResult<StoredCheckinList> SqlStore::create_checkin_list(const StoredCheckinList& stored) {
     Pool::Lease db(pool_, pool_.take());
     const auto& list = stored.list;
-    GATE_TRY_DB(
-        db->execute("INSERT INTO checkin_lists (event_id, name, tiers, reentry, accept_unknown) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    stored.event_id, list.name, join_tiers(list.tiers),
-                    domain::to_string(list.reentry), list.accept_unknown_tickets));
+    auto id = db->query_one<std::int64_t>(
+        "INSERT INTO checkin_lists (event_id, name, tiers, reentry, accept_unknown) "
+        "VALUES (?, ?, ?, ?, ?) RETURNING id",
+        stored.event_id, list.name, join_tiers(list.tiers), domain::to_string(list.reentry),
+        list.accept_unknown_tickets);
+    if (!id.ok()) return fail(failure(id.error()));
     StoredCheckinList created = stored;
-    created.list.id = db->last_insert_rowid();
+    created.list.id = *id;
     return created;
 }
 
-StoreResult<std::optional<StoredCheckinList>> SqliteStore::get_checkin_list(std::int64_t id) {
+StoreResult<std::optional<StoredCheckinList>> SqlStore::get_checkin_list(std::int64_t id) {
     Pool::Lease db(pool_, pool_.take());
     auto list = load_list(*db, id);
     if (!list.ok()) return fail(failure(list.error()));
     return std::move(*list);
 }
 
-StoreResult<std::optional<StoredCheckinList>> SqliteStore::default_checkin_list(
+StoreResult<std::optional<StoredCheckinList>> SqlStore::default_checkin_list(
     std::int64_t event_id) {
     Pool::Lease db(pool_, pool_.take());
     auto id = db->query_optional<std::int64_t>(
@@ -84,7 +85,7 @@ StoreResult<std::optional<StoredCheckinList>> SqliteStore::default_checkin_list(
     return std::move(*list);
 }
 
-StoreStatus SqliteStore::put_setup_code(const SetupCodeRecord& c) {
+StoreStatus SqlStore::put_setup_code(const SetupCodeRecord& c) {
     Pool::Lease db(pool_, pool_.take());
     GATE_TRY_DB(db->execute(
         "INSERT INTO device_setup_codes (token_hash, event_id, gate, checkin_list_id, "
@@ -93,17 +94,17 @@ StoreStatus SqliteStore::put_setup_code(const SetupCodeRecord& c) {
     return {};
 }
 
-DeviceRecord SqliteStore::read_device(const db::Statement& s) {
+DeviceRecord SqlStore::read_device(const db::Statement& s) {
     return {s.column_int64(0), std::string(s.column_text(1)), std::string(s.column_text(2)),
             s.column_int64(3), std::string(s.column_text(4)), s.column_int64(5),
             !s.is_null(6)};
 }
 
-StoreResult<DeviceRecord> SqliteStore::register_device(const std::string& setup_token_hash,
-                                                       const std::string& name,
-                                                       const std::string& public_key,
-                                                       const std::string& device_token_hash,
-                                                       std::int64_t now) {
+StoreResult<DeviceRecord> SqlStore::register_device(const std::string& setup_token_hash,
+                                                    const std::string& name,
+                                                    const std::string& public_key,
+                                                    const std::string& device_token_hash,
+                                                    std::int64_t now) {
     Pool::Lease db(pool_, pool_.take());
     auto tx = db->begin();
     if (!tx.ok()) return fail(failure(tx.error()));
@@ -125,16 +126,17 @@ StoreResult<DeviceRecord> SqliteStore::register_device(const std::string& setup_
     const auto& [event_id, gate, list_id] = **code;
     GATE_TRY_DB(db->execute("UPDATE device_setup_codes SET used_at = ? WHERE token_hash = ?", now,
                             setup_token_hash));
-    GATE_TRY_DB(db->execute(
+    auto id = db->query_one<std::int64_t>(
         "INSERT INTO devices (name, public_key, token_hash, event_id, gate, checkin_list_id, "
-        "revoked_at, created_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)",
-        name, public_key, device_token_hash, event_id, gate, list_id, now));
-    DeviceRecord device{db->last_insert_rowid(), name, public_key, event_id, gate, list_id, false};
+        "revoked_at, created_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?) RETURNING id",
+        name, public_key, device_token_hash, event_id, gate, list_id, now);
+    if (!id.ok()) return fail(failure(id.error()));
+    DeviceRecord device{*id, name, public_key, event_id, gate, list_id, false};
     GATE_TRY_DB(tx->commit());
     return device;
 }
 
-StoreResult<std::optional<DeviceRecord>> SqliteStore::find_device(const std::string& token_hash) {
+StoreResult<std::optional<DeviceRecord>> SqlStore::find_device(const std::string& token_hash) {
     Pool::Lease db(pool_, pool_.take());
     std::optional<DeviceRecord> found;
     const std::string sql = std::string(kSelectDevice) + "WHERE token_hash = ?";
@@ -143,7 +145,7 @@ StoreResult<std::optional<DeviceRecord>> SqliteStore::find_device(const std::str
     return found;
 }
 
-StoreResult<std::optional<DeviceRecord>> SqliteStore::get_device(std::int64_t id) {
+StoreResult<std::optional<DeviceRecord>> SqlStore::get_device(std::int64_t id) {
     Pool::Lease db(pool_, pool_.take());
     std::optional<DeviceRecord> found;
     const std::string sql = std::string(kSelectDevice) + "WHERE id = ?";
@@ -152,11 +154,11 @@ StoreResult<std::optional<DeviceRecord>> SqliteStore::get_device(std::int64_t id
     return found;
 }
 
-StoreStatus SqliteStore::revoke_device(std::int64_t device_id, std::int64_t now) {
+StoreStatus SqlStore::revoke_device(std::int64_t device_id, std::int64_t now) {
     Pool::Lease db(pool_, pool_.take());
     GATE_TRY_DB(db->execute("UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                             now, device_id));
     return {};
 }
 
-}  // namespace gate::backend::sqlite
+}  // namespace gate::backend::sql

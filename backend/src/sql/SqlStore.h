@@ -1,12 +1,15 @@
 #pragma once
-// The SQLite engine of Store (backend/include/gate/backend/Store.h), one class whose methods
-// live in one file per aggregate: SqliteAuth.cpp, SqliteEvents.cpp, SqliteRefunds.cpp,
-// SqliteSales.cpp, SqliteTickets.cpp, SqliteValidations.cpp, SqliteTransfers.cpp,
-// SqliteDevices.cpp, SqliteDeviceSync.cpp, SqliteChain.cpp; SqliteStore.cpp holds what they share.
-// A small pool of connections (one per request at a time), WAL mode, IMMEDIATE transactions
-// for every write that checks before it changes. The SQL is plain SQL that PostgreSQL runs
-// as well (no INSERT OR ..., no SQLite functions); only last_insert_rowid() is
-// engine-specific.
+// The store over SQL (backend/include/gate/backend/Store.h), one class for both engines,
+// SQLite and PostgreSQL, whose methods live in one file per aggregate: SqlAuth.cpp,
+// SqlEvents.cpp, SqlRefunds.cpp, SqlSales.cpp, SqlTickets.cpp, SqlValidations.cpp,
+// SqlTransfers.cpp, SqlDevices.cpp, SqlDeviceSync.cpp, SqlChain.cpp; SqlStore.cpp holds what
+// they share, OpenStore.cpp opens it on either engine. A small pool of connections (one per
+// request at a time); IMMEDIATE transactions for every write that checks before it changes
+// (SQLite's write lock; on PostgreSQL one advisory lock, gate/db/Postgres.h), so the same
+// code keeps the same guarantees across threads and processes. The SQL is written once and
+// runs on both: no INSERT OR ..., no engine functions, INSERT ... RETURNING for new ids,
+// CASE for truth values; each engine has its own schema (SqliteSchema.cpp,
+// PostgresSchema.cpp).
 
 #include <condition_variable>
 #include <memory>
@@ -18,7 +21,7 @@
 #include "gate/backend/Store.h"
 #include "gate/db/Database.h"
 
-namespace gate::backend::sqlite {
+namespace gate::backend::sql {
 
 // The store speaks the domain's errors, never HTTP's.
 using domain::conflict;
@@ -38,7 +41,8 @@ inline constexpr std::string_view kSelectTicket =
     "COALESCE(c.attempts, 0), c.last_error, "
     "EXISTS (SELECT 1 FROM entries u WHERE u.ticket_id = t.id AND u.direction = 'in' "
     "AND u.single_entry = 1), "
-    "COALESCE((SELECT l.direction = 'in' FROM entries l WHERE l.ticket_id = t.id "
+    "COALESCE((SELECT CASE WHEN l.direction = 'in' THEN 1 ELSE 0 END FROM entries l "
+    "WHERE l.ticket_id = t.id "
     "ORDER BY l.at DESC, l.id DESC LIMIT 1), 0), "
     "EXISTS (SELECT 1 FROM entries a WHERE a.ticket_id = t.id AND a.direction = 'in'), "
     "r.status, r.amount_cents, r.currency, r.completed_at "
@@ -58,7 +62,7 @@ domain::InsideRecord read_inside(const db::Statement& s);
 /// The event's status; an event that does not exist reads as cancelled.
 Result<domain::EventStatus, db::Error> load_event_status(db::Database& db, std::int64_t event_id);
 
-/// Connections handed to one caller at a time; SQLite connections are not shared.
+/// Connections handed to one caller at a time; a connection is never shared.
 class Pool {
   public:
     class Lease {
@@ -102,9 +106,9 @@ class Pool {
         if (auto status_ = (expr); !status_.ok()) return fail(failure(status_.error())); \
     } while (false)
 
-class SqliteStore final : public Store {
+class SqlStore final : public Store {
   public:
-    explicit SqliteStore(log::Logger logger) : logger_(std::move(logger)) {}
+    explicit SqlStore(log::Logger logger) : logger_(std::move(logger)) {}
 
     Pool pool_;
 
@@ -172,7 +176,7 @@ class SqliteStore final : public Store {
 
     StoreResult<EventStats> event_stats(std::int64_t id) override;
 
-    // A pending refund for each paid ticket of the event that has none (SqliteRefunds.cpp).
+    // A pending refund for each paid ticket of the event that has none (SqlRefunds.cpp).
     Status<db::Error> open_refunds(db::Database& db, std::int64_t event_id, std::int64_t now);
 
     StoreResult<std::vector<Refund>> refunds(std::int64_t event_id) override;
@@ -327,4 +331,4 @@ class SqliteStore final : public Store {
     log::Logger logger_;
 };
 
-}  // namespace gate::backend::sqlite
+}  // namespace gate::backend::sql
