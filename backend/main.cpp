@@ -1,12 +1,15 @@
 // ticket-api: command-line wiring over gate::backend. `serve` (the default) runs the
-// REST service until SIGTERM or SIGINT; `check-config` prints the effective settings.
+// REST service until SIGTERM or SIGINT; `check-config` prints the effective settings;
+// `migrate` brings the database's schema up to date and says which version it is at.
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <iostream>
 #include <thread>
 
 #include "gate/backend/App.h"
+#include "gate/backend/DatabaseUrl.h"
 #include "gate/backend/Server.h"
+#include "gate/backend/Store.h"
 #include "gate/config/ConfigError.h"
 
 int main(int argc, char** argv) {
@@ -16,6 +19,8 @@ int main(int argc, char** argv) {
                    "JSON settings file (optional; GATE_* environment variables override it)");
     auto* check = cli.add_subcommand(
         "check-config", "Validate the settings and print the effective values as JSON");
+    auto* migrate = cli.add_subcommand(
+        "migrate", "Create or upgrade the database's schema (serve does it too) and exit");
     cli.add_subcommand("serve", "Run the service (the default)");
     CLI11_PARSE(cli, argc, argv);
 
@@ -36,6 +41,18 @@ int main(int argc, char** argv) {
         const auto settings = gate::backend::settings_from(config);
         if (*check) {
             std::cout << gate::backend::to_json(settings).dump(2) << "\n";
+            return 0;
+        }
+        if (*migrate) {
+            auto url = gate::backend::DatabaseUrl::parse(settings.database_url);
+            if (!url.ok()) throw gate::config::ConfigError("database.url: " + url.error());
+            auto version = gate::backend::migrate_database(*url);
+            if (!version.ok()) {
+                std::cerr << "error: " << version.error() << "\n";
+                return 1;
+            }
+            std::cout << "database " << url->redacted() << " is at schema version " << *version
+                      << std::endl;
             return 0;
         }
         auto logger = gate::log::make_logger(settings.log, "ticket-api");

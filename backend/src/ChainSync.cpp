@@ -1,9 +1,14 @@
 #include "gate/backend/ChainSync.h"
 
+#include <sodium.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <array>
 #include <thread>
 #include <vector>
 
+#include "gate/codec/Hex.h"
 #include "gate/config/ConfigError.h"
 #include "gate/crypto/KeyFile.h"
 #include "gate/domain/PublicStatus.h"
@@ -20,6 +25,14 @@ using solana::KeyPair;
 using solana::Pubkey;
 
 namespace {
+
+// A name for this process in the lease table: unique among processes on any machine.
+std::string random_holder() {
+    std::array<std::uint8_t, 12> bytes{};
+    randombytes_buf(bytes.data(), bytes.size());
+    return "ticket-api-" + std::to_string(::getpid()) + "-" +
+           codec::hex_encode(ByteView(bytes.data(), bytes.size()));
+}
 
 // A round repeats read -> next missing step at most this often per ticket: create, issue,
 // thaw, transfer, freeze, status, plus room for a read that raced a change.
@@ -68,7 +81,8 @@ ChainSync::ChainSync(Store& store, const KeyVault& keys, const Settings& setting
       clock_(clock),
       metrics_(metrics),
       logger_(std::move(logger)),
-      options_(std::move(options)) {
+      options_(std::move(options)),
+      holder_(random_holder()) {
     solana::RpcOptions rpc;
     rpc.url = settings_.chain_rpc_url;
     rpc.http.connect_timeout = std::chrono::seconds{3};
@@ -101,6 +115,23 @@ void ChainSync::stop() {
     }
     wake_.notify_all();
     if (worker_.joinable()) worker_.join();
+    // Another process may take over at once rather than when the lease runs out.
+    if (leading_) static_cast<void>(store_.release_lease(kLeaseName, holder_));
+    leading_ = false;
+}
+
+bool ChainSync::lead() {
+    auto held =
+        store_.hold_lease(kLeaseName, holder_, clock_.now_ms(), settings_.chain_lease_ttl.count());
+    if (!held.ok()) {
+        logger_.warn("chain lease unreadable", {{"error", held.error().message}});
+        return false;
+    }
+    if (*held != leading_)
+        logger_.info(*held ? "chain reconciler leads" : "chain reconciler follows another process",
+                     {{"holder", holder_}});
+    leading_ = *held;
+    return leading_;
 }
 
 void ChainSync::wake() {
@@ -117,7 +148,7 @@ void ChainSync::loop() {
     for (;;) {
         ChainRound round;
         try {
-            round = run_round();
+            if (lead()) round = run_round();
         } catch (const std::exception& e) {
             // A bug must not end the worker silently; the next round starts afresh.
             logger_.error("chain round failed", {{"error", e.what()}});

@@ -46,6 +46,19 @@ Result<std::unique_ptr<Store>, std::string> open_store(const StoreOptions& optio
     return std::unique_ptr<Store>(std::move(store));
 }
 
+Result<int, std::string> migrate_database(const DatabaseUrl& url) {
+    const std::string name = url.redacted();
+    auto db = connect(url);
+    if (!db.ok()) return fail(name + ": " + db::to_string(db.error()));
+    const auto migrations =
+        url.engine == DatabaseUrl::Engine::Postgres ? postgres_migrations() : sqlite_migrations();
+    if (auto migrated = db::migrate(*db, migrations); !migrated.ok())
+        return fail(name + ": " + db::to_string(migrated.error()));
+    auto version = db::schema_version(*db);
+    if (!version.ok()) return fail(name + ": " + db::to_string(version.error()));
+    return *version;
+}
+
 Result<std::unique_ptr<Store>, std::string> open_sqlite_store(const SqliteOptions& options,
                                                               log::Logger logger) {
     StoreOptions store;

@@ -265,7 +265,16 @@ CREATE INDEX idx_chain_tickets_checked ON chain_tickets(dirty, checked_at);
 ALTER TABLE validations ADD COLUMN clock_flag TEXT;
 )sql";
 
-constexpr std::array<db::Migration, 1> kMigrations{{{7, kV7}}};
+// Version 8: leases (SqliteSchema.cpp, version 8).
+constexpr std::string_view kV8 = R"sql(
+CREATE TABLE leases (
+    name        TEXT PRIMARY KEY,
+    holder      TEXT NOT NULL,
+    expires_at  BIGINT NOT NULL
+);
+)sql";
+
+constexpr std::array<db::Migration, 2> kMigrations{{{7, kV7}, {8, kV8}}};
 
 }  // namespace
 

@@ -9,7 +9,7 @@
 namespace gate::backend {
 
 namespace {
-constexpr std::array<std::string_view, 40> kKeys{"server.address",
+constexpr std::array<std::string_view, 41> kKeys{"server.address",
                                                  "server.port",
                                                  "server.threads",
                                                  "server.read_timeout",
@@ -40,6 +40,7 @@ constexpr std::array<std::string_view, 40> kKeys{"server.address",
                                                  "chain.sync_interval",
                                                  "chain.max_backoff",
                                                  "chain.audit_interval",
+                                                 "chain.lease_ttl",
                                                  "limits.sign_in_per_minute",
                                                  "limits.mint_per_minute",
                                                  "limits.validate_per_minute",
@@ -129,6 +130,7 @@ Settings settings_from(const config::Config& c) {
     s.chain_sync_interval = positive(c, "chain.sync_interval", s.chain_sync_interval);
     s.chain_max_backoff = positive(c, "chain.max_backoff", s.chain_max_backoff);
     s.chain_audit_interval = positive(c, "chain.audit_interval", s.chain_audit_interval);
+    s.chain_lease_ttl = positive(c, "chain.lease_ttl", s.chain_lease_ttl);
     const auto burst = c.get_in_range("limits.burst", 0, 0, 1000000);
     s.sign_in_limit.per_minute = c.get_in_range("limits.sign_in_per_minute", 20, 0, 1000000);
     s.mint_limit.per_minute = c.get_in_range("limits.mint_per_minute", 60, 0, 1000000);
@@ -177,7 +179,8 @@ nlohmann::json to_json(const Settings& s) {
           {"validator_lamports", s.chain_validator_lamports},
           {"sync_interval", s.chain_sync_interval.count()},
           {"max_backoff", s.chain_max_backoff.count()},
-          {"audit_interval", s.chain_audit_interval.count()}}},
+          {"audit_interval", s.chain_audit_interval.count()},
+          {"lease_ttl", s.chain_lease_ttl.count()}}},
         {"limits",
          {{"sign_in_per_minute", s.sign_in_limit.per_minute},
           {"mint_per_minute", s.mint_limit.per_minute},

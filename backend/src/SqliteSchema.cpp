@@ -295,8 +295,18 @@ constexpr std::string_view kV7 = R"sql(
 ALTER TABLE validations ADD COLUMN clock_flag TEXT;
 )sql";
 
-constexpr std::array<db::Migration, 7> kMigrations{
-    {{1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}, {7, kV7}}};
+// Version 8: leases, so that one process at a time does what must not run twice at once
+// (the chain reconciler), and another takes over when the holder dies.
+constexpr std::string_view kV8 = R"sql(
+CREATE TABLE leases (
+    name        TEXT PRIMARY KEY,
+    holder      TEXT NOT NULL,
+    expires_at  INTEGER NOT NULL
+);
+)sql";
+
+constexpr std::array<db::Migration, 8> kMigrations{
+    {{1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}, {7, kV7}, {8, kV8}}};
 
 }  // namespace
 

@@ -2,9 +2,9 @@
 // The store over SQL (backend/include/gate/backend/Store.h), one class for both engines,
 // SQLite and PostgreSQL, whose methods live in one file per aggregate: SqlAuth.cpp,
 // SqlEvents.cpp, SqlRefunds.cpp, SqlSales.cpp, SqlTickets.cpp, SqlValidations.cpp,
-// SqlTransfers.cpp, SqlDevices.cpp, SqlDeviceSync.cpp, SqlChain.cpp; SqlStore.cpp holds what
-// they share, OpenStore.cpp opens it on either engine. A small pool of connections (one per
-// request at a time); IMMEDIATE transactions for every write that checks before it changes
+// SqlTransfers.cpp, SqlDevices.cpp, SqlDeviceSync.cpp, SqlLeases.cpp, SqlChain.cpp; SqlStore.cpp
+// holds what they share, OpenStore.cpp opens it on either engine. A small pool of connections (one
+// per request at a time); IMMEDIATE transactions for every write that checks before it changes
 // (SQLite's write lock; on PostgreSQL one advisory lock, gate/db/Postgres.h), so the same
 // code keeps the same guarantees across threads and processes. The SQL is written once and
 // runs on both: no INSERT OR ..., no engine functions, INSERT ... RETURNING for new ids,
@@ -299,6 +299,12 @@ class SqlStore final : public Store {
                                              std::int64_t now) override;
 
     StoreStatus prune_changes(std::int64_t before) override;
+
+    // ---- Leases (SqlLeases.cpp) -----------------------------------------------------------
+
+    StoreResult<bool> hold_lease(const std::string& name, const std::string& holder,
+                                 std::int64_t now, std::int64_t ttl_ms) override;
+    StoreStatus release_lease(const std::string& name, const std::string& holder) override;
 
     // ---- Chain --------------------------------------------------------------------------
 

@@ -26,16 +26,17 @@ class ApiProcess {
         const std::string base = "http://127.0.0.1:" + std::to_string(port_);
         process_ = std::make_unique<ChildProcess>(
             std::vector<std::string>{GATE_TICKET_API},
-            std::vector<std::string>{
-                "GATE_SERVER_PORT=" + std::to_string(port_),
-                "GATE_DATABASE_PATH=" + (dir_ / "api.db").string(),
-                "GATE_KEYS_MASTER_KEY_FILE=" + (dir_ / "master.key").string(),
-                "GATE_AUTH_ORGANIZERS=" + organizer_.address(), "GATE_PUBLIC_BASE_URL=" + base,
-                "GATE_LIMITS_MINT_PER_MINUTE=0", "GATE_LOG_LEVEL=error",
-                "GATE_CHAIN_RPC_URL=" + rpc_url_,
-                "GATE_CHAIN_PAYER_KEY_FILE=" + (dir_ / "payer.json").string(),
-                "GATE_CHAIN_AIRDROP_LAMPORTS=" + std::to_string(kAirdrop),
-                "GATE_CHAIN_SYNC_INTERVAL=50ms", "GATE_CHAIN_MAX_BACKOFF=200ms"},
+            std::vector<std::string>{"GATE_SERVER_PORT=" + std::to_string(port_),
+                                     "GATE_DATABASE_PATH=" + (dir_ / "api.db").string(),
+                                     "GATE_KEYS_MASTER_KEY_FILE=" + (dir_ / "master.key").string(),
+                                     "GATE_AUTH_ORGANIZERS=" + organizer_.address(),
+                                     "GATE_PUBLIC_BASE_URL=" + base,
+                                     "GATE_LIMITS_MINT_PER_MINUTE=0", "GATE_LOG_LEVEL=error",
+                                     "GATE_CHAIN_RPC_URL=" + rpc_url_,
+                                     "GATE_CHAIN_PAYER_KEY_FILE=" + (dir_ / "payer.json").string(),
+                                     "GATE_CHAIN_AIRDROP_LAMPORTS=" + std::to_string(kAirdrop),
+                                     "GATE_CHAIN_SYNC_INTERVAL=50ms",
+                                     "GATE_CHAIN_MAX_BACKOFF=200ms", "GATE_CHAIN_LEASE_TTL=2s"},
             dir_ / ("api-" + std::to_string(++starts_) + ".log"));
         REQUIRE_MESSAGE(process_->wait_for_output("listening on 127.0.0.1:" + std::to_string(port_),
                                                   std::chrono::seconds{20}),

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "LoopbackServer.h"
+#include "ProcessApi.h"
 
 using namespace gate::test;
 
@@ -40,43 +41,6 @@ TEST_CASE("ticket-api refuses a bad setting and names it") {
     CHECK(api.wait(std::chrono::seconds{10}) == 2);
     CHECK(api.output().find("server.port") != std::string::npos);
 }
-
-namespace {
-struct ProcessApi {
-    std::string base;
-    gate::http::Client client;
-    gate::http::Response post(const std::string& path, const json& body,
-                              const std::string& token = {}) {
-        gate::http::Request r;
-        r.method = gate::http::Method::Post;
-        r.url = base + path;
-        r.body = body.dump();
-        r.headers.set("Content-Type", "application/json");
-        if (!token.empty()) r.headers.set("Authorization", "Bearer " + token);
-        auto answer = client.send(r);
-        REQUIRE(answer.ok());
-        return std::move(answer).value();
-    }
-    gate::http::Response get(const std::string& path, const std::string& token) {
-        gate::http::Request r;
-        r.url = base + path;
-        r.headers.set("Authorization", "Bearer " + token);
-        auto answer = client.send(r);
-        REQUIRE(answer.ok());
-        return std::move(answer).value();
-    }
-    std::string sign_in(const Wallet& w) {
-        auto nonce = post("/api/v1/auth/nonce", json{{"wallet", w.address()}}).json().value();
-        const auto message = nonce["message"].get<std::string>();
-        auto r = post("/api/v1/auth/sign-in",
-                      json{{"wallet", w.address()},
-                           {"nonce", nonce["nonce"]},
-                           {"signature", w.key.sign(gate::as_bytes(message)).to_base58()}});
-        REQUIRE(r.status == 200);
-        return r.json().value()["token"].get<std::string>();
-    }
-};
-}  // namespace
 
 TEST_CASE("a sale that was answered survives kill -9 of ticket-api") {
     TempDir dir;
@@ -147,4 +111,31 @@ TEST_CASE("a sale that was answered survives kill -9 of ticket-api") {
         CHECK(stored.count(id) == 1);
     // At most the one sale in flight at the kill was committed without its answer.
     CHECK(stored.size() <= sold.size() + 1);
+}
+
+TEST_CASE("ticket-api migrate creates or upgrades the schema, and again changes nothing") {
+    TempDir dir;
+    std::unique_ptr<PostgresDatabase> pg;
+    std::string database = "GATE_DATABASE_PATH=" + (dir / "api.db").string();
+    if (testing_postgres()) {
+        pg = std::make_unique<PostgresDatabase>();
+        database = "GATE_DATABASE_URL=" + pg->url();
+    }
+    for (int run = 0; run < 2; ++run) {
+        ChildProcess migrate({GATE_TICKET_API, "migrate"}, {database},
+                             dir / ("migrate-" + std::to_string(run) + ".log"));
+        CHECK(migrate.wait(std::chrono::seconds{20}) == 0);
+        CHECK_MESSAGE(migrate.output().find("is at schema version 8") != std::string::npos,
+                      migrate.output());
+    }
+    ChildProcess bad({GATE_TICKET_API, "migrate"}, {"GATE_DATABASE_URL=mysql://db/x"},
+                     dir / "bad.log");
+    CHECK(bad.wait(std::chrono::seconds{10}) == 2);
+    CHECK(bad.output().find("database.url") != std::string::npos);
+    ChildProcess unreachable({GATE_TICKET_API, "migrate"},
+                             {"GATE_DATABASE_URL=postgresql://gate:pw@127.0.0.1:1/gate"},
+                             dir / "unreachable.log");
+    CHECK(unreachable.wait(std::chrono::seconds{20}) == 1);
+    CHECK(unreachable.output().find("postgresql://gate:***@127.0.0.1:1/gate") != std::string::npos);
+    CHECK(unreachable.output().find("pw@") == std::string::npos);
 }

@@ -6,7 +6,9 @@
 // the ticket's public status (domain::public_status), and tickets in step are read back
 // now and then so that a status written on chain behind the backend's back is repaired.
 // One worker thread; request threads only mark tickets dirty (in their own transaction)
-// and never wait on the chain.
+// and never wait on the chain. With several processes on one database, every process runs
+// the worker but only the holder of the "chain-reconciler" lease (chain.lease_ttl) does
+// rounds; when it dies another takes over once the lease runs out.
 
 #include <chrono>
 #include <condition_variable>
@@ -85,6 +87,11 @@ class ChainSync {
     void refresh_metrics();
     std::int64_t backoff_ms(std::int64_t attempts) const;
     void loop();
+    /// Takes or renews the reconciler's lease: true while this process is the one that
+    /// reconciles (every process runs the worker; one at a time does rounds).
+    bool lead();
+
+    static constexpr const char* kLeaseName = "chain-reconciler";
 
     Store& store_;
     const KeyVault& keys_;
@@ -93,6 +100,8 @@ class ChainSync {
     Metrics& metrics_;
     log::Logger logger_;
     ChainSyncOptions options_;
+    std::string holder_;  ///< this process's name in the lease table (random)
+    bool leading_ = false;
     std::unique_ptr<solana::RpcClient> rpc_;
     std::unique_ptr<crypto::KeyPair> payer_;
     std::map<std::int64_t, std::unique_ptr<EventKeys>> events_;

@@ -60,6 +60,9 @@ struct Settings {
     std::chrono::milliseconds chain_max_backoff{60000};   ///< longest wait after failures
     /// A ticket in step is read back from the chain again once its last check is this old.
     std::chrono::milliseconds chain_audit_interval{900000};
+    /// How long the reconciler's lease lasts unrenewed: after a SIGKILL another process
+    /// takes over within this time (renewed every round, so it must exceed a round).
+    std::chrono::milliseconds chain_lease_ttl{10000};
     // Rate limits per user (sign-in: per wallet and per client address) and per device.
     RateRule sign_in_limit{20, 20};  ///< burst: a minute's worth at once
     RateRule mint_limit{60, 60};

@@ -195,6 +195,15 @@ class Store {
     /// Drops change-log rows older than `before` (cursors behind them expire).
     virtual StoreStatus prune_changes(std::int64_t before) = 0;
 
+    // Leases: work that one process at a time does (the chain reconciler), across every
+    // process on the database.
+    /// Takes or renews the lease `name` for `holder` until now + ttl_ms; true when `holder`
+    /// holds it. Another holder gets it only once it has expired (its process died).
+    virtual StoreResult<bool> hold_lease(const std::string& name, const std::string& holder,
+                                         std::int64_t now, std::int64_t ttl_ms) = 0;
+    /// Gives the lease up at once (a graceful stop), if `holder` holds it.
+    virtual StoreStatus release_lease(const std::string& name, const std::string& holder) = 0;
+
     // Chain (docs/solana.md, "Backend on chain"). Sales, transfers, status changes,
     // admissions and an event's status change mark their tickets dirty in their own
     // transaction; the reconciler reads and records.
@@ -233,6 +242,11 @@ struct StoreOptions {
 /// it cannot reach, open or migrate is an error value naming it (never its password).
 Result<std::unique_ptr<Store>, std::string> open_store(const StoreOptions& options,
                                                        log::Logger logger);
+
+/// `ticket-api migrate`: brings the database's schema up to this program's and returns the
+/// version it is at. Running it again changes nothing; a database written by a newer program
+/// is refused.
+Result<int, std::string> migrate_database(const DatabaseUrl& url);
 
 struct SqliteOptions {
     std::filesystem::path path = "ticket-api.db";
