@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "Cors.h"
+#include "gate/backend/ClientAddress.h"
 #include "gate/config/ConfigError.h"
 
 namespace gate::backend {
@@ -25,7 +27,11 @@ App::App(Settings settings, log::Logger logger, std::unique_ptr<Clock> clock,
     mailer_ = mailer ? std::move(mailer)
                      : std::make_unique<SmtpMailer>(settings_.smtp_url, settings_.mail_from,
                                                     settings_.mail_timeout);
-    limiter_ = std::make_unique<RateLimiter>(*clock_);
+    const bool shared_limits = settings_.rate_limit_store == RateLimitStore::Database ||
+                               (settings_.rate_limit_store == RateLimitStore::Auto &&
+                                url->engine == DatabaseUrl::Engine::Postgres);
+    limiter_ = shared_limits ? std::make_unique<RateLimiter>(*clock_, *store_)
+                             : std::make_unique<RateLimiter>(*clock_);
     services_ =
         std::make_unique<Services>(Services{*store_, *clock_, *random_, settings_, *keys_, *mailer_,
                                             *limiter_, metrics_, logger_.child("api")});
@@ -43,10 +49,24 @@ App::~App() = default;
 
 Response App::handle(Request request) {
     const auto started = std::chrono::steady_clock::now();
+    if (!settings_.trusted_proxies.empty()) {
+        std::optional<std::string> forwarded;
+        for (const auto& [name, value] : request.headers)
+            if (http::iequals(name, "X-Forwarded-For"))
+                forwarded = forwarded ? *forwarded + "," + value : value;
+        request.remote = client_address(request.remote, forwarded, settings_.trusted_proxies);
+    }
     const Method method = request.method;
+    if (auto preflight = cors_preflight(request, settings_.cors_origins)) {
+        metrics_.observe_request("OPTIONS", "preflight", preflight->status, 0.0);
+        return std::move(*preflight);
+    }
+    const std::optional<std::string> origin =
+        settings_.cors_origins.empty() ? std::nullopt : request.header("Origin");
     std::string route =
         router_->match_pattern(method == Method::Head ? Method::Get : method, request.path);
     Response response = router_->handle(std::move(request));
+    if (origin) add_cors_headers(*origin, settings_.cors_origins, response);
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
     metrics_.observe_request(to_string(method), route.empty() ? "unmatched" : route,
                              response.status, took.count());

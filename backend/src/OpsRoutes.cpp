@@ -1,4 +1,7 @@
-// Operations: health (database, mail, chain when configured) and Prometheus metrics.
+// Operations: health (database, mail, chain when configured), Prometheus metrics (for
+// the addresses in metrics.allow or the holder of metrics.token, when either is set).
+#include <sodium.h>
+
 #include "ApiSupport.h"
 #include "Endpoint.h"
 #include "gate/http/Client.h"
@@ -44,8 +47,19 @@ ApiResult<Response> health(Call& c) {
                                                {"server_time", s.clock.now_ms()}});
 }
 
+// A token given by the caller matches the configured one (compared in constant time).
+bool token_matches(const std::optional<std::string>& given, const std::string& expected) {
+    return given && !expected.empty() && given->size() == expected.size() &&
+           sodium_memcmp(given->data(), expected.data(), expected.size()) == 0;
+}
+
 ApiResult<Response> metrics(Call& c) {
     Services& s = c.s;
+    const bool restricted = !s.settings.metrics_allow.empty() || !s.settings.metrics_token.empty();
+    if (restricted && !in_ranges(s.settings.metrics_allow, c.request.remote) &&
+        !token_matches(c.request.bearer(), s.settings.metrics_token))
+        return fail(forbidden(
+            "metrics are restricted to metrics.allow addresses or the metrics.token bearer"));
     Response response;
     response.content_type = "text/plain; version=0.0.4";
     response.body = s.metrics.render();

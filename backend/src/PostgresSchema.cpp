@@ -274,7 +274,19 @@ CREATE TABLE leases (
 );
 )sql";
 
-constexpr std::array<db::Migration, 2> kMigrations{{{7, kV7}, {8, kV8}}};
+// Version 9: rate-limit buckets (SqliteSchema.cpp, version 9).
+constexpr std::string_view kV9 = R"sql(
+CREATE TABLE rate_buckets (
+    name     TEXT PRIMARY KEY,
+    tokens   DOUBLE PRECISION NOT NULL,
+    at       BIGINT NOT NULL,
+    full_at  BIGINT NOT NULL,
+    granted  INTEGER NOT NULL
+);
+CREATE INDEX idx_rate_buckets_full ON rate_buckets(full_at);
+)sql";
+
+constexpr std::array<db::Migration, 3> kMigrations{{{7, kV7}, {8, kV8}, {9, kV9}}};
 
 }  // namespace
 

@@ -110,8 +110,9 @@ class Session : public std::enable_shared_from_this<Session> {
         auto& message = parser_->get();
         const auto method = http::method_from(message.method_string());
         if (!method)
-            return refuse(501, "not_implemented",
-                          "this server speaks GET, HEAD, POST, PUT, PATCH and DELETE only");
+            return refuse(
+                501, "not_implemented",
+                "this server speaks GET, HEAD, POST, PUT, PATCH, DELETE and OPTIONS only");
         Request request = make_request(*method, message.target(), std::move(message.body()));
         for (const auto& field : message)
             request.headers.add(std::string(field.name_string()), std::string(field.value()));
@@ -133,7 +134,8 @@ class Session : public std::enable_shared_from_this<Session> {
         auto out = std::make_shared<bhttp::response<bhttp::string_body>>(
             static_cast<bhttp::status>(response.status), version);
         out->set(bhttp::field::server, "ticket-api");
-        out->set(bhttp::field::content_type, response.content_type);
+        if (!response.content_type.empty())
+            out->set(bhttp::field::content_type, response.content_type);
         for (const auto& [name, value] : response.headers)
             out->set(name, value);
         out->body() = std::move(response.body);

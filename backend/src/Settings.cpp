@@ -9,13 +9,17 @@
 namespace gate::backend {
 
 namespace {
-constexpr std::array<std::string_view, 41> kKeys{"server.address",
+constexpr std::array<std::string_view, 46> kKeys{"server.address",
                                                  "server.port",
                                                  "server.threads",
                                                  "server.read_timeout",
                                                  "server.write_timeout",
                                                  "server.max_body_bytes",
                                                  "server.max_header_bytes",
+                                                 "server.trusted_proxies",
+                                                 "server.cors_origins",
+                                                 "metrics.allow",
+                                                 "metrics.token",
                                                  "database.url",
                                                  "database.path",
                                                  "database.connections",
@@ -47,6 +51,7 @@ constexpr std::array<std::string_view, 41> kKeys{"server.address",
                                                  "limits.claim_per_minute",
                                                  "limits.claim_per_address_per_minute",
                                                  "limits.burst",
+                                                 "limits.store",
                                                  "log.level",
                                                  "log.format",
                                                  "log.file"};
@@ -58,6 +63,41 @@ std::chrono::milliseconds positive(const config::Config& c, std::string_view key
         throw config::ConfigError(std::string(key) + " (" + c.env_name(key) +
                                   "): must be positive");
     return value;
+}
+std::vector<AddressRange> ranges(const config::Config& c, std::string_view key) {
+    std::vector<AddressRange> out;
+    for (const auto& text : c.get<std::vector<std::string>>(key, {})) {
+        auto range = AddressRange::parse(text);
+        if (!range.ok())
+            throw config::ConfigError(std::string(key) + " (" + c.env_name(key) +
+                                      "): " + range.error());
+        out.push_back(*range);
+    }
+    return out;
+}
+std::vector<std::string> range_texts(const std::vector<AddressRange>& ranges) {
+    std::vector<std::string> out;
+    for (const auto& range : ranges)
+        out.push_back(range.to_string());
+    return out;
+}
+// An origin is scheme://host[:port] with nothing after it, as browsers send it.
+bool is_origin(const std::string& text) {
+    if (text == "*") return true;
+    if (!http::is_http_url(text)) return false;
+    const auto host = text.find("://") + 3;
+    return text.find_first_of("/?#", host) == std::string::npos;
+}
+std::string_view to_string(RateLimitStore store) {
+    switch (store) {
+        case RateLimitStore::Memory:
+            return "memory";
+        case RateLimitStore::Database:
+            return "database";
+        case RateLimitStore::Auto:
+            break;
+    }
+    return "auto";
 }
 std::string redacted_url(const std::string& text) {
     auto url = DatabaseUrl::parse(text);
@@ -80,6 +120,19 @@ Settings settings_from(const config::Config& c) {
         c.get_in_range("server.max_body_bytes", 1024 * 1024, 1024, 64LL * 1024 * 1024));
     s.max_header_bytes = static_cast<std::size_t>(
         c.get_in_range("server.max_header_bytes", 8 * 1024, 1024, 64 * 1024));
+    s.trusted_proxies = ranges(c, "server.trusted_proxies");
+    s.cors_origins = c.get<std::vector<std::string>>("server.cors_origins", {});
+    for (auto& origin : s.cors_origins) {
+        while (origin.size() > 1 && origin.back() == '/')
+            origin.pop_back();
+        if (!is_origin(origin))
+            throw config::ConfigError("server.cors_origins (" + c.env_name("server.cors_origins") +
+                                      "): expected \"*\" or an origin such as "
+                                      "https://tickets.example.com, got \"" +
+                                      origin + "\"");
+    }
+    s.metrics_allow = ranges(c, "metrics.allow");
+    s.metrics_token = c.get<std::string>("metrics.token", "");
     if (c.contains("database.url") && c.contains("database.path"))
         throw config::ConfigError("database.url (" + c.env_name("database.url") +
                                   ") and database.path (" + c.env_name("database.path") +
@@ -141,6 +194,14 @@ Settings settings_from(const config::Config& c) {
     for (RateRule* r : {&s.sign_in_limit, &s.mint_limit, &s.validate_limit, &s.claim_limit,
                         &s.claim_address_limit})
         r->burst = burst > 0 ? burst : std::max<std::int64_t>(1, r->per_minute);
+    const auto store = c.get<std::string>("limits.store", "auto");
+    if (store == "memory")
+        s.rate_limit_store = RateLimitStore::Memory;
+    else if (store == "database")
+        s.rate_limit_store = RateLimitStore::Database;
+    else if (store != "auto")
+        throw config::ConfigError("limits.store (" + c.env_name("limits.store") +
+                                  "): expected auto, memory or database, got \"" + store + "\"");
     s.log = log::log_settings_from(c);
     return s;
 }
@@ -154,7 +215,11 @@ nlohmann::json to_json(const Settings& s) {
           {"read_timeout", s.read_timeout.count()},
           {"write_timeout", s.write_timeout.count()},
           {"max_body_bytes", s.max_body_bytes},
-          {"max_header_bytes", s.max_header_bytes}}},
+          {"max_header_bytes", s.max_header_bytes},
+          {"trusted_proxies", range_texts(s.trusted_proxies)},
+          {"cors_origins", s.cors_origins}}},
+        {"metrics",
+         {{"allow", range_texts(s.metrics_allow)}, {"token_set", !s.metrics_token.empty()}}},
         {"database",
          {{"url", redacted_url(s.database_url)}, {"connections", s.database_connections}}},
         {"keys", {{"master_key_file", s.master_key_file.string()}}},
@@ -186,7 +251,8 @@ nlohmann::json to_json(const Settings& s) {
           {"mint_per_minute", s.mint_limit.per_minute},
           {"validate_per_minute", s.validate_limit.per_minute},
           {"claim_per_minute", s.claim_limit.per_minute},
-          {"claim_per_address_per_minute", s.claim_address_limit.per_minute}}},
+          {"claim_per_address_per_minute", s.claim_address_limit.per_minute},
+          {"store", to_string(s.rate_limit_store)}}},
     };
 }
 

@@ -305,8 +305,21 @@ CREATE TABLE leases (
 );
 )sql";
 
-constexpr std::array<db::Migration, 8> kMigrations{
-    {{1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}, {7, kV7}, {8, kV8}}};
+// Version 9: rate-limit buckets shared by every process on the database (limits.store =
+// database; SqlRateLimits.cpp). A row whose bucket has refilled is dropped.
+constexpr std::string_view kV9 = R"sql(
+CREATE TABLE rate_buckets (
+    name     TEXT PRIMARY KEY,
+    tokens   REAL NOT NULL,
+    at       INTEGER NOT NULL,
+    full_at  INTEGER NOT NULL,
+    granted  INTEGER NOT NULL
+);
+CREATE INDEX idx_rate_buckets_full ON rate_buckets(full_at);
+)sql";
+
+constexpr std::array<db::Migration, 9> kMigrations{
+    {{1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}, {7, kV7}, {8, kV8}, {9, kV9}}};
 
 }  // namespace
 

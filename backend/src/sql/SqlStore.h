@@ -2,14 +2,14 @@
 // The store over SQL (backend/include/gate/backend/Store.h), one class for both engines,
 // SQLite and PostgreSQL, whose methods live in one file per aggregate: SqlAuth.cpp,
 // SqlEvents.cpp, SqlRefunds.cpp, SqlSales.cpp, SqlTickets.cpp, SqlValidations.cpp,
-// SqlTransfers.cpp, SqlDevices.cpp, SqlDeviceSync.cpp, SqlLeases.cpp, SqlChain.cpp; SqlStore.cpp
-// holds what they share, OpenStore.cpp opens it on either engine. A small pool of connections (one
-// per request at a time); IMMEDIATE transactions for every write that checks before it changes
-// (SQLite's write lock; on PostgreSQL one advisory lock, gate/db/Postgres.h), so the same
-// code keeps the same guarantees across threads and processes. The SQL is written once and
-// runs on both: no INSERT OR ..., no engine functions, INSERT ... RETURNING for new ids,
-// CASE for truth values; each engine has its own schema (SqliteSchema.cpp,
-// PostgresSchema.cpp).
+// SqlTransfers.cpp, SqlDevices.cpp, SqlDeviceSync.cpp, SqlLeases.cpp, SqlRateLimits.cpp,
+// SqlChain.cpp; SqlStore.cpp holds what they share, OpenStore.cpp opens it on either
+// engine. A small pool of connections (one per request at a time); IMMEDIATE transactions
+// for every write that checks before it changes (SQLite's write lock; on PostgreSQL one
+// advisory lock, gate/db/Postgres.h), so the same code keeps the same guarantees across
+// threads and processes. The SQL is written once and runs on both: no INSERT OR ..., no
+// engine functions, INSERT ... RETURNING for new ids, CASE for truth values; each engine
+// has its own schema (SqliteSchema.cpp, PostgresSchema.cpp).
 
 #include <condition_variable>
 #include <memory>
@@ -299,6 +299,12 @@ class SqlStore final : public Store {
                                              std::int64_t now) override;
 
     StoreStatus prune_changes(std::int64_t before) override;
+
+    // ---- Rate limits (SqlRateLimits.cpp) ------------------------------------------------
+
+    StoreResult<std::int64_t> take_rate_token(const std::string& key, std::int64_t per_minute,
+                                              std::int64_t burst, std::int64_t now) override;
+    StoreStatus prune_rate_buckets(std::int64_t now) override;
 
     // ---- Leases (SqlLeases.cpp) -----------------------------------------------------------
 

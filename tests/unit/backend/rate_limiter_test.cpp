@@ -34,3 +34,17 @@ TEST_CASE("keys have separate buckets and a zero rate is unlimited") {
     for (int i = 0; i < 1000; ++i)
         CHECK_FALSE(limiter.take("free", RateRule{0, 0}).has_value());
 }
+
+TEST_CASE("a bucket's memory is dropped once it has refilled, and that loses nothing") {
+    gate::ManualClock clock(0);
+    RateLimiter limiter(clock);
+    const RateRule slow{1, 2};      // refills in two minutes
+    const RateRule fast{600, 600};  // refills in one minute
+    CHECK_FALSE(limiter.take("slow", slow).has_value());
+    CHECK_FALSE(limiter.take("slow", slow).has_value());
+    // A minute later a fast key sweeps; the slow bucket has one token back, not two.
+    clock.advance(61'000);
+    CHECK_FALSE(limiter.take("fast", fast).has_value());
+    CHECK_FALSE(limiter.take("slow", slow).has_value());
+    CHECK(limiter.take("slow", slow).has_value());
+}

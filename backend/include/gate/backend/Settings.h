@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "gate/backend/ClientAddress.h"
 #include "gate/config/Config.h"
 #include "gate/log/LogSettings.h"
 
@@ -18,6 +19,10 @@ struct RateRule {
     std::int64_t per_minute = 0;  ///< 0: unlimited
     std::int64_t burst = 0;
 };
+
+/// Where rate-limit buckets live (RateLimiter.h). Auto: the database on PostgreSQL (several
+/// processes), memory on SQLite (one process).
+enum class RateLimitStore { Auto, Memory, Database };
 
 struct Settings {
     // Transport.
@@ -29,6 +34,14 @@ struct Settings {
     std::chrono::milliseconds write_timeout{10000};
     std::size_t max_body_bytes = 1024 * 1024;
     std::size_t max_header_bytes = 8 * 1024;
+    /// Peers whose X-Forwarded-For is believed (load balancers); empty: none.
+    std::vector<AddressRange> trusted_proxies;
+    /// Web origins ("https://tickets.example.com", or "*") whose pages may call the API.
+    std::vector<std::string> cors_origins;
+    /// Who may read /metrics: clients in `metrics_allow`, or bearing `metrics_token`; both
+    /// empty: anyone.
+    std::vector<AddressRange> metrics_allow;
+    std::string metrics_token;
     // Storage and keys.
     /// An SQLite file (path or sqlite:PATH) or postgresql://... (gate/backend/DatabaseUrl.h).
     std::string database_url = "ticket-api.db";
@@ -71,6 +84,7 @@ struct Settings {
     // client address (higher: a venue's Wi-Fi puts many claimants behind one address).
     RateRule claim_limit{10, 10};
     RateRule claim_address_limit{60, 60};
+    RateLimitStore rate_limit_store = RateLimitStore::Auto;
     log::LogSettings log;
 };
 

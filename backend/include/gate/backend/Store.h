@@ -204,6 +204,16 @@ class Store {
     /// Gives the lease up at once (a graceful stop), if `holder` holds it.
     virtual StoreStatus release_lease(const std::string& name, const std::string& holder) = 0;
 
+    // Rate limits shared by every process on the database (RateLimiter.h).
+    /// Takes one token from `key`'s bucket (refilled at per_minute, holding at most
+    /// `burst`); 0 when taken, else how many milliseconds until one is there. One atomic
+    /// statement: processes asking at once share the bucket exactly.
+    virtual StoreResult<std::int64_t> take_rate_token(const std::string& key,
+                                                      std::int64_t per_minute, std::int64_t burst,
+                                                      std::int64_t now) = 0;
+    /// Drops buckets that have refilled (they hold no information).
+    virtual StoreStatus prune_rate_buckets(std::int64_t now) = 0;
+
     // Chain (docs/solana.md, "Backend on chain"). Sales, transfers, status changes,
     // admissions and an event's status change mark their tickets dirty in their own
     // transaction; the reconciler reads and records.

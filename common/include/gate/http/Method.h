@@ -6,13 +6,14 @@
 
 namespace gate::http {
 
-enum class Method { Get, Head, Post, Put, Patch, Delete };
+enum class Method { Get, Head, Post, Put, Patch, Delete, Options };
 GATE_WIRE_ENUM(Method, {{Method::Get, "GET"},
                         {Method::Head, "HEAD"},
                         {Method::Post, "POST"},
                         {Method::Put, "PUT"},
                         {Method::Patch, "PATCH"},
-                        {Method::Delete, "DELETE"}})
+                        {Method::Delete, "DELETE"},
+                        {Method::Options, "OPTIONS"}})
 
 using jsonio::to_string;
 
