@@ -24,7 +24,7 @@ fi
 # The local Solana chain (tests/chain: Node + LiteSVM, x86-64 only) from the committed
 # lockfile; without it the demo runs with the tickets off chain.
 if command -v npm >/dev/null 2>&1 && [ "$(uname -m)" = x86_64 ]; then
-  cmake -DNPM="$(command -v npm)" -DDIR="$PWD/tests/chain" -P tests/chain/npm-ci.cmake ||
+  cmake -DNPM="$(command -v npm)" -DDIR="$PWD/tests/chain" -P cmake/NpmCi.cmake ||
     echo "demo.sh: the local chain could not be installed; the demo runs without it" >&2
 fi
 cmake --preset release >/dev/null

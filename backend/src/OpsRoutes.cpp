@@ -1,9 +1,11 @@
 // Operations: health (database, mail, chain when configured), Prometheus metrics (for
-// the addresses in metrics.allow or the holder of metrics.token, when either is set).
+// the addresses in metrics.allow or the holder of metrics.token, when either is set) and
+// the API's OpenAPI description, with an ETag so that a client that has it gets a 304.
 #include <sodium.h>
 
 #include "ApiSupport.h"
 #include "Endpoint.h"
+#include "OpenApi.h"
 #include "gate/http/Client.h"
 
 namespace gate::backend {
@@ -66,11 +68,45 @@ ApiResult<Response> metrics(Call& c) {
     return response;
 }
 
+// Whether If-None-Match names `etag` (or is "*"): the client's copy is current.
+bool client_has(const Request& r, const std::string& etag) {
+    const auto header = r.header("If-None-Match");
+    if (!header) return false;
+    std::string_view rest = *header;
+    while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        std::string_view tag = rest.substr(0, comma);
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+        while (!tag.empty() && tag.front() == ' ')
+            tag.remove_prefix(1);
+        while (!tag.empty() && tag.back() == ' ')
+            tag.remove_suffix(1);
+        if (tag.rfind("W/", 0) == 0) tag.remove_prefix(2);  // weak comparison (RFC 9110)
+        if (tag == "*" || tag == etag) return true;
+    }
+    return false;
+}
+
+ApiResult<Response> openapi(Call& c) {
+    static const std::string etag = "\"" + hash_hex(openapi_document()).substr(0, 32) + "\"";
+    Response response;
+    response.headers.set("ETag", etag);
+    response.headers.set("Cache-Control", "public, max-age=300");
+    if (client_has(c.request, etag)) {
+        response.status = 304;
+        response.content_type.clear();
+        return response;
+    }
+    response.body = std::string(openapi_document());
+    return response;
+}
+
 }  // namespace
 
 void add_ops_routes(Router& router, Services& s) {
     add_endpoint(router, s, {Method::Get, "/api/v1/health", Caller::Anyone, {}, {}}, health);
     add_endpoint(router, s, {Method::Get, "/metrics", Caller::Anyone, {}, {}}, metrics);
+    add_endpoint(router, s, {Method::Get, "/api/v1/openapi.json", Caller::Anyone, {}, {}}, openapi);
 }
 
 }  // namespace gate::backend

@@ -1,9 +1,9 @@
-# CTest fixture step: installs tests/chain's npm packages from the committed lockfile
-# unless they are already installed from this lockfile.
-#   cmake -DNPM=<npm> -DDIR=<tests/chain> -P npm-ci.cmake
+# CTest fixture step: installs a test folder's npm packages (tests/chain, tests/openapi)
+# from its committed lockfile unless they are already installed from this lockfile.
+#   cmake -DNPM=<npm> -DDIR=<folder with package-lock.json> -P cmake/NpmCi.cmake
 set(stamp ${DIR}/node_modules/.package-lock.json)
 if(EXISTS ${stamp} AND NOT ${DIR}/package-lock.json IS_NEWER_THAN ${stamp})
-    message(STATUS "tests/chain: node_modules is up to date")
+    message(STATUS "${DIR}: node_modules is up to date")
     return()
 endif()
 execute_process(COMMAND ${NPM} ci --legacy-peer-deps --no-audit --no-fund
