@@ -1,6 +1,7 @@
 // Several ticket-api processes on one database, as behind a load balancer: on PostgreSQL
 // (backend_e2e_pg.*) and on one SQLite file (backend_e2e.*). Buyers spread over three
-// processes, one is killed mid-sale: no oversell, no lost sale.
+// processes, one is killed mid-sale: no oversell, no lost sale. Rate limits hold in total
+// over the processes, per real client behind a trusted proxy.
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -25,37 +26,50 @@ struct Sale {
     std::string buyer;
 };
 
+// `kProcesses` ticket-api processes on one database (a PostgreSQL database of its own when
+// testing PostgreSQL, else one SQLite file in `dir`), started one at a time: the first
+// creates the master key and migrates.
+struct Cluster {
+    std::unique_ptr<PostgresDatabase> pg;
+    std::vector<unsigned short> ports;
+    std::vector<std::unique_ptr<ChildProcess>> apis;
+
+    Cluster(const TempDir& dir, const std::vector<std::string>& settings) {
+        std::string database = "GATE_DATABASE_PATH=" + (dir / "api.db").string();
+        if (testing_postgres()) {
+            pg = std::make_unique<PostgresDatabase>();
+            database = "GATE_DATABASE_URL=" + pg->url();
+        }
+        for (int i = 0; i < kProcesses; ++i) {
+            ports.push_back(free_port());
+            std::vector<std::string> env{
+                "GATE_SERVER_PORT=" + std::to_string(ports.back()), database,
+                "GATE_KEYS_MASTER_KEY_FILE=" + (dir / "master.key").string(),
+                "GATE_LOG_LEVEL=warn"};
+            env.insert(env.end(), settings.begin(), settings.end());
+            apis.push_back(
+                std::make_unique<ChildProcess>(std::vector<std::string>{GATE_TICKET_API}, env,
+                                               dir / ("api-" + std::to_string(i) + ".log")));
+            REQUIRE_MESSAGE(apis.back()->wait_for_output(
+                                "listening on 127.0.0.1:" + std::to_string(ports.back()),
+                                std::chrono::seconds{20}),
+                            apis.back()->output());
+        }
+    }
+    std::string base(int i) const {
+        return "http://127.0.0.1:" + std::to_string(ports[static_cast<std::size_t>(i)]);
+    }
+};
+
 }  // namespace
 
 TEST_CASE("three ticket-api processes on one database sell each seat once, one killed mid-sale") {
     TempDir dir;
-    std::unique_ptr<PostgresDatabase> pg;
-    std::string database = "GATE_DATABASE_PATH=" + (dir / "api.db").string();
-    if (testing_postgres()) {
-        pg = std::make_unique<PostgresDatabase>();
-        database = "GATE_DATABASE_URL=" + pg->url();
-    }
     Wallet organizer;
-    std::vector<unsigned short> ports;
-    std::vector<std::unique_ptr<ChildProcess>> apis;
-    for (int i = 0; i < kProcesses; ++i) {
-        ports.push_back(free_port());
-        apis.push_back(std::make_unique<ChildProcess>(
-            std::vector<std::string>{GATE_TICKET_API},
-            std::vector<std::string>{"GATE_SERVER_PORT=" + std::to_string(ports.back()), database,
-                                     "GATE_KEYS_MASTER_KEY_FILE=" + (dir / "master.key").string(),
-                                     "GATE_AUTH_ORGANIZERS=" + organizer.address(),
-                                     "GATE_LIMITS_MINT_PER_MINUTE=0", "GATE_LOG_LEVEL=warn"},
-            dir / ("api-" + std::to_string(i) + ".log")));
-        // One at a time: the first creates the master key and migrates.
-        REQUIRE_MESSAGE(
-            apis.back()->wait_for_output("listening on 127.0.0.1:" + std::to_string(ports.back()),
-                                         std::chrono::seconds{20}),
-            apis.back()->output());
-    }
-    auto base = [&](int i) {
-        return "http://127.0.0.1:" + std::to_string(ports[static_cast<std::size_t>(i)]);
-    };
+    Cluster cluster(dir, {"GATE_AUTH_ORGANIZERS=" + organizer.address(),
+                          "GATE_LIMITS_MINT_PER_MINUTE=0", "GATE_LIMITS_SIGN_IN_PER_MINUTE=0"});
+    auto& apis = cluster.apis;
+    auto base = [&](int i) { return cluster.base(i); };
 
     // The organizer signs in on one process and creates the event on another: nonces and
     // tokens live in the database.
@@ -153,4 +167,39 @@ TEST_CASE("three ticket-api processes on one database sell each seat once, one k
     auto stats = third.get("/api/v1/events/" + std::to_string(event_id) + "/stats", org);
     REQUIRE(stats.status == 200);
     CHECK(stats.json().value()["sold"] == stored.size());
+}
+
+TEST_CASE("rate limits hold in total over three processes, per real client behind the proxy") {
+    TempDir dir;
+    // On SQLite buckets are per process unless limits.store says database (auto picks it
+    // on PostgreSQL).
+    Cluster cluster(dir, {"GATE_LIMITS_SIGN_IN_PER_MINUTE=6", "GATE_LIMITS_STORE=database",
+                          "GATE_SERVER_TRUSTED_PROXIES=127.0.0.1"});
+    Wallet wallet;
+    gate::http::Client client;
+    auto nonce_status = [&](int process, const std::string& forwarded_for) {
+        gate::http::Request r;
+        r.method = gate::http::Method::Post;
+        r.url = cluster.base(process) + "/api/v1/auth/nonce";
+        r.body = json{{"wallet", wallet.address()}}.dump();
+        r.headers.set("Content-Type", "application/json");
+        if (!forwarded_for.empty()) r.headers.set("X-Forwarded-For", forwarded_for);
+        auto answer = client.send(r);
+        REQUIRE(answer.ok());
+        if (answer->status == 429) CHECK(answer->headers.get("Retry-After").has_value());
+        return answer->status;
+    };
+    // Each client's six a minute, in total over the processes the balancer spreads it on;
+    // the balancer itself (no header) is a client of its own.
+    for (const std::string client_address : {"203.0.113.1", "203.0.113.2", ""}) {
+        CAPTURE(client_address);
+        int allowed = 0, limited = 0;
+        for (int i = 0; i < 12; ++i) {
+            const int status = nonce_status(i % kProcesses, client_address);
+            allowed += status == 201 ? 1 : 0;
+            limited += status == 429 ? 1 : 0;
+        }
+        CHECK(allowed == 6);
+        CHECK(limited == 6);
+    }
 }
