@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "Cors.h"
+#include "EventListCache.h"
 #include "gate/backend/ClientAddress.h"
 #include "gate/config/ConfigError.h"
 
@@ -32,9 +33,10 @@ App::App(Settings settings, log::Logger logger, std::unique_ptr<Clock> clock,
                                 url->engine == DatabaseUrl::Engine::Postgres);
     limiter_ = shared_limits ? std::make_unique<RateLimiter>(*clock_, *store_)
                              : std::make_unique<RateLimiter>(*clock_);
-    services_ =
-        std::make_unique<Services>(Services{*store_, *clock_, *random_, settings_, *keys_, *mailer_,
-                                            *limiter_, metrics_, logger_.child("api")});
+    event_lists_ = std::make_unique<EventListCache>();
+    services_ = std::make_unique<Services>(Services{*store_, *clock_, *random_, settings_, *keys_,
+                                                    *mailer_, *limiter_, metrics_, *event_lists_,
+                                                    logger_.child("api")});
     router_ = std::make_unique<Router>(make_router(*services_));
     if (!settings_.chain_rpc_url.empty())
         chain_ = std::make_unique<ChainSync>(*store_, *keys_, settings_, *clock_, metrics_,

@@ -1,7 +1,9 @@
 // Events: create (organizer), list and get (public), update and statistics (the owner).
 // Cancelling refunds the paid tickets; a refunded event cannot be reopened.
 #include "ApiSupport.h"
+#include "ConditionalGet.h"
 #include "Endpoint.h"
+#include "EventListCache.h"
 #include "Refunds.h"
 #include "gate/http/Url.h"
 
@@ -154,18 +156,31 @@ ApiResult<Response> create_event(Call& c) {
     return response;
 }
 
+// The list a filter gives, from EventListCache while no event changed; clients that
+// send If-None-Match with the list's ETag get 304.
 ApiResult<Response> list_events(Call& c) {
     auto filter = read_filter(c.s, c.request);
     if (!filter.ok()) return fail(filter.error());
-    auto page = c.s.store.list_events(*filter);
-    if (!page.ok()) return fail(page.error());
-    auto events = nlohmann::json::array();
-    for (const auto& e : page->events)
-        events.push_back(event_json(e));
-    return json_response(200, {{"events", std::move(events)},
-                               {"total", page->total},
-                               {"limit", filter->limit},
-                               {"offset", filter->offset}});
+    const std::string key = EventListCache::key(*filter);
+    auto version = c.s.store.events_version();
+    if (!version.ok()) return fail(version.error());
+    auto cached = c.s.event_lists.find(key, *version, filter->now);
+    if (!cached) {
+        auto page = c.s.store.list_events(*filter);
+        if (!page.ok()) return fail(page.error());
+        auto events = nlohmann::json::array();
+        for (const auto& e : page->events)
+            events.push_back(event_json(e));
+        auto body = std::make_shared<const std::string>(nlohmann::json{
+            {"events", std::move(events)},
+            {"total", page->total},
+            {"limit", filter->limit},
+            {"offset", filter->offset}}.dump());
+        cached = EventListCache::Entry{*version, filter->now, body, etag_of(*body)};
+        c.s.event_lists.put(key, *cached);
+    }
+    return conditional_answer(c.request, cached->etag, *cached->body, "no-cache",
+                              "application/json");
 }
 
 ApiResult<Response> get_event(Call& c) {

@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include "ApiSupport.h"
+#include "ConditionalGet.h"
 #include "Endpoint.h"
 #include "OpenApi.h"
 #include "gate/http/Client.h"
@@ -68,37 +69,10 @@ ApiResult<Response> metrics(Call& c) {
     return response;
 }
 
-// Whether If-None-Match names `etag` (or is "*"): the client's copy is current.
-bool client_has(const Request& r, const std::string& etag) {
-    const auto header = r.header("If-None-Match");
-    if (!header) return false;
-    std::string_view rest = *header;
-    while (!rest.empty()) {
-        const auto comma = rest.find(',');
-        std::string_view tag = rest.substr(0, comma);
-        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-        while (!tag.empty() && tag.front() == ' ')
-            tag.remove_prefix(1);
-        while (!tag.empty() && tag.back() == ' ')
-            tag.remove_suffix(1);
-        if (tag.rfind("W/", 0) == 0) tag.remove_prefix(2);  // weak comparison (RFC 9110)
-        if (tag == "*" || tag == etag) return true;
-    }
-    return false;
-}
-
 ApiResult<Response> openapi(Call& c) {
-    static const std::string etag = "\"" + hash_hex(openapi_document()).substr(0, 32) + "\"";
-    Response response;
-    response.headers.set("ETag", etag);
-    response.headers.set("Cache-Control", "public, max-age=300");
-    if (client_has(c.request, etag)) {
-        response.status = 304;
-        response.content_type.clear();
-        return response;
-    }
-    response.body = std::string(openapi_document());
-    return response;
+    static const std::string etag = etag_of(openapi_document());
+    return conditional_answer(c.request, etag, std::string(openapi_document()),
+                              "public, max-age=300", "application/json");
 }
 
 }  // namespace

@@ -286,7 +286,23 @@ CREATE TABLE rate_buckets (
 CREATE INDEX idx_rate_buckets_full ON rate_buckets(full_at);
 )sql";
 
-constexpr std::array<db::Migration, 3> kMigrations{{{7, kV7}, {8, kV8}, {9, kV9}}};
+// Version 10: the events' version number (SqliteSchema.cpp, version 10), bumped once per
+// statement that changes events or tiers.
+constexpr std::string_view kV10 = R"sql(
+INSERT INTO store_meta (name, value) VALUES ('events_version', 1);
+CREATE FUNCTION gate_bump_events_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE store_meta SET value = value + 1 WHERE name = 'events_version';
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER events_version AFTER INSERT OR UPDATE OR DELETE ON events
+    FOR EACH STATEMENT EXECUTE FUNCTION gate_bump_events_version();
+CREATE TRIGGER event_tiers_version AFTER INSERT OR UPDATE OR DELETE ON event_tiers
+    FOR EACH STATEMENT EXECUTE FUNCTION gate_bump_events_version();
+)sql";
+
+constexpr std::array<db::Migration, 4> kMigrations{{{7, kV7}, {8, kV8}, {9, kV9}, {10, kV10}}};
 
 }  // namespace
 

@@ -318,8 +318,34 @@ CREATE TABLE rate_buckets (
 CREATE INDEX idx_rate_buckets_full ON rate_buckets(full_at);
 )sql";
 
-constexpr std::array<db::Migration, 9> kMigrations{
-    {{1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}, {7, kV7}, {8, kV8}, {9, kV9}}};
+// Version 10: a version number of the events, bumped by triggers on every change to an
+// event or a tier (SqlEvents.cpp, events_version; EventListCache.h).
+constexpr std::string_view kV10 = R"sql(
+INSERT INTO store_meta (name, value) VALUES ('events_version', 1);
+CREATE TRIGGER events_version_insert AFTER INSERT ON events
+BEGIN UPDATE store_meta SET value = value + 1 WHERE name = 'events_version'; END;
+CREATE TRIGGER events_version_update AFTER UPDATE ON events
+BEGIN UPDATE store_meta SET value = value + 1 WHERE name = 'events_version'; END;
+CREATE TRIGGER events_version_delete AFTER DELETE ON events
+BEGIN UPDATE store_meta SET value = value + 1 WHERE name = 'events_version'; END;
+CREATE TRIGGER event_tiers_version_insert AFTER INSERT ON event_tiers
+BEGIN UPDATE store_meta SET value = value + 1 WHERE name = 'events_version'; END;
+CREATE TRIGGER event_tiers_version_update AFTER UPDATE ON event_tiers
+BEGIN UPDATE store_meta SET value = value + 1 WHERE name = 'events_version'; END;
+CREATE TRIGGER event_tiers_version_delete AFTER DELETE ON event_tiers
+BEGIN UPDATE store_meta SET value = value + 1 WHERE name = 'events_version'; END;
+)sql";
+
+constexpr std::array<db::Migration, 10> kMigrations{{{1, kV1},
+                                                     {2, kV2},
+                                                     {3, kV3},
+                                                     {4, kV4},
+                                                     {5, kV5},
+                                                     {6, kV6},
+                                                     {7, kV7},
+                                                     {8, kV8},
+                                                     {9, kV9},
+                                                     {10, kV10}}};
 
 }  // namespace
 

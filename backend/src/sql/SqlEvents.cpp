@@ -234,4 +234,12 @@ StoreResult<std::vector<IssuerKeyRecord>> SqlStore::issuer_keys(std::int64_t eve
     return keys;
 }
 
+StoreResult<std::int64_t> SqlStore::events_version() {
+    Pool::Lease db(pool_, pool_.take());
+    auto version =
+        db->query_one<std::int64_t>("SELECT value FROM store_meta WHERE name = 'events_version'");
+    if (!version.ok()) return fail(failure(version.error()));
+    return *version;
+}
+
 }  // namespace gate::backend::sql

@@ -171,6 +171,8 @@ class SqlStore final : public Store {
 
     StoreResult<std::optional<Event>> get_event(std::int64_t id) override;
 
+    StoreResult<std::int64_t> events_version() override;
+
     StoreResult<Event> update_event(std::int64_t id, const EventPatch& p,
                                     std::int64_t now) override;
 

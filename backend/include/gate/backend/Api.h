@@ -14,6 +14,8 @@
 
 namespace gate::backend {
 
+class EventListCache;
+
 /// What the handlers borrow; the App (or a test) owns each part.
 struct Services {
     Store& store;
@@ -24,6 +26,7 @@ struct Services {
     Mailer& mailer;
     RateLimiter& limiter;
     Metrics& metrics;
+    EventListCache& event_lists;
     log::Logger logger;
 };
 

@@ -46,6 +46,7 @@ class App {
     std::unique_ptr<Mailer> mailer_;
     std::unique_ptr<RateLimiter> limiter_;
     Metrics metrics_;
+    std::unique_ptr<EventListCache> event_lists_;
     std::unique_ptr<Services> services_;
     std::unique_ptr<Router> router_;
     std::unique_ptr<ChainSync> chain_;  // last: its worker stops before the rest goes

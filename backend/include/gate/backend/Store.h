@@ -80,6 +80,9 @@ class Store {
     virtual StoreResult<Event> create_event(const Event& event, const IssuerKeyRecord& key) = 0;
     virtual StoreResult<EventPage> list_events(const EventFilter& filter) = 0;
     virtual StoreResult<std::optional<Event>> get_event(std::int64_t id) = 0;
+    /// A number that grows with every change to any event or tier, by any process (a
+    /// trigger keeps it): equal numbers, equal events (EventListCache).
+    virtual StoreResult<std::int64_t> events_version() = 0;
     /// Applies the patch; a status change logs an assignment change for the event's devices.
     /// An event that ends up cancelled gets a pending refund for each paid ticket that has
     /// none yet (so cancelling twice refunds once); one with refunds cannot be reopened.
