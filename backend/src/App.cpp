@@ -20,7 +20,7 @@ App::App(Settings settings, log::Logger logger, std::unique_ptr<Clock> clock,
     StoreOptions options;
     options.url = *url;
     options.connections = settings_.database_connections != 0 ? settings_.database_connections
-                                                              : settings_.threads + 1;
+                                                              : settings_.handlers + 1;
     auto store = open_store(options, logger_.child("store"));
     if (!store.ok()) throw config::ConfigError("database.url: " + store.error());
     store_ = std::move(store).value();

@@ -1,10 +1,13 @@
 // The transport, after Beast's async server example: a listener that accepts and one
 // session per connection (read -> handle -> write -> read ...), each read and write
-// bounded by tcp_stream::expires_after.
+// bounded by tcp_stream::expires_after. Handlers run on the HandlerPool, never on the
+// network threads; the answer is posted back to the connection's strand.
 #include "gate/backend/Server.h"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -12,6 +15,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "HandlerPool.h"
 #include "gate/backend/ApiError.h"
 
 namespace gate::backend {
@@ -24,8 +28,13 @@ using tcp = asio::ip::tcp;
 class Session;
 
 struct Server::Context {
-    explicit Context(std::size_t threads) : io(static_cast<int>(threads)) {}
+    explicit Context(std::size_t threads)
+        : io(static_cast<int>(threads)), keep_running(io.get_executor()) {}
     asio::io_context io;
+    // A request in a handler has no operation pending on the io_context; without this,
+    // the network threads would return from run() once the acceptor closes, and the
+    // answers still being made would find no thread to write them.
+    asio::executor_work_guard<asio::io_context::executor_type> keep_running;
 };
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
@@ -34,7 +43,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
           handle(std::move(h)),
           logger(std::move(l)),
           io(context),
-          acceptor(asio::make_strand(io)) {}
+          acceptor(asio::make_strand(io)),
+          pool(settings.handlers, settings.handler_queue) {}
 
     void accept();
     void session_opened() { ++open; }
@@ -56,6 +66,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     std::mutex mutex;
     std::condition_variable closed;
     std::vector<std::weak_ptr<Session>> sessions;  // guarded by mutex
+    HandlerPool pool;
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -120,14 +131,26 @@ class Session : public std::enable_shared_from_this<Session> {
         keep_alive_ = message.keep_alive();
         const unsigned version = message.version();
         busy_ = true;
-        Response response;
-        try {
-            response = server_->handle(std::move(request));
-        } catch (const std::exception& e) {
-            server_->logger.error("handler threw", {{"what", e.what()}});
-            response = error_response(internal_error());
-        }
-        write(std::move(response), version, keep_alive_ && !server_->stopping);
+        auto self = shared_from_this();
+        const bool queued =
+            server_->pool.submit([self, request = std::move(request), version]() mutable {
+                Response response;
+                try {
+                    response = self->server_->handle(std::move(request));
+                } catch (const std::exception& e) {
+                    self->server_->logger.error("handler threw", {{"what", e.what()}});
+                    response = error_response(internal_error());
+                }
+                asio::post(self->stream_.get_executor(),
+                           [self, response = std::move(response), version]() mutable {
+                               self->write(std::move(response), version,
+                                           self->keep_alive_ && !self->server_->stopping);
+                           });
+            });
+        if (!queued)
+            write(error_response(ApiError{
+                      503, "busy", "every handler is busy and the queue is full; retry", {}, 1}),
+                  version, keep_alive_ && !server_->stopping);
     }
 
     void write(Response response, unsigned version, bool keep_alive) {
@@ -240,7 +263,8 @@ void Server::start() {
         threads_.emplace_back([impl = impl_] { impl->io.run(); });
     impl_->logger.info("listening", {{"address", impl_->settings.address},
                                      {"port", port_},
-                                     {"threads", impl_->settings.threads}});
+                                     {"threads", impl_->settings.threads},
+                                     {"handlers", impl_->settings.handlers}});
 }
 
 void Server::stop(std::chrono::milliseconds grace) {
@@ -265,15 +289,21 @@ void Server::stop(std::chrono::milliseconds grace) {
         std::unique_lock lock(impl_->mutex);
         impl_->closed.wait_for(lock, grace, [&] { return impl_->open.load() == 0; });
     }
+    context_->keep_running.reset();
     impl_->io.stop();
     for (auto& t : threads_)
         if (t.joinable()) t.join();
     threads_.clear();
+    impl_->pool.stop();
     impl_->logger.info("stopped");
 }
 
 std::size_t Server::open_connections() const noexcept {
     return impl_->open.load();
+}
+
+std::size_t Server::queued_requests() const {
+    return impl_->pool.waiting();
 }
 
 }  // namespace gate::backend

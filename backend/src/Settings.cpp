@@ -9,9 +9,11 @@
 namespace gate::backend {
 
 namespace {
-constexpr std::array<std::string_view, 46> kKeys{"server.address",
+constexpr std::array<std::string_view, 48> kKeys{"server.address",
                                                  "server.port",
                                                  "server.threads",
+                                                 "server.handlers",
+                                                 "server.queue",
                                                  "server.read_timeout",
                                                  "server.write_timeout",
                                                  "server.max_body_bytes",
@@ -114,6 +116,8 @@ Settings settings_from(const config::Config& c) {
     s.address = c.get<std::string>("server.address", s.address);
     s.port = static_cast<std::uint16_t>(c.get_in_range("server.port", s.port, 0, 65535));
     s.threads = static_cast<std::size_t>(c.get_in_range("server.threads", 2, 1, 256));
+    s.handlers = static_cast<std::size_t>(c.get_in_range("server.handlers", 8, 1, 1024));
+    s.handler_queue = static_cast<std::size_t>(c.get_in_range("server.queue", 4096, 1, 1000000));
     s.read_timeout = positive(c, "server.read_timeout", s.read_timeout);
     s.write_timeout = positive(c, "server.write_timeout", s.write_timeout);
     s.max_body_bytes = static_cast<std::size_t>(
@@ -212,6 +216,8 @@ nlohmann::json to_json(const Settings& s) {
          {{"address", s.address},
           {"port", s.port},
           {"threads", s.threads},
+          {"handlers", s.handlers},
+          {"queue", s.handler_queue},
           {"read_timeout", s.read_timeout.count()},
           {"write_timeout", s.write_timeout.count()},
           {"max_body_bytes", s.max_body_bytes},

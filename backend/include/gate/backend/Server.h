@@ -1,7 +1,9 @@
 #pragma once
 // Server: the HTTP/1.1 transport (Boost.Beast, async, keep-alive) around a handler.
 // It enforces the read and write timeouts and the header and body limits, answers what
-// it cannot parse itself (400, 413, 431), and shuts down gracefully.
+// it cannot parse itself (400, 413, 431), runs handlers on threads of their own
+// (server.handlers; 503 busy when server.queue requests already wait), and shuts down
+// gracefully.
 
 #include <atomic>
 #include <chrono>
@@ -36,6 +38,8 @@ class Server {
     unsigned short port() const noexcept { return port_; }
     /// Connections open right now (tests: a slow client must not pin the server).
     std::size_t open_connections() const noexcept;
+    /// Requests waiting for a handler right now (server.queue bounds them).
+    std::size_t queued_requests() const;
 
     struct Context;  // the io_context (Server.cpp)
     struct Impl;     // the acceptor and sessions (Server.cpp)

@@ -28,7 +28,12 @@ struct Settings {
     // Transport.
     std::string address = "127.0.0.1";
     std::uint16_t port = 8080;
-    std::size_t threads = 2;
+    std::size_t threads = 2;  ///< network threads: accept, read, parse, write
+    /// Threads that run handlers (the database work), so that slow work never holds a
+    /// network thread.
+    std::size_t handlers = 8;
+    /// Requests that may wait for a handler; one more is answered 503 busy at once.
+    std::size_t handler_queue = 4096;
     std::chrono::milliseconds read_timeout{
         10000};  ///< a whole request (and a keep-alive wait) must fit in this
     std::chrono::milliseconds write_timeout{10000};
@@ -45,7 +50,7 @@ struct Settings {
     // Storage and keys.
     /// An SQLite file (path or sqlite:PATH) or postgresql://... (gate/backend/DatabaseUrl.h).
     std::string database_url = "ticket-api.db";
-    /// Connections in the store's pool; 0: one per server thread, plus one.
+    /// Connections in the store's pool; 0: one per handler, plus one.
     std::size_t database_connections = 0;
     std::filesystem::path master_key_file = "ticket-api.master-key";
     // Auth.
