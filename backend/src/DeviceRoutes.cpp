@@ -180,6 +180,7 @@ ApiResult<Response> revoke_device(Call& c) {
     if (!event.ok()) return fail(event.error());
     if (auto revoked = s.store.revoke_device(*id, s.clock.now_ms()); !revoked.ok())
         return fail(revoked.error());
+    s.logger.info("device revoked", {{"device_id", *id}, {"by", c.user().wallet}});
     return json_response(200, {{"device_id", *id}, {"revoked", true}});
 }
 
@@ -334,6 +335,19 @@ ApiResult<Response> ingest_entries(Call& c) {
                       {{"device_id", device->id},
                        {"flagged", static_cast<std::int64_t>(out.flagged.size())},
                        {"first_reason", out.flagged.front().reason}});
+    s.logger.info("entries ingested",
+                  {{"device_id", device->id},
+                   {"event_id", device->event_id},
+                   {"stored", static_cast<std::int64_t>(out.stored.size())},
+                   {"duplicates", static_cast<std::int64_t>(out.duplicates.size())},
+                   {"conflicts", static_cast<std::int64_t>(out.conflicts.size())},
+                   {"refused", static_cast<std::int64_t>(out.refused.size())},
+                   {"flagged", static_cast<std::int64_t>(out.flagged.size())}});
+    for (const auto& conflict : out.conflicts)
+        s.logger.warn("entry conflict",
+                      {{"device_id", device->id},
+                       {"ticket_id", static_cast<std::int64_t>(conflict.ticket_id)},
+                       {"other_gate", conflict.other_gate}});
     s.metrics.count("gate_entries_ingested_total", "result", "refused",
                     static_cast<std::int64_t>(out.refused.size()));
     s.metrics.count("gate_entries_ingested_total", "result", "flagged",

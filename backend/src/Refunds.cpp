@@ -29,7 +29,13 @@ ApiStatus settle_refunds(Services& s, std::int64_t event_id) {
         }
         auto settled = s.store.settle_refund(*outcome);
         if (!settled.ok()) return fail(settled.error());
-        if (*settled) s.metrics.count("gate_refunds_total", "status", outcome->status);
+        if (*settled) {
+            s.metrics.count("gate_refunds_total", "status", outcome->status);
+            s.logger.info("refund settled", {{"refund_id", refund.id},
+                                             {"ticket_id", refund.ticket_id},
+                                             {"status", outcome->status},
+                                             {"amount_cents", refund.amount_cents}});
+        }
     }
     return {};
 }

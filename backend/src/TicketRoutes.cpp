@@ -79,6 +79,10 @@ ApiResult<Response> purchase(Call& c, bool batch) {
             !released.ok())
             return fail(released.error());
         s.metrics.count("gate_payments_total", "status", "failed");
+        s.logger.info("payment declined", {{"event_id", request->event_id},
+                                           {"buyer", who->wallet},
+                                           {"payment_id", payment.external_id},
+                                           {"amount_cents", payment.amount_cents}});
         return fail(ApiError{
             402, "payment_declined", "the payment was declined; nothing was charged", {}, {}});
     }
@@ -91,6 +95,13 @@ ApiResult<Response> purchase(Call& c, bool batch) {
     s.metrics.count("gate_payments_total", "status", "completed");
     s.metrics.count("gate_tickets_sold_total", "event", std::to_string(request->event_id),
                     static_cast<std::int64_t>(tickets->size()));
+    s.logger.info("sale", {{"event_id", request->event_id},
+                           {"tier", tier},
+                           {"quantity", static_cast<std::int64_t>(tickets->size())},
+                           {"first_ticket_id", tickets->front().id},
+                           {"buyer", who->wallet},
+                           {"payment_id", payment.external_id},
+                           {"amount_cents", payment.amount_cents}});
     const nlohmann::json payment_json{{"id", payment.external_id},
                                       {"amount_cents", payment.amount_cents},
                                       {"currency", payment.currency},
@@ -214,6 +225,10 @@ ApiResult<Response> set_ticket_status(Call& c) {
         return fail(forbidden("this ticket belongs to another organizer's event"));
     auto changed = c.s.store.set_ticket_status(*id, *status, c.s.clock.now_ms());
     if (!changed.ok()) return fail(changed.error());
+    c.s.logger.info("ticket status changed", {{"ticket_id", *id},
+                                              {"event_id", (*event)->id},
+                                              {"status", domain::to_string(*status)},
+                                              {"by", c.user().wallet}});
     return json_response(200, ticket_json(*changed, c.s));
 }
 

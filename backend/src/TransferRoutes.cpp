@@ -70,6 +70,8 @@ ApiResult<Response> transfer(Call& c) {
         auto moved = s.store.transfer_direct(*id, who->wallet, *to_wallet, now);
         if (!moved.ok()) return fail(moved.error());
         s.metrics.count("gate_transfers_total", "kind", "direct");
+        s.logger.info("ticket transferred",
+                      {{"ticket_id", *id}, {"from", who->wallet}, {"to", *to_wallet}});
         return json_response(200, {{"status", "completed"}, {"ticket", ticket_json(*moved, s)}});
     }
 
@@ -110,6 +112,11 @@ ApiResult<Response> transfer(Call& c) {
             ApiError{502, "mail_failed", "the claim mail could not be sent; try again", {}, {}});
     }
     s.metrics.count("gate_transfers_total", "kind", "email");
+    // The recipient's address stays out of the log: a log is read by more people than mail.
+    s.logger.info("transfer offered by email", {{"ticket_id", pending->ticket_id},
+                                                {"transfer_id", pending->id},
+                                                {"from", who->wallet},
+                                                {"expires_at", pending->expires_at}});
     return json_response(202, {{"status", "pending"},
                                {"reference", pending->reference},
                                {"ticket_id", std::to_string(pending->ticket_id)},
@@ -136,11 +143,14 @@ ApiResult<Response> claim(Call& c) {
     auto claimed = s.store.claim_transfer(*reference, hash_hex(normalized_email(*email)),
                                           hash_hex(*code), who->wallet, s.clock.now_ms());
     if (!claimed.ok()) {
-        if (claimed.error().code == "claim_invalid")
+        if (claimed.error().code == "claim_invalid") {
             s.metrics.count("gate_transfers_total", "kind", "claim_refused");
+            s.logger.info("claim refused", {{"claimant", who->wallet}, {"from", c.request.remote}});
+        }
         return fail(claimed.error());
     }
     s.metrics.count("gate_transfers_total", "kind", "claimed");
+    s.logger.info("transfer claimed", {{"ticket_id", claimed->id}, {"to", who->wallet}});
     return json_response(200, {{"status", "completed"}, {"ticket", ticket_json(*claimed, s)}});
 }
 
@@ -151,6 +161,8 @@ ApiResult<Response> cancel(Call& c) {
     auto cancelled = c.s.store.cancel_transfer(reference, c.user().wallet, c.s.clock.now_ms());
     if (!cancelled.ok()) return fail(cancelled.error());
     c.s.metrics.count("gate_transfers_total", "kind", "cancelled");
+    c.s.logger.info("transfer cancelled",
+                    {{"ticket_id", cancelled->ticket_id}, {"by", c.user().wallet}});
     return json_response(200, {{"status", domain::to_string(cancelled->status)},
                                {"reference", cancelled->reference},
                                {"ticket_id", std::to_string(cancelled->ticket_id)}});

@@ -73,9 +73,10 @@ struct Backend {
     backend::Settings settings;
     std::string remote = "127.0.0.1";  ///< the client address of the next call()s
 
-    /// `tweak` adjusts the settings before the app starts; `real_mailer` keeps SmtpMailer.
+    /// `tweak` adjusts the settings before the app starts; `real_mailer` keeps SmtpMailer;
+    /// `log` receives the app's log from level info up (else warnings go to stderr).
     explicit Backend(const std::function<void(backend::Settings&)>& tweak = {},
-                     bool real_mailer = false) {
+                     bool real_mailer = false, std::shared_ptr<log::Sink> log = nullptr) {
         if (testing_postgres()) {
             postgres = std::make_unique<PostgresDatabase>();
             settings.database_url = postgres->url();
@@ -98,8 +99,8 @@ struct Backend {
             mail = std::move(recording);
         }
         log::Logger::Options quiet;
-        quiet.level = log::Level::Warn;
-        app = std::make_unique<backend::App>(settings, log::Logger("test", nullptr, quiet),
+        quiet.level = log ? log::Level::Info : log::Level::Warn;
+        app = std::make_unique<backend::App>(settings, log::Logger("test", log, quiet),
                                              std::move(manual), nullptr, std::move(mail));
     }
 
