@@ -105,13 +105,19 @@ TEST_CASE("three ticket-api processes on one database sell each seat once, one k
     std::map<std::string, std::string> tokens;  // buyer -> token
     std::atomic<int> sold_out{0};
     std::vector<std::thread> buyers;
+    // Every buyer signs in first, so that the sale starts for all of them at once.
+    std::vector<std::pair<int, std::string>> signed_in_buyers;  // process, wallet
     for (int p = 0; p < kProcesses; ++p) {
         for (int b = 0; b < kBuyersPerProcess; ++b) {
             Wallet wallet;
             ProcessApi api{base(p), gate::http::Client()};
-            const auto token = api.sign_in(wallet);
-            tokens[wallet.address()] = token;
-            buyers.emplace_back([&, p, token, address = wallet.address()] {
+            tokens[wallet.address()] = api.sign_in(wallet);
+            signed_in_buyers.emplace_back(p, wallet.address());
+        }
+    }
+    {
+        for (const auto& [p, buyer] : signed_in_buyers) {
+            buyers.emplace_back([&, p = p, token = tokens[buyer], address = buyer] {
                 gate::http::ClientOptions options;
                 options.timeout = std::chrono::seconds{5};
                 gate::http::Client client(options);
@@ -140,7 +146,14 @@ TEST_CASE("three ticket-api processes on one database sell each seat once, one k
             });
         }
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds{150});
+    // Killed mid-sale: once a fifth of the seats are sold, whatever the machine's speed.
+    for (int i = 0; i < 2000; ++i) {
+        {
+            std::lock_guard lock(mutex);
+            if (answered.size() >= static_cast<std::size_t>(kCapacity / 5)) break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds{2});
+    }
     apis[1]->signal(SIGKILL);
     CHECK(apis[1]->wait(std::chrono::seconds{5}) == 128 + SIGKILL);
     for (auto& t : buyers)

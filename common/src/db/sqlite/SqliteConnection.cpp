@@ -2,6 +2,7 @@
 
 #include <cassert>
 #include <limits>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -156,6 +157,7 @@ SqliteConnection::~SqliteConnection() {
     cache_.clear();
     // close_v2 also copes with anything left unfinalized instead of failing with BUSY.
     sqlite3_close_v2(db_);
+    if (in_gate_) gate_->mutex.unlock();  // closing rolled the transaction back
 }
 
 Result<sqlite3_stmt*, Error> prepare_one(sqlite3* db, std::string_view sql, unsigned flags) {
@@ -261,19 +263,59 @@ Status<Error> SqliteConnection::exec(std::string_view script) {
     return {};
 }
 
+std::shared_ptr<WriterGate> writer_gate(const std::filesystem::path& path,
+                                        std::chrono::milliseconds timeout) {
+    std::error_code ec;
+    auto canonical = std::filesystem::weakly_canonical(path, ec);
+    if (ec) canonical = std::filesystem::absolute(path, ec);
+    static std::mutex registry_mutex;
+    static std::map<std::string, std::weak_ptr<WriterGate>> registry;
+    std::lock_guard lock(registry_mutex);
+    std::erase_if(registry, [](const auto& kv) { return kv.second.expired(); });
+    auto& slot = registry[canonical.string()];
+    auto gate = slot.lock();
+    if (!gate) {
+        gate = std::make_shared<WriterGate>();
+        gate->timeout = timeout;
+        slot = gate;
+    }
+    return gate;
+}
+
 Status<Error> SqliteConnection::begin(TransactionKind kind) {
     std::string_view sql = "BEGIN IMMEDIATE";
     if (kind == TransactionKind::Deferred) sql = "BEGIN DEFERRED";
     if (kind == TransactionKind::Exclusive) sql = "BEGIN EXCLUSIVE";
-    return run(sql);
+    if (kind != TransactionKind::Deferred && gate_ && !in_gate_) {
+        if (!gate_->mutex.try_lock_for(gate_->timeout))
+            return fail(Error{ErrorCode::Busy, SQLITE_BUSY,
+                              "database is locked by another writer in this process (for "
+                              "longer than the busy timeout)",
+                              std::string(sql)});
+        in_gate_ = true;
+    }
+    auto begun = run(sql);
+    if (!begun.ok()) leave_gate_if_done();
+    return begun;
 }
 
 Status<Error> SqliteConnection::commit() {
-    return run("COMMIT");
+    auto committed = run("COMMIT");
+    leave_gate_if_done();  // a COMMIT that failed BUSY leaves the transaction open
+    return committed;
 }
 
 Status<Error> SqliteConnection::rollback() {
-    return run("ROLLBACK");
+    auto rolled_back = run("ROLLBACK");
+    leave_gate_if_done();
+    return rolled_back;
+}
+
+void SqliteConnection::leave_gate_if_done() noexcept {
+    if (in_gate_ && sqlite3_get_autocommit(db_) != 0) {
+        in_gate_ = false;
+        gate_->mutex.unlock();
+    }
 }
 
 bool SqliteConnection::in_transaction() const noexcept {

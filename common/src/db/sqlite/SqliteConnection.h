@@ -5,11 +5,13 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -57,9 +59,25 @@ class SqliteStatement final : public StatementEngine {
     bool cached_;
 };
 
+/// One per database file in this process: writers of the file queue on it before they ask
+/// SQLite for its write lock. SQLite's own wait (the busy handler) sleeps and polls, which
+/// under many writers costs milliseconds per transaction; a mutex wakes the next writer
+/// the moment the last one commits. Other processes still meet SQLite's lock.
+struct WriterGate {
+    std::timed_mutex mutex;
+    std::chrono::milliseconds timeout{5000};
+};
+
+/// The gate of the file at `path` (by its canonical path); null for an in-memory
+/// database, which no other connection shares.
+std::shared_ptr<WriterGate> writer_gate(const std::filesystem::path& path,
+                                        std::chrono::milliseconds timeout);
+
 class SqliteConnection final : public Connection {
   public:
     explicit SqliteConnection(sqlite3* db) noexcept : db_(db) {}
+    /// Write transactions (IMMEDIATE, EXCLUSIVE) pass `gate` first.
+    void set_writer_gate(std::shared_ptr<WriterGate> gate) noexcept { gate_ = std::move(gate); }
     SqliteConnection(const SqliteConnection&) = delete;
     SqliteConnection& operator=(const SqliteConnection&) = delete;
     ~SqliteConnection() override;
@@ -95,7 +113,12 @@ class SqliteConnection final : public Connection {
     Status<Error> run(std::string_view sql);
     void evict_one() noexcept;
 
+    /// Gives the gate back once no transaction is open any more.
+    void leave_gate_if_done() noexcept;
+
     sqlite3* db_;
+    std::shared_ptr<WriterGate> gate_;
+    bool in_gate_ = false;
     std::unordered_map<std::string, std::unique_ptr<SqliteStatement>, Hash, std::equal_to<>> cache_;
     std::uint64_t clock_ = 0;
 };

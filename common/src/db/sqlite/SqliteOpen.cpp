@@ -81,6 +81,8 @@ Result<Database, Error> Database::open(const std::filesystem::path& path,
 
     sqlite3_extended_result_codes(raw, 1);
     sqlite3_busy_timeout(raw, timeout_ms(options.busy_timeout));
+    if (!is_in_memory(path) && !options.read_only)
+        conn->set_writer_gate(detail::writer_gate(path, options.busy_timeout));
     Database db(std::move(conn));
 
     // sqlite3_open_v2 does not read the file. Reading the schema does, so a file that is not
