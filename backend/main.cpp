@@ -1,12 +1,15 @@
 // ticket-api: command-line wiring over gate::backend. `serve` (the default) runs the
 // REST service until SIGTERM or SIGINT; `check-config` prints the effective settings;
-// `migrate` brings the database's schema up to date and says which version it is at.
+// `migrate` brings the database's schema up to date and says which version it is at;
+// `export FILE` / `import FILE` move every row to another database (DatabaseTransfer.h).
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
 #include "gate/backend/App.h"
+#include "gate/backend/DatabaseTransfer.h"
 #include "gate/backend/DatabaseUrl.h"
 #include "gate/backend/Server.h"
 #include "gate/backend/Store.h"
@@ -21,6 +24,13 @@ int main(int argc, char** argv) {
         "check-config", "Validate the settings and print the effective values as JSON");
     auto* migrate = cli.add_subcommand(
         "migrate", "Create or upgrade the database's schema (serve does it too) and exit");
+    std::string export_path, import_path;
+    auto* export_cmd = cli.add_subcommand(
+        "export", "Write every row of the database to FILE (JSON Lines), for import elsewhere");
+    export_cmd->add_option("file", export_path, "the export file to write")->required();
+    auto* import_cmd = cli.add_subcommand(
+        "import", "Load an export FILE into the database (new and empty), checking the counts");
+    import_cmd->add_option("file", import_path, "the export file to read")->required();
     cli.add_subcommand("serve", "Run the service (the default)");
     CLI11_PARSE(cli, argc, argv);
 
@@ -52,6 +62,42 @@ int main(int argc, char** argv) {
                 return 1;
             }
             std::cout << "database " << url->redacted() << " is at schema version " << *version
+                      << std::endl;
+            return 0;
+        }
+        if (*export_cmd || *import_cmd) {
+            auto url = gate::backend::DatabaseUrl::parse(settings.database_url);
+            if (!url.ok()) throw gate::config::ConfigError("database.url: " + url.error());
+            gate::Result<gate::backend::TableCounts, std::string> counts =
+                gate::fail(std::string());
+            if (*export_cmd) {
+                std::ofstream out(export_path, std::ios::binary | std::ios::trunc);
+                if (!out) {
+                    std::cerr << "error: cannot write " << export_path << "\n";
+                    return 1;
+                }
+                counts = gate::backend::export_database(*url, out);
+            } else {
+                std::ifstream in(import_path, std::ios::binary);
+                if (!in) {
+                    std::cerr << "error: cannot read " << import_path << "\n";
+                    return 1;
+                }
+                counts = gate::backend::import_database(*url, in);
+            }
+            if (!counts.ok()) {
+                std::cerr << "error: " << (*export_cmd ? "export" : "import")
+                          << " failed: " << counts.error() << "\n";
+                return 1;
+            }
+            std::int64_t total = 0;
+            for (const auto& [table, rows] : *counts) {
+                std::cout << "  " << table << ": " << rows << "\n";
+                total += rows;
+            }
+            std::cout << (*export_cmd ? "exported " : "imported ") << total << " rows "
+                      << (*export_cmd ? "from " : "into ") << url->redacted()
+                      << (*export_cmd ? " to " + export_path : std::string(", counts checked"))
                       << std::endl;
             return 0;
         }

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <memory>
 
+#include "OpenDatabase.h"
 #include "PostgresSchema.h"
 #include "SqliteSchema.h"
 #include "gate/backend/Store.h"
@@ -46,7 +47,7 @@ Result<std::unique_ptr<Store>, std::string> open_store(const StoreOptions& optio
     return std::unique_ptr<Store>(std::move(store));
 }
 
-Result<int, std::string> migrate_database(const DatabaseUrl& url) {
+Result<db::Database, std::string> open_migrated_database(const DatabaseUrl& url) {
     const std::string name = url.redacted();
     auto db = connect(url);
     if (!db.ok()) return fail(name + ": " + db::to_string(db.error()));
@@ -54,8 +55,14 @@ Result<int, std::string> migrate_database(const DatabaseUrl& url) {
         url.engine == DatabaseUrl::Engine::Postgres ? postgres_migrations() : sqlite_migrations();
     if (auto migrated = db::migrate(*db, migrations); !migrated.ok())
         return fail(name + ": " + db::to_string(migrated.error()));
+    return std::move(db).value();
+}
+
+Result<int, std::string> migrate_database(const DatabaseUrl& url) {
+    auto db = open_migrated_database(url);
+    if (!db.ok()) return fail(db.error());
     auto version = db::schema_version(*db);
-    if (!version.ok()) return fail(name + ": " + db::to_string(version.error()));
+    if (!version.ok()) return fail(url.redacted() + ": " + db::to_string(version.error()));
     return *version;
 }
 

@@ -139,3 +139,57 @@ TEST_CASE("ticket-api migrate creates or upgrades the schema, and again changes 
     CHECK(unreachable.output().find("postgresql://gate:***@127.0.0.1:1/gate") != std::string::npos);
     CHECK(unreachable.output().find("pw@") == std::string::npos);
 }
+
+TEST_CASE("ticket-api export then import moves a deployment, and a second import is refused") {
+    TempDir dir;
+    // The source: an SQLite deployment with an event, made by a running ticket-api.
+    const std::string source = "GATE_DATABASE_URL=sqlite:" + (dir / "source.db").string();
+    const std::string key = "GATE_KEYS_MASTER_KEY_FILE=" + (dir / "master.key").string();
+    Wallet organizer;
+    {
+        const unsigned short port = free_port();
+        ChildProcess api({GATE_TICKET_API},
+                         {source, key, "GATE_SERVER_PORT=" + std::to_string(port),
+                          "GATE_AUTH_ORGANIZERS=" + organizer.address()},
+                         dir / "source-api.log");
+        REQUIRE(api.wait_for_output("listening on", std::chrono::seconds{20}));
+        ProcessApi http{"http://127.0.0.1:" + std::to_string(port), gate::http::Client()};
+        const auto org = http.sign_in(organizer);
+        const auto start = wall_now_ms() + kDay;
+        REQUIRE(
+            http.post("/api/v1/events",
+                      json{{"name", "Moved"},
+                           {"venue", "Hall"},
+                           {"starts_at", start},
+                           {"ends_at", start + kHour},
+                           {"capacity", 10},
+                           {"tiers", json::array({{{"name", "general"}, {"price_cents", 100}}})}},
+                      org)
+                .status == 201);
+        api.signal(SIGTERM);
+        REQUIRE(api.wait(std::chrono::seconds{15}) == 0);
+    }
+    const auto file = (dir / "export.jsonl").string();
+    ChildProcess exported({GATE_TICKET_API, "export", file}, {source, key}, dir / "export.log");
+    REQUIRE(exported.wait(std::chrono::seconds{20}) == 0);
+    CHECK_MESSAGE(exported.output().find("events: 1") != std::string::npos, exported.output());
+
+    std::unique_ptr<PostgresDatabase> pg;
+    std::string target = "GATE_DATABASE_URL=sqlite:" + (dir / "target.db").string();
+    if (testing_postgres()) {
+        pg = std::make_unique<PostgresDatabase>();
+        target = "GATE_DATABASE_URL=" + pg->url();
+    }
+    ChildProcess imported({GATE_TICKET_API, "import", file}, {target, key}, dir / "import.log");
+    REQUIRE(imported.wait(std::chrono::seconds{20}) == 0);
+    CHECK_MESSAGE(imported.output().find("counts checked") != std::string::npos, imported.output());
+    CHECK(imported.output().find("events: 1") != std::string::npos);
+
+    ChildProcess again({GATE_TICKET_API, "import", file}, {target, key}, dir / "again.log");
+    CHECK(again.wait(std::chrono::seconds{20}) == 1);
+    CHECK_MESSAGE(again.output().find("already holds data") != std::string::npos, again.output());
+    ChildProcess missing({GATE_TICKET_API, "import", (dir / "nope.jsonl").string()}, {target, key},
+                         dir / "missing.log");
+    CHECK(missing.wait(std::chrono::seconds{20}) == 1);
+    CHECK(missing.output().find("cannot read") != std::string::npos);
+}
