@@ -341,6 +341,8 @@ Result<TableCounts, std::string> import_rows(const DatabaseUrl& into, std::istre
             placeholders += i == 0 ? "?" : ", ?";
         const std::string insert = "INSERT INTO " + sql_name(table) + " (" + column_list(columns) +
                                    ") VALUES (" + placeholders + ")";
+        auto st = db.prepare(insert);
+        if (!st.ok()) return fail(db_error(st.error()));
         std::int64_t rows = 0;
         for (;;) {
             auto line = reader.next("the end of table " + std::string(table));
@@ -358,8 +360,7 @@ Result<TableCounts, std::string> import_rows(const DatabaseUrl& into, std::istre
             if (!line->is_array() || line->size() != columns.size())
                 return fail(reader.at() + "a row of " + std::string(table) +
                             " must be an array of " + std::to_string(columns.size()) + " values");
-            auto st = db.prepare(insert);
-            if (!st.ok()) return fail(db_error(st.error()));
+            st->reset();
             for (std::size_t i = 0; i < columns.size(); ++i)
                 if (auto bound = bind_value(*st, static_cast<int>(i + 1), columns[i], (*line)[i]);
                     !bound.ok())

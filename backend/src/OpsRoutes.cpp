@@ -1,10 +1,9 @@
 // Operations: health (database, mail, chain when configured), Prometheus metrics (for
 // the addresses in metrics.allow or the holder of metrics.token, when either is set) and
 // the API's OpenAPI description, with an ETag so that a client that has it gets a 304.
-#include <sodium.h>
-
 #include "ApiSupport.h"
 #include "ConditionalGet.h"
+#include "ConstantTime.h"
 #include "Endpoint.h"
 #include "OpenApi.h"
 #include "gate/http/Client.h"
@@ -50,17 +49,13 @@ ApiResult<Response> health(Call& c) {
                                                {"server_time", s.clock.now_ms()}});
 }
 
-// A token given by the caller matches the configured one (compared in constant time).
-bool token_matches(const std::optional<std::string>& given, const std::string& expected) {
-    return given && !expected.empty() && given->size() == expected.size() &&
-           sodium_memcmp(given->data(), expected.data(), expected.size()) == 0;
-}
-
 ApiResult<Response> metrics(Call& c) {
     Services& s = c.s;
     const bool restricted = !s.settings.metrics_allow.empty() || !s.settings.metrics_token.empty();
-    if (restricted && !in_ranges(s.settings.metrics_allow, c.request.remote) &&
-        !token_matches(c.request.bearer(), s.settings.metrics_token))
+    const auto bearer = c.request.bearer();
+    const bool by_token = !s.settings.metrics_token.empty() && bearer &&
+                          equal_in_constant_time(*bearer, s.settings.metrics_token);
+    if (restricted && !by_token && !in_ranges(s.settings.metrics_allow, c.request.remote))
         return fail(forbidden(
             "metrics are restricted to metrics.allow addresses or the metrics.token bearer"));
     Response response;

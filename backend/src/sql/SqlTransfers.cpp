@@ -1,18 +1,9 @@
 // SqlStore: transfers: direct, by email, claims and cancellation.
-#include <sodium/utils.h>
-
+#include "ConstantTime.h"
 #include "gate/domain/Lifecycle.h"
 #include "sql/SqlStore.h"
 
 namespace gate::backend::sql {
-
-namespace {
-
-bool same_hash(const std::string& a, const std::string& b) {
-    return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
-}  // namespace
 
 // Checks shared by both kinds of transfer; expires stale pending transfers first.
 StoreResult<Ticket> SqlStore::transferable(db::Database& db, std::int64_t ticket_id,
@@ -168,7 +159,8 @@ StoreResult<Ticket> SqlStore::claim_transfer(const std::string& reference,
         GATE_TRY_DB(tx->commit());
         return fail(std::move(*refused));
     }
-    if (!same_hash(stored_email, email_hash) || !same_hash(stored_claim, claim_hash)) {
+    if (!equal_in_constant_time(stored_email, email_hash) ||
+        !equal_in_constant_time(stored_claim, claim_hash)) {
         // Counted for the record, never acted on: a guesser must not be able to cancel or
         // expire the transfer for its real recipient. Guessing is bounded by the claim
         // route's rate limits and the code's 256 bits.
