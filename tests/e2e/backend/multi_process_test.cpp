@@ -115,36 +115,34 @@ TEST_CASE("three ticket-api processes on one database sell each seat once, one k
             signed_in_buyers.emplace_back(p, wallet.address());
         }
     }
-    {
-        for (const auto& [p, buyer] : signed_in_buyers) {
-            buyers.emplace_back([&, p = p, token = tokens[buyer], address = buyer] {
-                gate::http::ClientOptions options;
-                options.timeout = std::chrono::seconds{5};
-                gate::http::Client client(options);
-                for (;;) {
-                    gate::http::Request r;
-                    r.method = gate::http::Method::Post;
-                    r.url = base(p) + "/api/v1/tickets/mint";
-                    r.body = json{{"event_id", event_id}, {"tier", 0}, {"payment_method", "test"}}
-                                 .dump();
-                    r.headers.set("Authorization", "Bearer " + token);
-                    r.headers.set("Content-Type", "application/json");
-                    auto answer = client.send(r);
-                    if (!answer.ok()) return;  // its process was killed
-                    if (answer->status == 201) {
-                        std::lock_guard lock(mutex);
-                        answered.push_back(
-                            {answer->json().value()["ticket"]["ticket_id"].get<std::string>(),
-                             address});
-                    } else if (answer->status == 409) {
-                        ++sold_out;
-                        return;
-                    } else {
-                        return;  // anything else fails the checks below
-                    }
+    for (const auto& [p, buyer] : signed_in_buyers) {
+        buyers.emplace_back([&, p = p, token = tokens[buyer], address = buyer] {
+            gate::http::ClientOptions options;
+            options.timeout = std::chrono::seconds{5};
+            gate::http::Client client(options);
+            for (;;) {
+                gate::http::Request r;
+                r.method = gate::http::Method::Post;
+                r.url = base(p) + "/api/v1/tickets/mint";
+                r.body =
+                    json{{"event_id", event_id}, {"tier", 0}, {"payment_method", "test"}}.dump();
+                r.headers.set("Authorization", "Bearer " + token);
+                r.headers.set("Content-Type", "application/json");
+                auto answer = client.send(r);
+                if (!answer.ok()) return;  // its process was killed
+                if (answer->status == 201) {
+                    std::lock_guard lock(mutex);
+                    answered.push_back(
+                        {answer->json().value()["ticket"]["ticket_id"].get<std::string>(),
+                         address});
+                } else if (answer->status == 409) {
+                    ++sold_out;
+                    return;
+                } else {
+                    return;  // anything else fails the checks below
                 }
-            });
-        }
+            }
+        });
     }
     // Killed mid-sale: once a fifth of the seats are sold, whatever the machine's speed.
     for (int i = 0; i < 2000; ++i) {

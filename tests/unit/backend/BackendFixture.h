@@ -112,23 +112,45 @@ struct Backend {
         return std::move(db).value();
     }
 
+    /// Another ticket-api process on this one's database and master key (its own
+    /// connections, caches and limiter, a clock of its own from now), as behind one load
+    /// balancer; `tweak` changes its settings.
+    std::unique_ptr<backend::App> another_process(
+        const std::function<void(backend::Settings&)>& tweak = {}) const {
+        auto other = settings;
+        if (tweak) tweak(other);
+        log::Logger::Options quiet;
+        quiet.level = log::Level::Warn;
+        return std::make_unique<backend::App>(other, log::Logger("other", nullptr, quiet),
+                                              std::make_unique<gate::ManualClock>(clock->now_ms()));
+    }
+
     backend::Response call(Method method, const std::string& target, const std::string& body = {},
                            const std::string& token = {}) {
+        return call_on(*app, method, target, body, token);
+    }
+    /// The same call, served by `on` (another_process()).
+    backend::Response call_on(backend::App& on, Method method, const std::string& target,
+                              const std::string& body = {}, const std::string& token = {}) {
         http::Headers headers;
         if (!token.empty()) headers.set("Authorization", "Bearer " + token);
         if (!body.empty()) headers.set("Content-Type", "application/json");
-        return call_with(method, target, body, std::move(headers));
+        return call_with(method, target, body, std::move(headers), &on);
     }
     /// A request with exactly these headers (no Content-Type or token added).
     backend::Response call_with(Method method, const std::string& target, const std::string& body,
-                                http::Headers headers) {
+                                http::Headers headers, backend::App* on = nullptr) {
         auto request = backend::make_request(method, target, body, std::move(headers));
         request.remote = remote;
-        return app->handle(std::move(request));
+        return (on ? *on : *app).handle(std::move(request));
     }
     backend::Response call(Method method, const std::string& target, const json& body,
                            const std::string& token = {}) {
         return call(method, target, body.dump(), token);
+    }
+    backend::Response call_on(backend::App& on, Method method, const std::string& target,
+                              const json& body, const std::string& token = {}) {
+        return call_on(on, method, target, body.dump(), token);
     }
 
     /// The validator wallet assigned to the event by its organizer, signed in: its token.
@@ -140,16 +162,18 @@ struct Backend {
         return sign_in(validator);
     }
 
-    /// The full wallet sign-in; returns the bearer token.
-    std::string sign_in(const Wallet& wallet) {
-        auto nonce = call(Method::Post, "/api/v1/auth/nonce", json{{"wallet", wallet.address()}});
+    /// The full wallet sign-in (on `on`, else this app); returns the bearer token.
+    std::string sign_in(const Wallet& wallet, backend::App* on = nullptr) {
+        backend::App& target = on ? *on : *app;
+        auto nonce =
+            call_on(target, Method::Post, "/api/v1/auth/nonce", json{{"wallet", wallet.address()}});
         REQUIRE(nonce.status == 201);
         const auto message = nonce.json()["message"].get<std::string>();
         auto signature = wallet.key.sign(as_bytes(message));
-        auto signed_in = call(Method::Post, "/api/v1/auth/sign-in",
-                              json{{"wallet", wallet.address()},
-                                   {"nonce", nonce.json()["nonce"]},
-                                   {"signature", signature.to_base58()}});
+        auto signed_in = call_on(target, Method::Post, "/api/v1/auth/sign-in",
+                                 json{{"wallet", wallet.address()},
+                                      {"nonce", nonce.json()["nonce"]},
+                                      {"signature", signature.to_base58()}});
         REQUIRE(signed_in.status == 200);
         return signed_in.json()["token"].get<std::string>();
     }

@@ -94,35 +94,14 @@ TEST_CASE("an SQLite deployment exports and imports with every row, and works on
     CHECK(loaded->size() == gate::backend::exported_tables().size());
 
     // The moved deployment: the source's settings (and master key) on the target.
-    auto settings = source.b.settings;
-    settings.database_url = target.url;
-    gate::log::Logger::Options quiet;
-    quiet.level = gate::log::Level::Warn;
-    gate::backend::App moved(settings, gate::log::Logger("moved", nullptr, quiet),
-                             std::make_unique<gate::ManualClock>(source.b.clock->now_ms()));
+    Backend& b = source.b;
+    auto moved =
+        b.another_process([&](gate::backend::Settings& s) { s.database_url = target.url; });
     auto call = [&](Method method, const std::string& path, const json& body,
                     const std::string& token) {
-        gate::http::Headers headers;
-        if (!token.empty()) headers.set("Authorization", "Bearer " + token);
-        if (!body.is_null()) headers.set("Content-Type", "application/json");
-        auto request = gate::backend::make_request(method, path, body.is_null() ? "" : body.dump(),
-                                                   std::move(headers));
-        request.remote = "127.0.0.1";
-        return moved.handle(std::move(request));
+        return b.call_on(*moved, method, path, body.is_null() ? std::string() : body.dump(), token);
     };
-    auto sign_in = [&](const Wallet& wallet) {
-        auto nonce =
-            call(Method::Post, "/api/v1/auth/nonce", json{{"wallet", wallet.address()}}, "");
-        REQUIRE(nonce.status == 201);
-        const auto message = nonce.json()["message"].get<std::string>();
-        auto r = call(Method::Post, "/api/v1/auth/sign-in",
-                      json{{"wallet", wallet.address()},
-                           {"nonce", nonce.json()["nonce"]},
-                           {"signature", wallet.key.sign(gate::as_bytes(message)).to_base58()}},
-                      "");
-        REQUIRE(r.status == 200);
-        return r.json()["token"].get<std::string>();
-    };
+    auto sign_in = [&](const Wallet& wallet) { return b.sign_in(wallet, moved.get()); };
     CHECK(call(Method::Get, "/api/v1/events?when=all", nullptr, "").json()["total"] == 2);
     // Owners kept their tickets, the transfer included.
     const auto alice = sign_in(source.b.alice);

@@ -23,14 +23,6 @@ std::int64_t available(const gate::backend::Response& r, std::int64_t event_id) 
     return -1;
 }
 
-std::unique_ptr<gate::backend::App> second_app(const Backend& b) {
-    gate::log::Logger::Options quiet;
-    quiet.level = gate::log::Level::Warn;
-    return std::make_unique<gate::backend::App>(
-        b.settings, gate::log::Logger("second", nullptr, quiet),
-        std::make_unique<gate::ManualClock>(b.clock->now_ms()));
-}
-
 }  // namespace
 
 TEST_CASE("a polled list answers 304 until something in it changes") {
@@ -62,31 +54,15 @@ TEST_CASE("a polled list answers 304 until something in it changes") {
 
 TEST_CASE("a change made by another process shows in the next list at once") {
     Backend b;
-    auto other = second_app(b);
+    auto other = b.another_process();
     const auto org = b.sign_in(b.organizer);
     const auto id = b.create_event(org, b.event_body("Shared", 10));
     CHECK(available(list(b), id) == 10);
     CHECK(available(list(b), id) == 10);  // from the cache
     // The other process sells a seat; this one's cached list must not survive it.
-    auto nonce = other->handle(gate::backend::make_request(
-        Method::Post, "/api/v1/auth/nonce", json{{"wallet", b.alice.address()}}.dump(),
-        gate::http::Headers{{"Content-Type", "application/json"}}));
-    REQUIRE(nonce.status == 201);
-    const auto message = nonce.json()["message"].get<std::string>();
-    auto signed_in = other->handle(gate::backend::make_request(
-        Method::Post, "/api/v1/auth/sign-in",
-        json{{"wallet", b.alice.address()},
-             {"nonce", nonce.json()["nonce"]},
-             {"signature", b.alice.key.sign(gate::as_bytes(message)).to_base58()}}
-            .dump(),
-        gate::http::Headers{{"Content-Type", "application/json"}}));
-    REQUIRE(signed_in.status == 200);
-    auto bought = other->handle(gate::backend::make_request(
-        Method::Post, "/api/v1/tickets/mint",
-        json{{"event_id", id}, {"tier", 0}, {"payment_method", "test"}}.dump(),
-        gate::http::Headers{
-            {"Content-Type", "application/json"},
-            {"Authorization", "Bearer " + signed_in.json()["token"].get<std::string>()}}));
+    const auto alice = b.sign_in(b.alice, other.get());
+    auto bought = b.call_on(*other, Method::Post, "/api/v1/tickets/mint",
+                            json{{"event_id", id}, {"tier", 0}, {"payment_method", "test"}}, alice);
     REQUIRE(bought.status == 201);
     CHECK(available(list(b), id) == 9);
 }
