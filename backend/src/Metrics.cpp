@@ -41,6 +41,11 @@ void Metrics::set_gauge(const std::string& name, double value) {
     gauges_[name] = value;
 }
 
+void Metrics::set_total(const std::string& name, std::uint64_t value) {
+    std::lock_guard lock(mutex_);
+    totals_[name] = value;
+}
+
 std::string Metrics::render() const {
     std::lock_guard lock(mutex_);
     std::ostringstream out;
@@ -75,6 +80,8 @@ std::string Metrics::render() const {
     }
     for (const auto& [name, v] : gauges_)
         out << "# TYPE " << name << " gauge\n" << name << " " << v << "\n";
+    for (const auto& [name, n] : totals_)
+        out << "# TYPE " << name << " counter\n" << name << " " << n << "\n";
     return out.str();
 }
 

@@ -60,6 +60,9 @@ ApiResult<Response> metrics(Call& c) {
             "metrics are restricted to metrics.allow addresses or the metrics.token bearer"));
     Response response;
     response.content_type = "text/plain; version=0.0.4";
+    const auto commits = s.store.commit_totals();
+    s.metrics.set_total("gate_store_commits_total", commits.commits);
+    s.metrics.set_total("gate_store_committed_writes_total", commits.writes);
     response.body = s.metrics.render();
     return response;
 }

@@ -7,44 +7,43 @@ namespace gate::backend::sql {
 
 StoreResult<EventChainKeys> SqlStore::ensure_chain_keys(const EventChainKeys& candidate,
                                                         std::int64_t now) {
-    Pool::Lease db(pool_, pool_.take());
-    auto tx = db->begin();
-    if (!tx.ok()) return fail(failure(tx.error()));
-    auto found = db->query_optional<std::int64_t>(
-        "SELECT event_id FROM chain_event_keys WHERE event_id = ?", candidate.event_id);
-    if (!found.ok()) return fail(failure(found.error()));
-    if (!found->has_value()) {
-        GATE_TRY_DB(db->execute(
-            "INSERT INTO chain_event_keys (event_id, authority, authority_sealed, validator, "
-            "validator_sealed, validator_funded, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
-            candidate.event_id, candidate.authority, ByteView(candidate.authority_sealed),
-            candidate.validator, ByteView(candidate.validator_sealed), now));
-    }
-    EventChainKeys keys;
-    GATE_TRY_DB(rows(
-        *db,
-        "SELECT event_id, authority, authority_sealed, validator, validator_sealed, "
-        "validator_funded FROM chain_event_keys WHERE event_id = ?",
-        [&](const db::Statement& s) {
-            keys.event_id = s.column_int64(0);
-            keys.authority = s.column_text(1);
-            const ByteView a = s.column_blob(2);
-            keys.authority_sealed.assign(a.begin(), a.end());
-            keys.validator = s.column_text(3);
-            const ByteView v = s.column_blob(4);
-            keys.validator_sealed.assign(v.begin(), v.end());
-            keys.validator_funded = s.column_int64(5) != 0;
-        },
-        candidate.event_id));
-    GATE_TRY_DB(tx->commit());
-    return keys;
+    return batched([&](db::Database& db) -> StoreResult<EventChainKeys> {
+        auto found = db.query_optional<std::int64_t>(
+            "SELECT event_id FROM chain_event_keys WHERE event_id = ?", candidate.event_id);
+        if (!found.ok()) return fail(failure(found.error()));
+        if (!found->has_value()) {
+            GATE_TRY_DB(db.execute(
+                "INSERT INTO chain_event_keys (event_id, authority, authority_sealed, validator, "
+                "validator_sealed, validator_funded, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
+                candidate.event_id, candidate.authority, ByteView(candidate.authority_sealed),
+                candidate.validator, ByteView(candidate.validator_sealed), now));
+        }
+        EventChainKeys keys;
+        GATE_TRY_DB(rows(
+            db,
+            "SELECT event_id, authority, authority_sealed, validator, validator_sealed, "
+            "validator_funded FROM chain_event_keys WHERE event_id = ?",
+            [&](const db::Statement& s) {
+                keys.event_id = s.column_int64(0);
+                keys.authority = s.column_text(1);
+                const ByteView a = s.column_blob(2);
+                keys.authority_sealed.assign(a.begin(), a.end());
+                keys.validator = s.column_text(3);
+                const ByteView v = s.column_blob(4);
+                keys.validator_sealed.assign(v.begin(), v.end());
+                keys.validator_funded = s.column_int64(5) != 0;
+            },
+            candidate.event_id));
+        return keys;
+    });
 }
 
 StoreStatus SqlStore::mark_validator_funded(std::int64_t event_id) {
-    Pool::Lease db(pool_, pool_.take());
-    GATE_TRY_DB(db->execute("UPDATE chain_event_keys SET validator_funded = 1 WHERE event_id = ?",
-                            event_id));
-    return {};
+    return batched([&](db::Database& db) -> StoreStatus {
+        GATE_TRY_DB(db.execute(
+            "UPDATE chain_event_keys SET validator_funded = 1 WHERE event_id = ?", event_id));
+        return {};
+    });
 }
 
 StoreResult<std::vector<ChainWork>> SqlStore::load_chain_work(std::string_view where,
@@ -103,59 +102,56 @@ StoreResult<std::pair<std::string, Bytes>> SqlStore::put_chain_mint(std::int64_t
                                                                     const std::string& mint,
                                                                     const Bytes& sealed,
                                                                     std::int64_t now) {
-    Pool::Lease db(pool_, pool_.take());
-    auto tx = db->begin();
-    if (!tx.ok()) return fail(failure(tx.error()));
-    GATE_TRY_DB(db->execute(
-        "UPDATE chain_tickets SET mint = ?, mint_sealed = ?, updated_at = ? WHERE ticket_id = "
-        "? AND mint IS NULL",
-        mint, ByteView(sealed), now, ticket_id));
-    std::pair<std::string, Bytes> stored;
-    GATE_TRY_DB(rows(
-        *db, "SELECT mint, mint_sealed FROM chain_tickets WHERE ticket_id = ?",
-        [&](const db::Statement& s) {
-            stored.first = s.column_text(0);
-            const ByteView b = s.column_blob(1);
-            stored.second.assign(b.begin(), b.end());
-        },
-        ticket_id));
-    GATE_TRY_DB(tx->commit());
-    if (stored.first.empty()) return fail(not_found("ticket"));
-    return stored;
+    return batched([&](db::Database& db) -> StoreResult<std::pair<std::string, Bytes>> {
+        GATE_TRY_DB(db.execute(
+            "UPDATE chain_tickets SET mint = ?, mint_sealed = ?, updated_at = ? WHERE ticket_id = "
+            "? AND mint IS NULL",
+            mint, ByteView(sealed), now, ticket_id));
+        std::pair<std::string, Bytes> stored;
+        GATE_TRY_DB(rows(
+            db, "SELECT mint, mint_sealed FROM chain_tickets WHERE ticket_id = ?",
+            [&](const db::Statement& s) {
+                stored.first = s.column_text(0);
+                const ByteView b = s.column_blob(1);
+                stored.second.assign(b.begin(), b.end());
+            },
+            ticket_id));
+        if (stored.first.empty()) return fail(not_found("ticket"));
+        return stored;
+    });
 }
 
 StoreStatus SqlStore::put_chain_target(std::int64_t ticket_id, const std::string& wallet) {
-    Pool::Lease db(pool_, pool_.take());
-    GATE_TRY_DB(
-        db->execute("UPDATE chain_tickets SET target = ? WHERE ticket_id = ?", wallet, ticket_id));
-    return {};
+    return batched([&](db::Database& db) -> StoreStatus {
+        GATE_TRY_DB(db.execute("UPDATE chain_tickets SET target = ? WHERE ticket_id = ?", wallet,
+                               ticket_id));
+        return {};
+    });
 }
 
 StoreStatus SqlStore::record_chain(const ChainOutcome& o, std::int64_t now) {
-    Pool::Lease db(pool_, pool_.take());
-    auto tx = db->begin();
-    if (!tx.ok()) return fail(failure(tx.error()));
-    auto before = db->query_optional<std::string, std::int64_t>(
-        "SELECT c.state, t.event_id FROM chain_tickets c JOIN tickets t ON t.id = c.ticket_id "
-        "WHERE c.ticket_id = ?",
-        o.ticket_id);
-    if (!before.ok()) return fail(failure(before.error()));
-    if (!before->has_value()) return {};
-    const auto& [old_state, event_id] = **before;
-    const bool failed = o.error.has_value();
-    GATE_TRY_DB(db->execute(
-        "UPDATE chain_tickets SET state = ?, holder = COALESCE(?, holder), last_error = ?, "
-        "attempts = CASE WHEN ? = 1 THEN attempts + 1 ELSE 0 END, next_attempt_at = ?, "
-        "dirty = CASE WHEN ? = 0 THEN 1 WHEN dirty_seq = ? THEN 0 ELSE dirty END, "
-        "checked_at = CASE WHEN ? = 1 THEN ? ELSE checked_at END, updated_at = ? "
-        "WHERE ticket_id = ?",
-        o.state, o.holder, o.error, failed, o.next_attempt_at, o.synced, o.dirty_seq, o.synced, now,
-        now, o.ticket_id));
-    const auto issued = [](std::string_view s) { return s == "issued" || s == "frozen"; };
-    if (issued(o.state) && !issued(old_state))
-        GATE_TRY_DB(add_change(*db, event_id, "ticket", o.ticket_id, now));
-    GATE_TRY_DB(tx->commit());
-    return {};
+    return batched([&](db::Database& db) -> StoreStatus {
+        auto before = db.query_optional<std::string, std::int64_t>(
+            "SELECT c.state, t.event_id FROM chain_tickets c JOIN tickets t ON t.id = c.ticket_id "
+            "WHERE c.ticket_id = ?",
+            o.ticket_id);
+        if (!before.ok()) return fail(failure(before.error()));
+        if (!before->has_value()) return {};
+        const auto& [old_state, event_id] = **before;
+        const bool failed = o.error.has_value();
+        GATE_TRY_DB(db.execute(
+            "UPDATE chain_tickets SET state = ?, holder = COALESCE(?, holder), last_error = ?, "
+            "attempts = CASE WHEN ? = 1 THEN attempts + 1 ELSE 0 END, next_attempt_at = ?, "
+            "dirty = CASE WHEN ? = 0 THEN 1 WHEN dirty_seq = ? THEN 0 ELSE dirty END, "
+            "checked_at = CASE WHEN ? = 1 THEN ? ELSE checked_at END, updated_at = ? "
+            "WHERE ticket_id = ?",
+            o.state, o.holder, o.error, failed, o.next_attempt_at, o.synced, o.dirty_seq, o.synced,
+            now, now, o.ticket_id));
+        const auto issued = [](std::string_view s) { return s == "issued" || s == "frozen"; };
+        if (issued(o.state) && !issued(old_state))
+            GATE_TRY_DB(add_change(db, event_id, "ticket", o.ticket_id, now));
+        return {};
+    });
 }
 
 StoreResult<ChainQueueStats> SqlStore::chain_queue() {

@@ -112,21 +112,19 @@ StoreResult<std::optional<domain::ChangesPage>> SqlStore::changes(std::int64_t e
 }
 
 StoreStatus SqlStore::prune_changes(std::int64_t before) {
-    Pool::Lease db(pool_, pool_.take());
-    auto tx = db->begin();
-    if (!tx.ok()) return fail(failure(tx.error()));
-    auto through = db->query_one<std::int64_t>(
-        "SELECT COALESCE(MAX(seq), 0) FROM changes WHERE created_at < ?", before);
-    if (!through.ok()) return fail(failure(through.error()));
-    if (*through > 0) {
-        GATE_TRY_DB(db->execute("DELETE FROM changes WHERE seq <= ?", *through));
-        GATE_TRY_DB(
-            db->execute("UPDATE store_meta SET value = ? WHERE name = 'changes_pruned_through' "
-                        "AND value < ?",
-                        *through, *through));
-    }
-    GATE_TRY_DB(tx->commit());
-    return {};
+    return batched([&](db::Database& db) -> StoreStatus {
+        auto through = db.query_one<std::int64_t>(
+            "SELECT COALESCE(MAX(seq), 0) FROM changes WHERE created_at < ?", before);
+        if (!through.ok()) return fail(failure(through.error()));
+        if (*through > 0) {
+            GATE_TRY_DB(db.execute("DELETE FROM changes WHERE seq <= ?", *through));
+            GATE_TRY_DB(
+                db.execute("UPDATE store_meta SET value = ? WHERE name = 'changes_pruned_through' "
+                           "AND value < ?",
+                           *through, *through));
+        }
+        return {};
+    });
 }
 
 }  // namespace gate::backend::sql

@@ -53,17 +53,18 @@ Result<std::optional<StoredCheckinList>, db::Error> SqlStore::load_list(db::Data
 }
 
 StoreResult<StoredCheckinList> SqlStore::create_checkin_list(const StoredCheckinList& stored) {
-    Pool::Lease db(pool_, pool_.take());
-    const auto& list = stored.list;
-    auto id = db->query_one<std::int64_t>(
-        "INSERT INTO checkin_lists (event_id, name, tiers, reentry, accept_unknown) "
-        "VALUES (?, ?, ?, ?, ?) RETURNING id",
-        stored.event_id, list.name, join_tiers(list.tiers), domain::to_string(list.reentry),
-        list.accept_unknown_tickets);
-    if (!id.ok()) return fail(failure(id.error()));
-    StoredCheckinList created = stored;
-    created.list.id = *id;
-    return created;
+    return batched([&](db::Database& db) -> StoreResult<StoredCheckinList> {
+        const auto& list = stored.list;
+        auto id = db.query_one<std::int64_t>(
+            "INSERT INTO checkin_lists (event_id, name, tiers, reentry, accept_unknown) "
+            "VALUES (?, ?, ?, ?, ?) RETURNING id",
+            stored.event_id, list.name, join_tiers(list.tiers), domain::to_string(list.reentry),
+            list.accept_unknown_tickets);
+        if (!id.ok()) return fail(failure(id.error()));
+        StoredCheckinList created = stored;
+        created.list.id = *id;
+        return created;
+    });
 }
 
 StoreResult<std::optional<StoredCheckinList>> SqlStore::get_checkin_list(std::int64_t id) {
@@ -86,12 +87,13 @@ StoreResult<std::optional<StoredCheckinList>> SqlStore::default_checkin_list(
 }
 
 StoreStatus SqlStore::put_setup_code(const SetupCodeRecord& c) {
-    Pool::Lease db(pool_, pool_.take());
-    GATE_TRY_DB(db->execute(
-        "INSERT INTO device_setup_codes (token_hash, event_id, gate, checkin_list_id, "
-        "created_by, expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, NULL)",
-        c.token_hash, c.event_id, c.gate, c.checkin_list_id, c.created_by, c.expires_at));
-    return {};
+    return batched([&](db::Database& db) -> StoreStatus {
+        GATE_TRY_DB(db.execute(
+            "INSERT INTO device_setup_codes (token_hash, event_id, gate, checkin_list_id, "
+            "created_by, expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, NULL)",
+            c.token_hash, c.event_id, c.gate, c.checkin_list_id, c.created_by, c.expires_at));
+        return {};
+    });
 }
 
 DeviceRecord SqlStore::read_device(const db::Statement& s) {
@@ -105,35 +107,33 @@ StoreResult<DeviceRecord> SqlStore::register_device(const std::string& setup_tok
                                                     const std::string& public_key,
                                                     const std::string& device_token_hash,
                                                     std::int64_t now) {
-    Pool::Lease db(pool_, pool_.take());
-    auto tx = db->begin();
-    if (!tx.ok()) return fail(failure(tx.error()));
-    auto code = db->query_optional<std::int64_t, std::string, std::int64_t>(
-        "SELECT event_id, gate, checkin_list_id FROM device_setup_codes WHERE token_hash = ? "
-        "AND "
-        "used_at IS NULL AND expires_at > ?",
-        setup_token_hash, now);
-    if (!code.ok()) return fail(failure(code.error()));
-    if (!code->has_value())
-        return fail(domain::unauthenticated("setup_token_invalid",
-                                            "the setup token is unknown, used or expired"));
-    auto known =
-        db->query_optional<std::int64_t>("SELECT id FROM devices WHERE public_key = ?", public_key);
-    if (!known.ok()) return fail(failure(known.error()));
-    if (known->has_value())
-        return fail(conflict("device_key_registered",
-                             "a device with this public key is already registered"));
-    const auto& [event_id, gate, list_id] = **code;
-    GATE_TRY_DB(db->execute("UPDATE device_setup_codes SET used_at = ? WHERE token_hash = ?", now,
-                            setup_token_hash));
-    auto id = db->query_one<std::int64_t>(
-        "INSERT INTO devices (name, public_key, token_hash, event_id, gate, checkin_list_id, "
-        "revoked_at, created_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?) RETURNING id",
-        name, public_key, device_token_hash, event_id, gate, list_id, now);
-    if (!id.ok()) return fail(failure(id.error()));
-    DeviceRecord device{*id, name, public_key, event_id, gate, list_id, false};
-    GATE_TRY_DB(tx->commit());
-    return device;
+    return batched([&](db::Database& db) -> StoreResult<DeviceRecord> {
+        auto code = db.query_optional<std::int64_t, std::string, std::int64_t>(
+            "SELECT event_id, gate, checkin_list_id FROM device_setup_codes WHERE token_hash = ? "
+            "AND "
+            "used_at IS NULL AND expires_at > ?",
+            setup_token_hash, now);
+        if (!code.ok()) return fail(failure(code.error()));
+        if (!code->has_value())
+            return fail(domain::unauthenticated("setup_token_invalid",
+                                                "the setup token is unknown, used or expired"));
+        auto known = db.query_optional<std::int64_t>("SELECT id FROM devices WHERE public_key = ?",
+                                                     public_key);
+        if (!known.ok()) return fail(failure(known.error()));
+        if (known->has_value())
+            return fail(conflict("device_key_registered",
+                                 "a device with this public key is already registered"));
+        const auto& [event_id, gate, list_id] = **code;
+        GATE_TRY_DB(db.execute("UPDATE device_setup_codes SET used_at = ? WHERE token_hash = ?",
+                               now, setup_token_hash));
+        auto id = db.query_one<std::int64_t>(
+            "INSERT INTO devices (name, public_key, token_hash, event_id, gate, checkin_list_id, "
+            "revoked_at, created_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?) RETURNING id",
+            name, public_key, device_token_hash, event_id, gate, list_id, now);
+        if (!id.ok()) return fail(failure(id.error()));
+        DeviceRecord device{*id, name, public_key, event_id, gate, list_id, false};
+        return device;
+    });
 }
 
 StoreResult<std::optional<DeviceRecord>> SqlStore::find_device(const std::string& token_hash) {
@@ -155,10 +155,12 @@ StoreResult<std::optional<DeviceRecord>> SqlStore::get_device(std::int64_t id) {
 }
 
 StoreStatus SqlStore::revoke_device(std::int64_t device_id, std::int64_t now) {
-    Pool::Lease db(pool_, pool_.take());
-    GATE_TRY_DB(db->execute("UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-                            now, device_id));
-    return {};
+    return batched([&](db::Database& db) -> StoreStatus {
+        GATE_TRY_DB(
+            db.execute("UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", now,
+                       device_id));
+        return {};
+    });
 }
 
 }  // namespace gate::backend::sql

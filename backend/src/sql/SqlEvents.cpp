@@ -47,38 +47,36 @@ Result<std::optional<Event>, db::Error> SqlStore::load_event(db::Database& db, s
 }
 
 StoreResult<Event> SqlStore::create_event(const Event& e, const IssuerKeyRecord& key) {
-    Pool::Lease db(pool_, pool_.take());
-    auto tx = db->begin();
-    if (!tx.ok()) return fail(failure(tx.error()));
-    auto event_row = db->query_one<std::int64_t>(
-        "INSERT INTO events (organizer_id, name, venue, description, image_url, starts_at, "
-        "ends_at, capacity, tickets_sold, status, created_at, updated_at) VALUES (?, ?, ?, ?, "
-        "?, ?, ?, ?, 0, 'active', ?, ?) RETURNING id",
-        e.organizer_id, e.name, e.venue, e.description, e.image_url, e.starts_at, e.ends_at,
-        e.capacity, e.created_at, e.created_at);
-    if (!event_row.ok()) return fail(failure(event_row.error()));
-    const std::int64_t id = *event_row;
-    for (const auto& t : e.tiers) {
-        GATE_TRY_DB(db->execute(
-            "INSERT INTO event_tiers (event_id, tier, name, price_cents, ticket_limit, sold) "
-            "VALUES (?, ?, ?, ?, ?, 0)",
-            id, t.index, t.name, t.price_cents, t.limit));
-    }
-    auto key_row = db->query_one<std::int64_t>(
-        "INSERT INTO issuer_keys (event_id, public_key, sealed_secret, retired, created_at) "
-        "VALUES (?, ?, ?, 0, ?) RETURNING id",
-        id, key.public_key, ByteView(key.sealed_secret), e.created_at);
-    if (!key_row.ok()) return fail(failure(key_row.error()));
-    GATE_TRY_DB(add_change(*db, id, "issuer_key", *key_row, e.created_at));
-    // Every event starts with a default check-in list that admits all tiers once.
-    GATE_TRY_DB(db->execute(
-        "INSERT INTO checkin_lists (event_id, name, tiers, reentry, accept_unknown) VALUES "
-        "(?, 'All tickets', '', 'single', 1)",
-        id));
-    auto created = load_event(*db, id);
-    if (!created.ok()) return fail(failure(created.error()));
-    GATE_TRY_DB(tx->commit());
-    return std::move(**created);
+    return batched([&](db::Database& db) -> StoreResult<Event> {
+        auto event_row = db.query_one<std::int64_t>(
+            "INSERT INTO events (organizer_id, name, venue, description, image_url, starts_at, "
+            "ends_at, capacity, tickets_sold, status, created_at, updated_at) VALUES (?, ?, ?, ?, "
+            "?, ?, ?, ?, 0, 'active', ?, ?) RETURNING id",
+            e.organizer_id, e.name, e.venue, e.description, e.image_url, e.starts_at, e.ends_at,
+            e.capacity, e.created_at, e.created_at);
+        if (!event_row.ok()) return fail(failure(event_row.error()));
+        const std::int64_t id = *event_row;
+        for (const auto& t : e.tiers) {
+            GATE_TRY_DB(db.execute(
+                "INSERT INTO event_tiers (event_id, tier, name, price_cents, ticket_limit, sold) "
+                "VALUES (?, ?, ?, ?, ?, 0)",
+                id, t.index, t.name, t.price_cents, t.limit));
+        }
+        auto key_row = db.query_one<std::int64_t>(
+            "INSERT INTO issuer_keys (event_id, public_key, sealed_secret, retired, created_at) "
+            "VALUES (?, ?, ?, 0, ?) RETURNING id",
+            id, key.public_key, ByteView(key.sealed_secret), e.created_at);
+        if (!key_row.ok()) return fail(failure(key_row.error()));
+        GATE_TRY_DB(add_change(db, id, "issuer_key", *key_row, e.created_at));
+        // Every event starts with a default check-in list that admits all tiers once.
+        GATE_TRY_DB(db.execute(
+            "INSERT INTO checkin_lists (event_id, name, tiers, reentry, accept_unknown) VALUES "
+            "(?, 'All tickets', '', 'single', 1)",
+            id));
+        auto created = load_event(db, id);
+        if (!created.ok()) return fail(failure(created.error()));
+        return std::move(**created);
+    });
 }
 
 StoreResult<EventPage> SqlStore::list_events(const EventFilter& f) {
@@ -119,53 +117,53 @@ StoreResult<std::optional<Event>> SqlStore::get_event(std::int64_t id) {
 }
 
 StoreResult<Event> SqlStore::update_event(std::int64_t id, const EventPatch& p, std::int64_t now) {
-    Pool::Lease db(pool_, pool_.take());
-    auto tx = db->begin();
-    if (!tx.ok()) return fail(failure(tx.error()));
-    auto current = load_event(*db, id);
-    if (!current.ok()) return fail(failure(current.error()));
-    if (!current->has_value()) return fail(not_found("event"));
-    const Event& e = **current;
-    const auto starts = p.starts_at.value_or(e.starts_at);
-    const auto ends = p.ends_at.value_or(e.ends_at);
-    if (ends <= starts) return fail(domain::invalid("ends_at", "ends_at must be after starts_at"));
-    const auto capacity = p.capacity.value_or(e.capacity);
-    std::int64_t sellable = 0;
-    for (const auto& t : e.tiers)
-        sellable += t.limit;
-    if (capacity > sellable)
-        return fail(domain::invalid("capacity", "capacity is more than the tiers can sell (" +
-                                                    std::to_string(sellable) + ")"));
-    if (capacity < e.sold)
-        return fail(conflict("capacity_below_sold", "capacity cannot go below the " +
-                                                        std::to_string(e.sold) + " tickets sold"));
-    const auto status = p.status.value_or(e.status);
-    auto refunded = db->query_one<std::int64_t>(
-        "SELECT EXISTS (SELECT 1 FROM refunds r JOIN tickets t ON t.id = r.ticket_id "
-        "WHERE t.event_id = ?)",
-        id);
-    if (!refunded.ok()) return fail(failure(refunded.error()));
-    if (auto refused = domain::event_status_change_refusal(e.status, status, *refunded != 0))
-        return fail(std::move(*refused));
-    GATE_TRY_DB(db->execute(
-        "UPDATE events SET name = ?, venue = ?, description = ?, image_url = ?, starts_at = ?, "
-        "ends_at = ?, capacity = ?, status = ?, updated_at = ? WHERE id = ?",
-        p.name.value_or(e.name), p.venue.value_or(e.venue), p.description.value_or(e.description),
-        p.image_url.value_or(e.image_url), starts, ends, capacity, domain::to_string(status), now,
-        id));
-    // Devices hold the event's status in their assignment (event.cancelled at the gate).
-    // Each ticket's public status follows the event's (cancelled): the chain must too.
-    if (status != e.status) {
-        GATE_TRY_DB(add_change(*db, id, "assignment", id, now));
-        GATE_TRY_DB(mark_event_chain_dirty(*db, id));
-    }
-    // Every update of a cancelled event opens the refunds still missing (a sale that
-    // completed while the cancel ran), so none is ever left out and none made twice.
-    if (status == domain::EventStatus::Cancelled) GATE_TRY_DB(open_refunds(*db, id, now));
-    auto updated = load_event(*db, id);
-    if (!updated.ok()) return fail(failure(updated.error()));
-    GATE_TRY_DB(tx->commit());
-    return std::move(**updated);
+    return batched([&](db::Database& db) -> StoreResult<Event> {
+        auto current = load_event(db, id);
+        if (!current.ok()) return fail(failure(current.error()));
+        if (!current->has_value()) return fail(not_found("event"));
+        const Event& e = **current;
+        const auto starts = p.starts_at.value_or(e.starts_at);
+        const auto ends = p.ends_at.value_or(e.ends_at);
+        if (ends <= starts)
+            return fail(domain::invalid("ends_at", "ends_at must be after starts_at"));
+        const auto capacity = p.capacity.value_or(e.capacity);
+        std::int64_t sellable = 0;
+        for (const auto& t : e.tiers)
+            sellable += t.limit;
+        if (capacity > sellable)
+            return fail(domain::invalid("capacity", "capacity is more than the tiers can sell (" +
+                                                        std::to_string(sellable) + ")"));
+        if (capacity < e.sold)
+            return fail(conflict(
+                "capacity_below_sold",
+                "capacity cannot go below the " + std::to_string(e.sold) + " tickets sold"));
+        const auto status = p.status.value_or(e.status);
+        auto refunded = db.query_one<std::int64_t>(
+            "SELECT EXISTS (SELECT 1 FROM refunds r JOIN tickets t ON t.id = r.ticket_id "
+            "WHERE t.event_id = ?)",
+            id);
+        if (!refunded.ok()) return fail(failure(refunded.error()));
+        if (auto refused = domain::event_status_change_refusal(e.status, status, *refunded != 0))
+            return fail(std::move(*refused));
+        GATE_TRY_DB(db.execute(
+            "UPDATE events SET name = ?, venue = ?, description = ?, image_url = ?, starts_at = ?, "
+            "ends_at = ?, capacity = ?, status = ?, updated_at = ? WHERE id = ?",
+            p.name.value_or(e.name), p.venue.value_or(e.venue),
+            p.description.value_or(e.description), p.image_url.value_or(e.image_url), starts, ends,
+            capacity, domain::to_string(status), now, id));
+        // Devices hold the event's status in their assignment (event.cancelled at the gate).
+        // Each ticket's public status follows the event's (cancelled): the chain must too.
+        if (status != e.status) {
+            GATE_TRY_DB(add_change(db, id, "assignment", id, now));
+            GATE_TRY_DB(mark_event_chain_dirty(db, id));
+        }
+        // Every update of a cancelled event opens the refunds still missing (a sale that
+        // completed while the cancel ran), so none is ever left out and none made twice.
+        if (status == domain::EventStatus::Cancelled) GATE_TRY_DB(open_refunds(db, id, now));
+        auto updated = load_event(db, id);
+        if (!updated.ok()) return fail(failure(updated.error()));
+        return std::move(**updated);
+    });
 }
 
 StoreResult<EventStats> SqlStore::event_stats(std::int64_t id) {

@@ -39,29 +39,32 @@ std::string take_sql() {
 
 StoreResult<std::int64_t> SqlStore::take_rate_token(const std::string& key, std::int64_t per_minute,
                                                     std::int64_t burst, std::int64_t now) {
-    if (per_minute <= 0) return std::int64_t{0};
-    const double rate = static_cast<double>(per_minute) / 60000.0;  // tokens per millisecond
-    const double capacity = static_cast<double>(std::max<std::int64_t>(1, burst));
-    // Empty at worst now, the bucket is full by then: after that its row can go.
-    const auto full_at = now + static_cast<std::int64_t>(std::ceil(capacity / rate));
-    static const std::string sql = take_sql();
-    Pool::Lease db(pool_, pool_.take());
-    auto row = db->query_one<std::int64_t, double>(
-        sql, key, capacity - 1.0, now, full_at,  // the new bucket
-        rate, capacity, capacity, rate,          // granted
-        rate, capacity, capacity, rate,          // tokens: test
-        rate, capacity, capacity, rate,          // tokens: taken
-        rate, capacity, capacity, rate);         // tokens: refused
-    if (!row.ok()) return fail(failure(row.error()));
-    const auto& [granted, tokens] = *row;
-    if (granted != 0) return std::int64_t{0};
-    return std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil((1.0 - tokens) / rate)));
+    return batched([&](db::Database& db) -> StoreResult<std::int64_t> {
+        if (per_minute <= 0) return std::int64_t{0};
+        const double rate = static_cast<double>(per_minute) / 60000.0;  // tokens per millisecond
+        const double capacity = static_cast<double>(std::max<std::int64_t>(1, burst));
+        // Empty at worst now, the bucket is full by then: after that its row can go.
+        const auto full_at = now + static_cast<std::int64_t>(std::ceil(capacity / rate));
+        static const std::string sql = take_sql();
+        auto row = db.query_one<std::int64_t, double>(
+            sql, key, capacity - 1.0, now, full_at,  // the new bucket
+            rate, capacity, capacity, rate,          // granted
+            rate, capacity, capacity, rate,          // tokens: test
+            rate, capacity, capacity, rate,          // tokens: taken
+            rate, capacity, capacity, rate);         // tokens: refused
+        if (!row.ok()) return fail(failure(row.error()));
+        const auto& [granted, tokens] = *row;
+        if (granted != 0) return std::int64_t{0};
+        return std::max<std::int64_t>(1,
+                                      static_cast<std::int64_t>(std::ceil((1.0 - tokens) / rate)));
+    });
 }
 
 StoreStatus SqlStore::prune_rate_buckets(std::int64_t now) {
-    Pool::Lease db(pool_, pool_.take());
-    GATE_TRY_DB(db->execute("DELETE FROM rate_buckets WHERE full_at <= ?", now));
-    return {};
+    return batched([&](db::Database& db) -> StoreStatus {
+        GATE_TRY_DB(db.execute("DELETE FROM rate_buckets WHERE full_at <= ?", now));
+        return {};
+    });
 }
 
 }  // namespace gate::backend::sql

@@ -73,12 +73,13 @@ StoreResult<std::vector<Refund>> SqlStore::refunds(std::int64_t event_id) {
 }
 
 StoreResult<bool> SqlStore::settle_refund(const RefundOutcome& o) {
-    Pool::Lease db(pool_, pool_.take());
-    GATE_TRY_DB(
-        db->execute("UPDATE refunds SET status = ?, provider_reference = ?, completed_at = ? "
-                    "WHERE id = ? AND status = 'pending'",
-                    o.status, o.provider_reference, o.at, o.refund_id));
-    return db->changes() == 1;
+    return batched([&](db::Database& db) -> StoreResult<bool> {
+        GATE_TRY_DB(
+            db.execute("UPDATE refunds SET status = ?, provider_reference = ?, completed_at = ? "
+                       "WHERE id = ? AND status = 'pending'",
+                       o.status, o.provider_reference, o.at, o.refund_id));
+        return db.changes() == 1;
+    });
 }
 
 }  // namespace gate::backend::sql

@@ -43,110 +43,108 @@ Status<db::Error> SqlStore::give_back_seats(db::Database& db, std::int64_t event
 StoreResult<Reservation> SqlStore::reserve(std::int64_t event_id, int tier, std::int64_t quantity,
                                            std::int64_t user_id, std::int64_t now,
                                            std::int64_t expires_at) {
-    Pool::Lease db(pool_, pool_.take());
-    auto tx = db->begin();
-    if (!tx.ok()) return fail(failure(tx.error()));
-    GATE_TRY_DB(expire_reservations(*db, now));
-    auto event = load_event(*db, event_id);
-    if (!event.ok()) return fail(failure(event.error()));
-    if (!event->has_value()) return fail(not_found("event"));
-    const Event& e = **event;
-    if (e.status != domain::EventStatus::Active)
-        return fail(conflict("event_not_on_sale", "the event is cancelled"));
-    if (e.ends_at <= now) return fail(conflict("event_not_on_sale", "the event is over"));
-    const Tier* chosen = nullptr;
-    for (const auto& t : e.tiers)
-        if (t.index == tier) chosen = &t;
-    if (!chosen) return fail(domain::invalid("tier", "tier does not exist for this event"));
-    // Conditional updates: the row changes only while seats remain, so no interleaving
-    // of purchases can sell past capacity or a tier's limit.
-    GATE_TRY_DB(db->execute(
-        "UPDATE events SET tickets_sold = tickets_sold + ?1 WHERE id = ?2 AND tickets_sold + "
-        "?1 <= capacity",
-        quantity, event_id));
-    if (db->changes() != 1)
-        return fail(conflict("sold_out", "not enough tickets left for this event"));
-    GATE_TRY_DB(db->execute(
-        "UPDATE event_tiers SET sold = sold + ?1 WHERE event_id = ?2 AND tier = ?3 AND sold + "
-        "?1 <= ticket_limit",
-        quantity, event_id, tier));
-    if (db->changes() != 1)
-        return fail(conflict("tier_sold_out", "not enough tickets left in tier " + chosen->name));
-    auto reservation_row = db->query_one<std::int64_t>(
-        "INSERT INTO reservations (event_id, tier, quantity, user_id, status, created_at, "
-        "expires_at) VALUES (?, ?, ?, ?, 'held', ?, ?) RETURNING id",
-        event_id, tier, quantity, user_id, now, expires_at);
-    if (!reservation_row.ok()) return fail(failure(reservation_row.error()));
-    Reservation r{*reservation_row, event_id, tier, quantity, chosen->price_cents, expires_at};
-    GATE_TRY_DB(tx->commit());
-    return r;
+    return batched([&](db::Database& db) -> StoreResult<Reservation> {
+        GATE_TRY_DB(expire_reservations(db, now));
+        auto event = load_event(db, event_id);
+        if (!event.ok()) return fail(failure(event.error()));
+        if (!event->has_value()) return fail(not_found("event"));
+        const Event& e = **event;
+        if (e.status != domain::EventStatus::Active)
+            return fail(conflict("event_not_on_sale", "the event is cancelled"));
+        if (e.ends_at <= now) return fail(conflict("event_not_on_sale", "the event is over"));
+        const Tier* chosen = nullptr;
+        for (const auto& t : e.tiers)
+            if (t.index == tier) chosen = &t;
+        if (!chosen) return fail(domain::invalid("tier", "tier does not exist for this event"));
+        // Conditional updates: the row changes only while seats remain, so no interleaving
+        // of purchases can sell past capacity or a tier's limit.
+        GATE_TRY_DB(db.execute(
+            "UPDATE events SET tickets_sold = tickets_sold + ?1 WHERE id = ?2 AND tickets_sold + "
+            "?1 <= capacity",
+            quantity, event_id));
+        if (db.changes() != 1)
+            return fail(conflict("sold_out", "not enough tickets left for this event"));
+        GATE_TRY_DB(db.execute(
+            "UPDATE event_tiers SET sold = sold + ?1 WHERE event_id = ?2 AND tier = ?3 AND sold + "
+            "?1 <= ticket_limit",
+            quantity, event_id, tier));
+        if (db.changes() != 1)
+            return fail(
+                conflict("tier_sold_out", "not enough tickets left in tier " + chosen->name));
+        auto reservation_row = db.query_one<std::int64_t>(
+            "INSERT INTO reservations (event_id, tier, quantity, user_id, status, created_at, "
+            "expires_at) VALUES (?, ?, ?, ?, 'held', ?, ?) RETURNING id",
+            event_id, tier, quantity, user_id, now, expires_at);
+        if (!reservation_row.ok()) return fail(failure(reservation_row.error()));
+        Reservation r{*reservation_row, event_id, tier, quantity, chosen->price_cents, expires_at};
+        return r;
+    });
 }
 
 StoreResult<std::vector<Ticket>> SqlStore::complete_purchase(const Reservation& r,
                                                              const Payment& payment,
                                                              const std::string& owner_wallet,
                                                              std::int64_t now) {
-    Pool::Lease db(pool_, pool_.take());
-    auto tx = db->begin();
-    if (!tx.ok()) return fail(failure(tx.error()));
-    auto status = db->query_one<std::string>("SELECT status FROM reservations WHERE id = ?", r.id);
-    if (!status.ok()) return fail(failure(status.error()));
-    if (*status != "held")
-        return fail(domain::gone("reservation_expired",
-                                 "the reservation expired before payment completed"));
-    auto payment_row = db->query_one<std::int64_t>(
-        "INSERT INTO payments (reservation_id, external_id, amount_cents, currency, method, "
-        "status, created_at) VALUES (?, ?, ?, ?, ?, 'completed', ?) RETURNING id",
-        r.id, payment.external_id, payment.amount_cents, payment.currency, payment.method, now);
-    if (!payment_row.ok()) return fail(failure(payment_row.error()));
-    const std::int64_t payment_id = *payment_row;
-    std::vector<std::int64_t> ids;
-    for (std::int64_t i = 0; i < r.quantity; ++i) {
-        auto ticket_row = db->query_one<std::int64_t>(
-            "INSERT INTO tickets (event_id, owner_wallet, tier, generation, status, "
-            "purchase_price_cents, payment_id, created_at, updated_at) VALUES (?, ?, ?, 0, "
-            "'valid', ?, ?, ?, ?) RETURNING id",
-            r.event_id, owner_wallet, r.tier, r.unit_price_cents, payment_id, now, now);
-        if (!ticket_row.ok()) return fail(failure(ticket_row.error()));
-        ids.push_back(*ticket_row);
-        GATE_TRY_DB(add_change(*db, r.event_id, "ticket", ids.back(), now));
-        GATE_TRY_DB(db->execute(
-            "INSERT INTO chain_tickets (ticket_id, dirty, dirty_seq, state, updated_at) "
-            "VALUES (?, 1, 1, 'pending', ?)",
-            ids.back(), now));
-    }
-    GATE_TRY_DB(db->execute("UPDATE reservations SET status = 'completed' WHERE id = ?", r.id));
-    std::vector<Ticket> tickets;
-    for (auto id : ids) {
-        auto t = load_ticket(*db, id);
-        if (!t.ok()) return fail(failure(t.error()));
-        tickets.push_back(**t);
-    }
-    GATE_TRY_DB(tx->commit());
-    return tickets;
+    return batched([&](db::Database& db) -> StoreResult<std::vector<Ticket>> {
+        auto status =
+            db.query_one<std::string>("SELECT status FROM reservations WHERE id = ?", r.id);
+        if (!status.ok()) return fail(failure(status.error()));
+        if (*status != "held")
+            return fail(domain::gone("reservation_expired",
+                                     "the reservation expired before payment completed"));
+        auto payment_row = db.query_one<std::int64_t>(
+            "INSERT INTO payments (reservation_id, external_id, amount_cents, currency, method, "
+            "status, created_at) VALUES (?, ?, ?, ?, ?, 'completed', ?) RETURNING id",
+            r.id, payment.external_id, payment.amount_cents, payment.currency, payment.method, now);
+        if (!payment_row.ok()) return fail(failure(payment_row.error()));
+        const std::int64_t payment_id = *payment_row;
+        std::vector<std::int64_t> ids;
+        for (std::int64_t i = 0; i < r.quantity; ++i) {
+            auto ticket_row = db.query_one<std::int64_t>(
+                "INSERT INTO tickets (event_id, owner_wallet, tier, generation, status, "
+                "purchase_price_cents, payment_id, created_at, updated_at) VALUES (?, ?, ?, 0, "
+                "'valid', ?, ?, ?, ?) RETURNING id",
+                r.event_id, owner_wallet, r.tier, r.unit_price_cents, payment_id, now, now);
+            if (!ticket_row.ok()) return fail(failure(ticket_row.error()));
+            ids.push_back(*ticket_row);
+            GATE_TRY_DB(add_change(db, r.event_id, "ticket", ids.back(), now));
+            GATE_TRY_DB(db.execute(
+                "INSERT INTO chain_tickets (ticket_id, dirty, dirty_seq, state, updated_at) "
+                "VALUES (?, 1, 1, 'pending', ?)",
+                ids.back(), now));
+        }
+        GATE_TRY_DB(db.execute("UPDATE reservations SET status = 'completed' WHERE id = ?", r.id));
+        std::vector<Ticket> tickets;
+        for (auto id : ids) {
+            auto t = load_ticket(db, id);
+            if (!t.ok()) return fail(failure(t.error()));
+            tickets.push_back(**t);
+        }
+        return tickets;
+    });
 }
 
 StoreStatus SqlStore::release(const Reservation& r, const std::optional<Payment>& payment,
                               std::int64_t now) {
-    Pool::Lease db(pool_, pool_.take());
-    auto tx = db->begin();
-    if (!tx.ok()) return fail(failure(tx.error()));
-    auto status = db->query_one<std::string>("SELECT status FROM reservations WHERE id = ?", r.id);
-    if (!status.ok()) return fail(failure(status.error()));
-    if (*status == "held") {
-        GATE_TRY_DB(give_back_seats(*db, r.event_id, r.tier, r.quantity));
-        GATE_TRY_DB(db->execute("UPDATE reservations SET status = 'released' WHERE id = ?", r.id));
-    }
-    if (payment) {
-        GATE_TRY_DB(
-            db->execute("INSERT INTO payments (reservation_id, external_id, amount_cents, "
-                        "currency, method, "
-                        "status, created_at) VALUES (?, ?, ?, ?, ?, 'failed', ?)",
-                        r.id, payment->external_id, payment->amount_cents, payment->currency,
-                        payment->method, now));
-    }
-    GATE_TRY_DB(tx->commit());
-    return {};
+    return batched([&](db::Database& db) -> StoreStatus {
+        auto status =
+            db.query_one<std::string>("SELECT status FROM reservations WHERE id = ?", r.id);
+        if (!status.ok()) return fail(failure(status.error()));
+        if (*status == "held") {
+            GATE_TRY_DB(give_back_seats(db, r.event_id, r.tier, r.quantity));
+            GATE_TRY_DB(
+                db.execute("UPDATE reservations SET status = 'released' WHERE id = ?", r.id));
+        }
+        if (payment) {
+            GATE_TRY_DB(
+                db.execute("INSERT INTO payments (reservation_id, external_id, amount_cents, "
+                           "currency, method, "
+                           "status, created_at) VALUES (?, ?, ?, ?, ?, 'failed', ?)",
+                           r.id, payment->external_id, payment->amount_cents, payment->currency,
+                           payment->method, now));
+        }
+        return {};
+    });
 }
 
 }  // namespace gate::backend::sql

@@ -4,22 +4,26 @@
 // SqlEvents.cpp, SqlRefunds.cpp, SqlSales.cpp, SqlTickets.cpp, SqlValidations.cpp,
 // SqlTransfers.cpp, SqlDevices.cpp, SqlDeviceSync.cpp, SqlLeases.cpp, SqlRateLimits.cpp,
 // SqlChain.cpp; SqlStore.cpp holds what they share, OpenStore.cpp opens it on either
-// engine. A small pool of connections (one per request at a time); IMMEDIATE transactions
-// for every write that checks before it changes (SQLite's write lock; on PostgreSQL one
-// advisory lock, gate/db/Postgres.h), so the same code keeps the same guarantees across
-// threads and processes. The SQL is written once and runs on both: no INSERT OR ..., no
-// engine functions, INSERT ... RETURNING for new ids, CASE for truth values; each engine
-// has its own schema (SqliteSchema.cpp, PostgresSchema.cpp).
+// engine. A small pool of connections (one per request at a time). Every write is a job of
+// a group commit (GroupCommit.h): jobs run one after another inside one IMMEDIATE
+// transaction (SQLite's write lock; on PostgreSQL one advisory lock, gate/db/Postgres.h)
+// and one commit makes a batch of them durable, so the same code keeps the same guarantees
+// across threads and processes, and waiting writers share one fsync. The SQL is written once and
+// runs on both: no INSERT OR ..., no engine functions, INSERT ... RETURNING for new ids, CASE for
+// truth values; each engine has its own schema (SqliteSchema.cpp, PostgresSchema.cpp).
 
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "gate/backend/Store.h"
 #include "gate/db/Database.h"
+#include "sql/GroupCommit.h"
 
 namespace gate::backend::sql {
 
@@ -111,8 +115,27 @@ class SqlStore final : public Store {
     explicit SqlStore(log::Logger logger) : logger_(std::move(logger)) {}
 
     Pool pool_;
+    GroupCommit group_commit_{pool_};
 
     domain::DomainError failure(const db::Error& e) const;
+
+    /// Runs `job(db)` as one job of the next group commit (GroupCommit.h): inside a
+    /// transaction already open, on a connection the job must not keep. Returns the job's
+    /// answer once its batch is durable, or the batch's error if the batch did not commit.
+    /// A job that fails is undone, unless it set *keep_failure (a refusal that records why).
+    /// Every write of the store goes this way.
+    template <class Job>
+    std::invoke_result_t<Job&, db::Database&> batched(Job&& job,
+                                                      const bool* keep_failure = nullptr) {
+        using Answer = std::invoke_result_t<Job&, db::Database&>;
+        std::optional<Answer> answer;
+        auto committed = group_commit_.run([&](db::Database& db) {
+            answer.emplace(job(db));
+            return answer->ok() || (keep_failure != nullptr && *keep_failure);
+        });
+        if (!committed.ok()) return Answer(fail(failure(committed.error())));
+        return std::move(*answer);
+    }
 
     /// Runs `fn` for every row of `sql` bound to `args`.
     template <class Fn, class... Args>
@@ -151,6 +174,11 @@ class SqlStore final : public Store {
     // ---- Store --------------------------------------------------------------------------
 
     StoreStatus ping() override;
+
+    CommitTotals commit_totals() const override {
+        const auto t = group_commit_.totals();
+        return {t.batches, t.jobs, t.waiting};
+    }
 
     StoreStatus put_nonce(const std::string& wallet, const std::string& nonce_hash,
                           std::int64_t expires_at) override;

@@ -32,22 +32,20 @@ StoreResult<std::optional<Ticket>> SqlStore::get_ticket(std::int64_t id) {
 
 StoreResult<Ticket> SqlStore::set_ticket_status(std::int64_t id, domain::TicketStatus status,
                                                 std::int64_t now) {
-    Pool::Lease db(pool_, pool_.take());
-    auto tx = db->begin();
-    if (!tx.ok()) return fail(failure(tx.error()));
-    auto t = load_ticket(*db, id);
-    if (!t.ok()) return fail(failure(t.error()));
-    if (!t->has_value()) return fail(not_found("ticket"));
-    if (auto refused = domain::status_change_refusal((*t)->status, status))
-        return fail(std::move(*refused));
-    GATE_TRY_DB(db->execute("UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?",
-                            domain::to_string(status), now, id));
-    GATE_TRY_DB(add_change(*db, (*t)->event_id, "ticket", id, now));
-    GATE_TRY_DB(mark_chain_dirty(*db, id));
-    auto changed = load_ticket(*db, id);
-    if (!changed.ok()) return fail(failure(changed.error()));
-    GATE_TRY_DB(tx->commit());
-    return **changed;
+    return batched([&](db::Database& db) -> StoreResult<Ticket> {
+        auto t = load_ticket(db, id);
+        if (!t.ok()) return fail(failure(t.error()));
+        if (!t->has_value()) return fail(not_found("ticket"));
+        if (auto refused = domain::status_change_refusal((*t)->status, status))
+            return fail(std::move(*refused));
+        GATE_TRY_DB(db.execute("UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?",
+                               domain::to_string(status), now, id));
+        GATE_TRY_DB(add_change(db, (*t)->event_id, "ticket", id, now));
+        GATE_TRY_DB(mark_chain_dirty(db, id));
+        auto changed = load_ticket(db, id);
+        if (!changed.ok()) return fail(failure(changed.error()));
+        return **changed;
+    });
 }
 
 }  // namespace gate::backend::sql

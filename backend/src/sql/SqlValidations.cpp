@@ -22,102 +22,104 @@ Result<std::optional<domain::InsideRecord>, db::Error> SqlStore::last_scan(db::D
 
 StoreResult<domain::Decision> SqlStore::validate(std::optional<std::int64_t> ticket_id,
                                                  const ScanRecord& scan, const Decide& decide) {
-    Pool::Lease db(pool_, pool_.take());
-    auto tx = db->begin();
-    if (!tx.ok()) return fail(failure(tx.error()));
-    domain::TicketState known;
-    if (ticket_id) {
-        auto t = load_ticket(*db, *ticket_id);
-        if (!t.ok()) return fail(failure(t.error()));
-        // A row of another event is not this code's ticket: the code is unknown here.
-        if (t->has_value() && (*t)->event_id == scan.event_id) known.ticket = ticket_record(**t);
-        auto last = last_scan(*db, *ticket_id);
-        if (!last.ok()) return fail(failure(last.error()));
-        known.last_scan = std::move(*last);
-    }
-    const domain::Decision decision = decide(known);
-    GATE_TRY_DB(db->execute(
-        "INSERT INTO validations (nonce, ticket_id, event_id, gate, direction, verdict, reason, "
-        "generation, validator_user_id, device_id, offline, at, created_at) "
-        "VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, ?, ?)",
-        ticket_id, scan.event_id, scan.gate, domain::to_string(scan.direction),
-        decision.accepted ? "accepted" : "rejected", decision.reason, scan.generation,
-        scan.validator_user_id, scan.at, scan.at));
-    // Accepted implies the code is genuine and of the scan's event (with or without a row,
-    // as the list's policy for unknown tickets says).
-    if (decision.accepted && ticket_id) {
-        auto entry_row = db->query_one<std::int64_t>(
-            "INSERT INTO entries (ticket_id, event_id, gate, direction, at, device_id, conflict, "
-            "single_entry, created_at) VALUES (?, ?, ?, ?, ?, NULL, 0, ?, ?) RETURNING id",
-            *ticket_id, scan.event_id, scan.gate, domain::to_string(scan.direction), scan.at,
-            scan.single_entry, scan.at);
-        if (!entry_row.ok()) return fail(failure(entry_row.error()));
-        GATE_TRY_DB(add_change(*db, scan.event_id, "entry", *entry_row, scan.at));
-        // An admission makes the ticket used in public: on chain too.
-        if (scan.direction == domain::Direction::In) GATE_TRY_DB(mark_chain_dirty(*db, *ticket_id));
-    }
-    GATE_TRY_DB(tx->commit());
-    return decision;
+    return batched([&](db::Database& db) -> StoreResult<domain::Decision> {
+        domain::TicketState known;
+        if (ticket_id) {
+            auto t = load_ticket(db, *ticket_id);
+            if (!t.ok()) return fail(failure(t.error()));
+            // A row of another event is not this code's ticket: the code is unknown here.
+            if (t->has_value() && (*t)->event_id == scan.event_id)
+                known.ticket = ticket_record(**t);
+            auto last = last_scan(db, *ticket_id);
+            if (!last.ok()) return fail(failure(last.error()));
+            known.last_scan = std::move(*last);
+        }
+        const domain::Decision decision = decide(known);
+        GATE_TRY_DB(
+            db.execute("INSERT INTO validations (nonce, ticket_id, event_id, gate, direction, "
+                       "verdict, reason, "
+                       "generation, validator_user_id, device_id, offline, at, created_at) "
+                       "VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, ?, ?)",
+                       ticket_id, scan.event_id, scan.gate, domain::to_string(scan.direction),
+                       decision.accepted ? "accepted" : "rejected", decision.reason,
+                       scan.generation, scan.validator_user_id, scan.at, scan.at));
+        // Accepted implies the code is genuine and of the scan's event (with or without a row,
+        // as the list's policy for unknown tickets says).
+        if (decision.accepted && ticket_id) {
+            auto entry_row = db.query_one<std::int64_t>(
+                "INSERT INTO entries (ticket_id, event_id, gate, direction, at, device_id, "
+                "conflict, "
+                "single_entry, created_at) VALUES (?, ?, ?, ?, ?, NULL, 0, ?, ?) RETURNING id",
+                *ticket_id, scan.event_id, scan.gate, domain::to_string(scan.direction), scan.at,
+                scan.single_entry, scan.at);
+            if (!entry_row.ok()) return fail(failure(entry_row.error()));
+            GATE_TRY_DB(add_change(db, scan.event_id, "entry", *entry_row, scan.at));
+            // An admission makes the ticket used in public: on chain too.
+            if (scan.direction == domain::Direction::In)
+                GATE_TRY_DB(mark_chain_dirty(db, *ticket_id));
+        }
+        return decision;
+    });
 }
 
 StoreResult<domain::IngestResult> SqlStore::ingest(const DeviceRecord& device,
                                                    const std::vector<IngestEntry>& entries,
                                                    std::int64_t now) {
-    Pool::Lease db(pool_, pool_.take());
-    auto tx = db->begin();
-    if (!tx.ok()) return fail(failure(tx.error()));
-    auto list = load_list(*db, device.checkin_list_id);
-    if (!list.ok()) return fail(failure(list.error()));
-    const auto reentry = list->has_value() ? (*list)->list.reentry : domain::Reentry::Single;
-    domain::IngestResult result;
-    for (const auto& [e, clock_flag] : entries) {
-        auto seen =
-            db->query_optional<std::int64_t>("SELECT id FROM validations WHERE nonce = ?", e.nonce);
-        if (!seen.ok()) return fail(failure(seen.error()));
-        if (seen->has_value()) {
-            result.duplicates.push_back(e.nonce);
-            continue;
+    return batched([&](db::Database& db) -> StoreResult<domain::IngestResult> {
+        auto list = load_list(db, device.checkin_list_id);
+        if (!list.ok()) return fail(failure(list.error()));
+        const auto reentry = list->has_value() ? (*list)->list.reentry : domain::Reentry::Single;
+        domain::IngestResult result;
+        for (const auto& [e, clock_flag] : entries) {
+            auto seen = db.query_optional<std::int64_t>(
+                "SELECT id FROM validations WHERE nonce = ?", e.nonce);
+            if (!seen.ok()) return fail(failure(seen.error()));
+            if (seen->has_value()) {
+                result.duplicates.push_back(e.nonce);
+                continue;
+            }
+            std::optional<std::int64_t> ticket_id;
+            if (e.ticket_id) ticket_id = static_cast<std::int64_t>(*e.ticket_id);
+            // The device's clock corrected by its last known offset to the server.
+            const std::int64_t at = e.scanned_at + e.clock_offset_ms;
+            GATE_TRY_DB(db.execute(
+                "INSERT INTO validations (nonce, ticket_id, event_id, gate, direction, verdict, "
+                "reason, generation, validator_user_id, device_id, offline, at, created_at, "
+                "clock_flag) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, 1, ?, ?, ?)",
+                e.nonce, ticket_id, e.event_id, e.gate, domain::to_string(e.direction),
+                domain::to_string(e.verdict), e.reason, e.generation, device.id, at, now,
+                clock_flag.empty() ? std::nullopt : std::optional<std::string>(clock_flag)));
+            if (e.verdict == domain::Verdict::Accepted && ticket_id) {
+                // "It happened" wins: the entry is recorded whatever the backend thinks. An
+                // admission that the list's re-entry rule would have refused here (the ticket
+                // was already inside, or already used on a single-entry list) is a conflict.
+                auto last = last_scan(db, *ticket_id);
+                if (!last.ok()) return fail(failure(last.error()));
+                std::optional<std::string> conflict_gate;
+                if (e.direction == domain::Direction::In &&
+                    domain::reentry_refusal(*last, reentry, e.direction))
+                    conflict_gate = (*last)->gate;
+                auto entry_row = db.query_one<std::int64_t>(
+                    "INSERT INTO entries (ticket_id, event_id, gate, direction, at, device_id, "
+                    "conflict, conflict_gate, single_entry, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    *ticket_id, e.event_id, e.gate, domain::to_string(e.direction), at, device.id,
+                    conflict_gate.has_value(), conflict_gate, reentry == domain::Reentry::Single,
+                    now);
+                if (!entry_row.ok()) return fail(failure(entry_row.error()));
+                GATE_TRY_DB(add_change(db, e.event_id, "entry", *entry_row, now));
+                // The device records the admission on chain itself; the reconciler checks it
+                // (and writes it when the device cannot: no mint known there yet).
+                if (e.direction == domain::Direction::In)
+                    GATE_TRY_DB(mark_chain_dirty(db, *ticket_id));
+                if (conflict_gate)
+                    result.conflicts.push_back({e.nonce, *e.ticket_id, *conflict_gate});
+            }
+            result.stored.push_back(e.nonce);
+            if (!clock_flag.empty()) result.flagged.push_back({e.nonce, clock_flag});
         }
-        std::optional<std::int64_t> ticket_id;
-        if (e.ticket_id) ticket_id = static_cast<std::int64_t>(*e.ticket_id);
-        // The device's clock corrected by its last known offset to the server.
-        const std::int64_t at = e.scanned_at + e.clock_offset_ms;
-        GATE_TRY_DB(db->execute(
-            "INSERT INTO validations (nonce, ticket_id, event_id, gate, direction, verdict, "
-            "reason, generation, validator_user_id, device_id, offline, at, created_at, "
-            "clock_flag) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, 1, ?, ?, ?)",
-            e.nonce, ticket_id, e.event_id, e.gate, domain::to_string(e.direction),
-            domain::to_string(e.verdict), e.reason, e.generation, device.id, at, now,
-            clock_flag.empty() ? std::nullopt : std::optional<std::string>(clock_flag)));
-        if (e.verdict == domain::Verdict::Accepted && ticket_id) {
-            // "It happened" wins: the entry is recorded whatever the backend thinks. An
-            // admission that the list's re-entry rule would have refused here (the ticket
-            // was already inside, or already used on a single-entry list) is a conflict.
-            auto last = last_scan(*db, *ticket_id);
-            if (!last.ok()) return fail(failure(last.error()));
-            std::optional<std::string> conflict_gate;
-            if (e.direction == domain::Direction::In &&
-                domain::reentry_refusal(*last, reentry, e.direction))
-                conflict_gate = (*last)->gate;
-            auto entry_row = db->query_one<std::int64_t>(
-                "INSERT INTO entries (ticket_id, event_id, gate, direction, at, device_id, "
-                "conflict, conflict_gate, single_entry, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                *ticket_id, e.event_id, e.gate, domain::to_string(e.direction), at, device.id,
-                conflict_gate.has_value(), conflict_gate, reentry == domain::Reentry::Single, now);
-            if (!entry_row.ok()) return fail(failure(entry_row.error()));
-            GATE_TRY_DB(add_change(*db, e.event_id, "entry", *entry_row, now));
-            // The device records the admission on chain itself; the reconciler checks it
-            // (and writes it when the device cannot: no mint known there yet).
-            if (e.direction == domain::Direction::In)
-                GATE_TRY_DB(mark_chain_dirty(*db, *ticket_id));
-            if (conflict_gate) result.conflicts.push_back({e.nonce, *e.ticket_id, *conflict_gate});
-        }
-        result.stored.push_back(e.nonce);
-        if (!clock_flag.empty()) result.flagged.push_back({e.nonce, clock_flag});
-    }
-    GATE_TRY_DB(tx->commit());
-    return result;
+        return result;
+    });
 }
 
 }  // namespace gate::backend::sql

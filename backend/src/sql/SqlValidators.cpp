@@ -25,12 +25,14 @@ EventValidator read_validator(const db::Statement& s) {
 }  // namespace
 
 StoreResult<EventValidator> SqlStore::put_validator(const EventValidator& v) {
-    Pool::Lease db(pool_, pool_.take());
-    GATE_TRY_DB(db->execute(
-        "INSERT INTO event_validators (event_id, wallet, gates, created_at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (event_id, wallet) DO UPDATE SET gates = excluded.gates",
-        v.event_id, v.wallet, nlohmann::json(v.gates).dump(), v.created_at));
-    return v;
+    return batched([&](db::Database& db) -> StoreResult<EventValidator> {
+        GATE_TRY_DB(
+            db.execute("INSERT INTO event_validators (event_id, wallet, gates, created_at) VALUES "
+                       "(?, ?, ?, ?) "
+                       "ON CONFLICT (event_id, wallet) DO UPDATE SET gates = excluded.gates",
+                       v.event_id, v.wallet, nlohmann::json(v.gates).dump(), v.created_at));
+        return v;
+    });
 }
 
 StoreResult<std::vector<EventValidator>> SqlStore::validators(std::int64_t event_id) {
@@ -57,10 +59,11 @@ StoreResult<std::optional<EventValidator>> SqlStore::find_validator(std::int64_t
 }
 
 StoreResult<bool> SqlStore::remove_validator(std::int64_t event_id, const std::string& wallet) {
-    Pool::Lease db(pool_, pool_.take());
-    GATE_TRY_DB(db->execute("DELETE FROM event_validators WHERE event_id = ? AND wallet = ?",
-                            event_id, wallet));
-    return db->changes() == 1;
+    return batched([&](db::Database& db) -> StoreResult<bool> {
+        GATE_TRY_DB(db.execute("DELETE FROM event_validators WHERE event_id = ? AND wallet = ?",
+                               event_id, wallet));
+        return db.changes() == 1;
+    });
 }
 
 }  // namespace gate::backend::sql

@@ -20,6 +20,8 @@ class Metrics {
     void count(const std::string& name, const std::string& label, const std::string& value,
                std::int64_t by = 1);
     void set_gauge(const std::string& name, double value);
+    /// Sets a counter kept elsewhere (e.g. by the store) to its current total.
+    void set_total(const std::string& name, std::uint64_t value);
     std::string render() const;
 
   private:
@@ -35,6 +37,7 @@ class Metrics {
     std::map<std::pair<std::string, std::string>, Histogram> latency_;
     std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> counters_;
     std::map<std::string, double> gauges_;
+    std::map<std::string, std::uint64_t> totals_;
 };
 
 }  // namespace gate::backend

@@ -63,6 +63,15 @@ class Store {
 
     virtual StoreStatus ping() = 0;
 
+    /// Writes made durable so far, and the commits that did it: a commit carries several
+    /// writes when writers wait for it together (group commit); and the writes waiting now.
+    struct CommitTotals {
+        std::uint64_t commits = 0;
+        std::uint64_t writes = 0;
+        std::uint64_t waiting = 0;
+    };
+    virtual CommitTotals commit_totals() const = 0;
+
     // Sign-in.
     virtual StoreStatus put_nonce(const std::string& wallet, const std::string& nonce_hash,
                                   std::int64_t expires_at) = 0;
