@@ -1,5 +1,6 @@
 #include "gate/backend/App.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "Cors.h"
@@ -19,8 +20,11 @@ App::App(Settings settings, log::Logger logger, std::unique_ptr<Clock> clock,
     if (!url.ok()) throw config::ConfigError("database.url: " + url.error());
     StoreOptions options;
     options.url = *url;
-    options.connections = settings_.database_connections != 0 ? settings_.database_connections
-                                                              : settings_.handlers + 1;
+    // Writers share one connection per batch (group commit), so readers need the rest: a
+    // pool larger than this buys little and costs the database server connections.
+    options.connections = settings_.database_connections != 0
+                              ? settings_.database_connections
+                              : std::min<std::size_t>(settings_.handlers, 16) + 1;
     auto store = open_store(options, logger_.child("store"));
     if (!store.ok()) throw config::ConfigError("database.url: " + store.error());
     store_ = std::move(store).value();

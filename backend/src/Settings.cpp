@@ -116,7 +116,7 @@ Settings settings_from(const config::Config& c) {
     s.address = c.get<std::string>("server.address", s.address);
     s.port = static_cast<std::uint16_t>(c.get_in_range("server.port", s.port, 0, 65535));
     s.threads = static_cast<std::size_t>(c.get_in_range("server.threads", 2, 1, 256));
-    s.handlers = static_cast<std::size_t>(c.get_in_range("server.handlers", 8, 1, 1024));
+    s.handlers = static_cast<std::size_t>(c.get_in_range("server.handlers", 64, 1, 1024));
     s.handler_queue = static_cast<std::size_t>(c.get_in_range("server.queue", 4096, 1, 1000000));
     s.read_timeout = positive(c, "server.read_timeout", s.read_timeout);
     s.write_timeout = positive(c, "server.write_timeout", s.write_timeout);

@@ -5,7 +5,7 @@
 // errors per endpoint, then sells a small event out to check that no seat is sold twice.
 //
 //   backend_load_bench [--quick] [--engine sqlite|postgresql|both] [--connections N]
-//                      [--seconds S]
+//                      [--seconds S] [--handlers N] [--env GATE_NAME=VALUE]...
 // Defaults: both engines, 50 connections, 8 s per endpoint (--quick: 8 connections, 1 s).
 // The figures depend on the machine; they are printed, never asserted.
 #include <arpa/inet.h>
@@ -48,6 +48,8 @@ struct Options {
     std::vector<std::string> engines{"sqlite", "postgresql"};
     int connections = 50;
     int seconds = 8;
+    int handlers = 0;                // 0: ticket-api's default
+    std::vector<std::string> extra;  // more GATE_* settings for ticket-api
 };
 
 [[noreturn]] void die(const std::string& why) {
@@ -82,9 +84,18 @@ Options parse(int argc, char** argv) {
             o.seconds = std::atoi(value().c_str());
             seconds_given = true;
             if (o.seconds < 1 || o.seconds > 600) die("--seconds takes 1..600");
+        } else if (arg == "--handlers") {
+            o.handlers = std::atoi(value().c_str());
+            if (o.handlers < 1 || o.handlers > 1024) die("--handlers takes 1..1024");
+        } else if (arg == "--env") {
+            const auto setting = value();
+            if (setting.rfind("GATE_", 0) != 0 || setting.find('=') == std::string::npos)
+                die("--env takes GATE_NAME=VALUE, not " + setting);
+            o.extra.push_back(setting);
         } else {
             die("unknown option " + arg +
-                " (--quick, --engine sqlite|postgresql|both, --connections N, --seconds S)");
+                " (--quick, --engine sqlite|postgresql|both, --connections N, --seconds S, "
+                "--handlers N, --env GATE_NAME=VALUE)");
         }
     }
     if (o.quick) {
@@ -183,6 +194,23 @@ struct Api {
             die(path + ": expected " + std::to_string(expect) + ", got " +
                 std::to_string(answer->status) + " " + answer->body);
         return answer->body.empty() ? json{} : answer->json().value();
+    }
+    /// The store's commits so far and the writes they carried, from /metrics.
+    std::pair<double, double> commit_totals() {
+        http::Request r;
+        r.method = http::Method::Get;
+        r.url = base + "/metrics";
+        auto answer = client.send(r);
+        if (!answer.ok() || answer->status != 200) die("/metrics did not answer");
+        auto read = [&](const std::string& name) {
+            std::string line = "\n";
+            line += name;
+            line += ' ';
+            const auto at = answer->body.find(line);
+            if (at == std::string::npos) die("/metrics has no " + name);
+            return std::atof(answer->body.c_str() + at + name.size() + 2);
+        };
+        return {read("gate_store_commits_total"), read("gate_store_committed_writes_total")};
     }
     std::string sign_in(const crypto::KeyPair& key) {
         const auto wallet = key.public_key().to_base58();
@@ -306,19 +334,22 @@ WrkResult run_wrk(const fs::path& dir, const std::string& base, const std::strin
     return r;
 }
 
-void print(const std::string& engine, const std::string& name, int connections,
-           const WrkResult& r) {
+void print(const std::string& engine, const std::string& name, int connections, const WrkResult& r,
+           double writes_per_commit) {
     std::string statuses;
     for (const auto& [status, count] : r.statuses)
-        statuses += " " + std::to_string(status) + ":" + std::to_string(count);
+        statuses.append(" ")
+            .append(std::to_string(status))
+            .append(":")
+            .append(std::to_string(count));
     std::printf(
         "%-10s %-30s %4d conns %9.0f req/s  p50 %7.2f ms  p99 %7.2f ms  mean %7.2f ms  "
-        "max %8.2f ms  socket errors %lld  timeouts %lld  statuses%s\n",
+        "max %8.2f ms  socket errors %lld  timeouts %lld  writes/commit %.1f  statuses%s\n",
         engine.c_str(), name.c_str(), connections, r.per_second(),
         static_cast<double>(r.p50_us) / 1000.0, static_cast<double>(r.p99_us) / 1000.0,
         static_cast<double>(r.mean_us) / 1000.0, static_cast<double>(r.max_us) / 1000.0,
         static_cast<long long>(r.socket_errors), static_cast<long long>(r.timeouts),
-        statuses.c_str());
+        writes_per_commit, statuses.c_str());
     std::fflush(stdout);
 }
 
@@ -333,16 +364,18 @@ bool bench_engine(const std::string& engine, const Options& o, const fs::path& d
     const auto organizer = crypto::KeyPair::generate();
     const auto validator = crypto::KeyPair::generate();
     const unsigned short port = free_port();
-    ApiProcess api_process(
-        {"GATE_SERVER_PORT=" + std::to_string(port), "GATE_DATABASE_URL=" + url,
-         "GATE_KEYS_MASTER_KEY_FILE=" + (dir / (engine + ".master-key")).string(),
-         "GATE_AUTH_ORGANIZERS=" + organizer.public_key().to_base58(),
-         "GATE_AUTH_VALIDATORS=" + validator.public_key().to_base58(),
-         // Measure the service, not the limiter.
-         "GATE_LIMITS_SIGN_IN_PER_MINUTE=0", "GATE_LIMITS_MINT_PER_MINUTE=0",
-         "GATE_LIMITS_VALIDATE_PER_MINUTE=0", "GATE_TICKETS_CODE_VALID_BEFORE_START=48h",
-         "GATE_LOG_LEVEL=warn"},
-        dir / (engine + ".log"));
+    std::vector<std::string> env{
+        "GATE_SERVER_PORT=" + std::to_string(port), "GATE_DATABASE_URL=" + url,
+        "GATE_KEYS_MASTER_KEY_FILE=" + (dir / (engine + ".master-key")).string(),
+        "GATE_AUTH_ORGANIZERS=" + organizer.public_key().to_base58(),
+        "GATE_AUTH_VALIDATORS=" + validator.public_key().to_base58(),
+        // Measure the service, not the limiter.
+        "GATE_LIMITS_SIGN_IN_PER_MINUTE=0", "GATE_LIMITS_MINT_PER_MINUTE=0",
+        "GATE_LIMITS_VALIDATE_PER_MINUTE=0", "GATE_TICKETS_CODE_VALID_BEFORE_START=48h",
+        "GATE_LOG_LEVEL=warn"};
+    if (o.handlers > 0) env.push_back("GATE_SERVER_HANDLERS=" + std::to_string(o.handlers));
+    env.insert(env.end(), o.extra.begin(), o.extra.end());
+    ApiProcess api_process(env, dir / (engine + ".log"));
     api_process.wait_until_listening(port);
     const std::string base = "http://127.0.0.1:" + std::to_string(port);
     Api api{base, http::Client()};
@@ -368,34 +401,37 @@ bool bench_engine(const std::string& engine, const Options& o, const fs::path& d
     const auto staff = api.sign_in(validator);
 
     const int c = o.connections, s = o.seconds;
-    print(engine, "GET /api/v1/events (50)", c,
-          run_wrk(dir, base, engine + "-list", wrk_script("GET", "/api/v1/events?limit=50", {}, ""),
-                  c, s));
+    // One endpoint under wrk, printed with how many writes each commit carried meanwhile.
+    auto measure = [&](const std::string& name, const std::string& file,
+                       const std::string& script) {
+        const auto [commits_before, writes_before] = api.commit_totals();
+        const auto result = run_wrk(dir, base, engine + "-" + file, script, c, s);
+        const auto [commits_after, writes_after] = api.commit_totals();
+        const double commits = commits_after - commits_before;
+        print(engine, name, c, result, commits > 0 ? (writes_after - writes_before) / commits : 0);
+        return result;
+    };
+    measure("GET /api/v1/events (50)", "list",
+            wrk_script("GET", "/api/v1/events?limit=50", {}, ""));
     // Every validation parses the code, verifies its signature and commits its audit
     // record; after the first the answer is entry.already_inside.
-    print(engine, "POST /api/v1/validate", c,
-          run_wrk(dir, base, engine + "-validate",
-                  wrk_script("POST", "/api/v1/validate", {staff},
-                             json{{"code", code}, {"gate", "bench"}, {"event_id", door}}.dump()),
-                  c, s));
-    const auto mint = run_wrk(
-        dir, base, engine + "-mint",
+    measure("POST /api/v1/validate", "validate",
+            wrk_script("POST", "/api/v1/validate", {staff},
+                       json{{"code", code}, {"gate", "bench"}, {"event_id", door}}.dump()));
+    const auto mint = measure(
+        "POST /api/v1/tickets/mint", "mint",
         wrk_script("POST", "/api/v1/tickets/mint", buyers,
-                   json{{"event_id", sale}, {"tier", 0}, {"payment_method", "test"}}.dump()),
-        c, s);
-    print(engine, "POST /api/v1/tickets/mint", c, mint);
+                   json{{"event_id", sale}, {"tier", 0}, {"payment_method", "test"}}.dump()));
 
     // Oversell: many buyers at once for few seats (about half a run's worth at the rate just
     // measured, so that it sells out on any machine). Every seat sold once, none beyond.
     const std::int64_t seats =
         std::clamp<std::int64_t>(static_cast<std::int64_t>(mint.per_second()) * s / 2, 20, 2000);
     const auto small = api.create_event(org, "Small", seats, now + 3600 * 1000);
-    const auto rush = run_wrk(
-        dir, base, engine + "-rush",
+    const auto rush = measure(
+        "POST mint, " + std::to_string(seats) + " seats", "rush",
         wrk_script("POST", "/api/v1/tickets/mint", buyers,
-                   json{{"event_id", small}, {"tier", 0}, {"payment_method", "test"}}.dump()),
-        c, s);
-    print(engine, "POST mint, " + std::to_string(seats) + " seats", c, rush);
+                   json{{"event_id", small}, {"tier", 0}, {"payment_method", "test"}}.dump()));
     const auto sold =
         api.call(http::Method::Get, "/api/v1/events/" + std::to_string(small) + "/stats", org, {},
                  200)["sold"]

@@ -11,7 +11,8 @@ Status<db::Error> GroupCommit::run(const Job& job) {
     queue_.push_back(&me);
     while (!me.done) {
         if (leading_) {
-            finished_.wait(lock);
+            // Woken alone: when this job's batch is done, or to lead the next one.
+            me.wake.wait(lock);
             continue;
         }
         leading_ = true;
@@ -25,12 +26,15 @@ Status<db::Error> GroupCommit::run(const Job& job) {
         lead(batch);
         lock.lock();
         running_ = 0;
-        for (Pending* p : batch)
-            p->done = true;
         ++totals_.batches;
         totals_.jobs += batch.size();
         leading_ = false;
-        finished_.notify_all();
+        for (Pending* p : batch) {
+            p->done = true;
+            if (p != &me) p->wake.notify_one();
+        }
+        // The first writer still queued leads next (unless a new arrival gets there first).
+        if (!queue_.empty()) queue_.front()->wake.notify_one();
     }
     lock.unlock();
     if (me.thrown) std::rethrow_exception(me.thrown);

@@ -60,6 +60,7 @@ class GroupCommit {
         bool done = false;
         std::optional<db::Error> failed;  // the job or its batch did not commit
         std::exception_ptr thrown;
+        std::condition_variable wake;  // each waiter its own: no herd wakes for a batch
     };
 
     void lead(std::deque<Pending*> batch);
@@ -71,7 +72,6 @@ class GroupCommit {
 
     Pool& pool_;
     mutable std::mutex mutex_;
-    std::condition_variable finished_;
     std::deque<Pending*> queue_;
     bool leading_ = false;
     std::size_t running_ = 0;  // jobs in the batch being run

@@ -30,8 +30,9 @@ struct Settings {
     std::uint16_t port = 8080;
     std::size_t threads = 2;  ///< network threads: accept, read, parse, write
     /// Threads that run handlers (the database work), so that slow work never holds a
-    /// network thread.
-    std::size_t handlers = 8;
+    /// network thread. Writers among them wait together for one commit (group commit): the
+    /// more handlers, the more writes one flush of the disk carries.
+    std::size_t handlers = 64;
     /// Requests that may wait for a handler; one more is answered 503 busy at once.
     std::size_t handler_queue = 4096;
     std::chrono::milliseconds read_timeout{
@@ -50,7 +51,7 @@ struct Settings {
     // Storage and keys.
     /// An SQLite file (path or sqlite:PATH) or postgresql://... (gate/backend/DatabaseUrl.h).
     std::string database_url = "ticket-api.db";
-    /// Connections in the store's pool; 0: one per handler, plus one.
+    /// Connections in the store's pool; 0: one per handler up to 16, plus one.
     std::size_t database_connections = 0;
     std::filesystem::path master_key_file = "ticket-api.master-key";
     // Auth.
