@@ -161,6 +161,7 @@ class ChildProcess {
         return false;
     }
     void signal(int sig) { ::kill(pid_, sig); }
+    pid_t pid() const { return pid_; }
     /// The exit status, or -1 if it did not exit within `timeout`.
     int wait(std::chrono::milliseconds timeout) {
         const auto until = std::chrono::steady_clock::now() + timeout;

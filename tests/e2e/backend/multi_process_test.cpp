@@ -10,7 +10,7 @@
 #include <set>
 #include <thread>
 
-#include "LoopbackServer.h"
+#include "ApiCluster.h"
 #include "ProcessApi.h"
 
 using namespace gate::test;
@@ -26,48 +26,14 @@ struct Sale {
     std::string buyer;
 };
 
-// `kProcesses` ticket-api processes on one database (a PostgreSQL database of its own when
-// testing PostgreSQL, else one SQLite file in `dir`), started one at a time: the first
-// creates the master key and migrates.
-struct Cluster {
-    std::unique_ptr<PostgresDatabase> pg;
-    std::vector<unsigned short> ports;
-    std::vector<std::unique_ptr<ChildProcess>> apis;
-
-    Cluster(const TempDir& dir, const std::vector<std::string>& settings) {
-        std::string database = "GATE_DATABASE_PATH=" + (dir / "api.db").string();
-        if (testing_postgres()) {
-            pg = std::make_unique<PostgresDatabase>();
-            database = "GATE_DATABASE_URL=" + pg->url();
-        }
-        for (int i = 0; i < kProcesses; ++i) {
-            ports.push_back(free_port());
-            std::vector<std::string> env{
-                "GATE_SERVER_PORT=" + std::to_string(ports.back()), database,
-                "GATE_KEYS_MASTER_KEY_FILE=" + (dir / "master.key").string(),
-                "GATE_LOG_LEVEL=warn"};
-            env.insert(env.end(), settings.begin(), settings.end());
-            apis.push_back(
-                std::make_unique<ChildProcess>(std::vector<std::string>{GATE_TICKET_API}, env,
-                                               dir / ("api-" + std::to_string(i) + ".log")));
-            REQUIRE_MESSAGE(apis.back()->wait_for_output(
-                                "listening on 127.0.0.1:" + std::to_string(ports.back()),
-                                std::chrono::seconds{20}),
-                            apis.back()->output());
-        }
-    }
-    std::string base(int i) const {
-        return "http://127.0.0.1:" + std::to_string(ports[static_cast<std::size_t>(i)]);
-    }
-};
-
 }  // namespace
 
 TEST_CASE("three ticket-api processes on one database sell each seat once, one killed mid-sale") {
     TempDir dir;
     Wallet organizer;
-    Cluster cluster(dir, {"GATE_AUTH_ORGANIZERS=" + organizer.address(),
-                          "GATE_LIMITS_MINT_PER_MINUTE=0", "GATE_LIMITS_SIGN_IN_PER_MINUTE=0"});
+    ApiCluster cluster(dir, kProcesses,
+                       {"GATE_AUTH_ORGANIZERS=" + organizer.address(),
+                        "GATE_LIMITS_MINT_PER_MINUTE=0", "GATE_LIMITS_SIGN_IN_PER_MINUTE=0"});
     auto& apis = cluster.apis;
     auto base = [&](int i) { return cluster.base(i); };
 
@@ -184,8 +150,9 @@ TEST_CASE("rate limits hold in total over three processes, per real client behin
     TempDir dir;
     // On SQLite buckets are per process unless limits.store says database (auto picks it
     // on PostgreSQL).
-    Cluster cluster(dir, {"GATE_LIMITS_SIGN_IN_PER_MINUTE=6", "GATE_LIMITS_STORE=database",
-                          "GATE_SERVER_TRUSTED_PROXIES=127.0.0.1"});
+    ApiCluster cluster(dir, kProcesses,
+                       {"GATE_LIMITS_SIGN_IN_PER_MINUTE=6", "GATE_LIMITS_STORE=database",
+                        "GATE_SERVER_TRUSTED_PROXIES=127.0.0.1"});
     Wallet wallet;
     gate::http::Client client;
     auto nonce_status = [&](int process, const std::string& forwarded_for) {
