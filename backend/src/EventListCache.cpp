@@ -15,10 +15,14 @@ void add(std::string& key, const std::optional<std::string>& value) {
         key += "-|";
         return;
     }
-    key += "+" + std::to_string(value->size()) + ":" + *value + "|";
+    key.append("+").append(std::to_string(value->size())).append(":").append(*value).append("|");
 }
 void add(std::string& key, const std::optional<std::int64_t>& value) {
-    key += value ? "+" + std::to_string(*value) + "|" : std::string("-|");
+    if (!value) {
+        key += "-|";
+        return;
+    }
+    key.append("+").append(std::to_string(*value)).append("|");
 }
 }  // namespace
 

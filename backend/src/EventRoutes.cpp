@@ -162,7 +162,7 @@ ApiResult<Response> list_events(Call& c) {
     auto filter = read_filter(c.s, c.request);
     if (!filter.ok()) return fail(filter.error());
     const std::string key = EventListCache::key(*filter);
-    auto version = c.s.store.events_version();
+    auto version = c.s.event_lists.version(c.s.store);
     if (!version.ok()) return fail(version.error());
     auto cached = c.s.event_lists.find(key, *version, filter->now);
     if (!cached) {
