@@ -88,3 +88,24 @@ TEST_CASE("metrics count requests per route and status in Prometheus format") {
     CHECK(m.body.find("route=\"unmatched\",status=\"404\"} 1") != std::string::npos);
     CHECK(m.body.find("# TYPE gate_http_request_duration_seconds histogram") != std::string::npos);
 }
+
+TEST_CASE("metrics show the store's commits and the writes they carried") {
+    Backend b;
+    auto total = [&](const std::string& name) {
+        const auto body = b.call(Method::Get, "/metrics").body;
+        CHECK(body.find("# TYPE " + name + " counter") != std::string::npos);
+        std::string line = "\n";
+        line.append(name).append(" ");
+        const auto at = body.find(line);
+        REQUIRE(at != std::string::npos);
+        return std::stoll(body.substr(at + line.size()));
+    };
+    const auto writes_before = total("gate_store_committed_writes_total");
+    const auto commits_before = total("gate_store_commits_total");
+    b.sign_in(b.alice);  // a nonce stored, taken, and a session opened: three writes at least
+    const auto writes = total("gate_store_committed_writes_total") - writes_before;
+    const auto commits = total("gate_store_commits_total") - commits_before;
+    CHECK(writes >= 3);
+    CHECK(commits >= 1);
+    CHECK(commits <= writes);
+}
