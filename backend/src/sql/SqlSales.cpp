@@ -114,11 +114,17 @@ StoreResult<std::vector<Ticket>> SqlStore::complete_purchase(const Reservation& 
                 ids.back(), now));
         }
         GATE_TRY_DB(db.execute("UPDATE reservations SET status = 'completed' WHERE id = ?", r.id));
+        // The rows just written, as load_ticket() would read them back (a new ticket is
+        // what Ticket's defaults say), without reading them inside the batch.
         std::vector<Ticket> tickets;
         for (auto id : ids) {
-            auto t = load_ticket(db, id);
-            if (!t.ok()) return fail(failure(t.error()));
-            tickets.push_back(**t);
+            Ticket& t = tickets.emplace_back();
+            t.id = id;
+            t.event_id = r.event_id;
+            t.owner_wallet = owner_wallet;
+            t.tier = r.tier;
+            t.price_cents = r.unit_price_cents;
+            t.created_at = now;
         }
         return tickets;
     });

@@ -99,3 +99,42 @@ TEST_CASE("concurrent purchases never sell past capacity or a tier's limit") {
     CHECK(stats["tiers"][1]["sold"] == 7);
     CHECK(b.call(Method::Get, "/api/v1/events/" + std::to_string(id)).json()["available"] == 0);
 }
+
+TEST_CASE("a completed purchase answers its tickets exactly as the store reads them back") {
+    Backend b;
+    const auto id = b.create_event(b.sign_in(b.organizer), b.event_body());
+    auto& store = b.app->store();
+    const auto now = b.clock->now_ms();
+    auto reservation = store.reserve(id, 1, 2, 1, now, now + 60000);
+    REQUIRE(reservation.ok());
+    gate::backend::Payment payment{"pay-1", 2 * reservation->unit_price_cents, "USD", "test",
+                                   "completed"};
+    auto sold = store.complete_purchase(*reservation, payment, b.alice.address(), now);
+    REQUIRE(sold.ok());
+    REQUIRE(sold->size() == 2);
+    for (const auto& t : *sold) {
+        CAPTURE(t.id);
+        auto read = store.get_ticket(t.id);
+        REQUIRE(read.ok());
+        REQUIRE(read->has_value());
+        const auto& r = **read;
+        CHECK(t.event_id == r.event_id);
+        CHECK(t.owner_wallet == r.owner_wallet);
+        CHECK(t.tier == r.tier);
+        CHECK(t.generation == r.generation);
+        CHECK(t.status == r.status);
+        CHECK(t.price_cents == r.price_cents);
+        CHECK(t.created_at == r.created_at);
+        CHECK(t.transfer_pending == r.transfer_pending);
+        CHECK(t.used == r.used);
+        CHECK(t.inside == r.inside);
+        CHECK(t.admitted == r.admitted);
+        CHECK(t.chain.mint == r.chain.mint);
+        CHECK(t.chain.state == r.chain.state);
+        CHECK(t.chain.holder == r.chain.holder);
+        CHECK(t.chain.dirty == r.chain.dirty);
+        CHECK(t.chain.attempts == r.chain.attempts);
+        CHECK(t.chain.last_error == r.chain.last_error);
+        CHECK(t.refund.has_value() == r.refund.has_value());
+    }
+}
