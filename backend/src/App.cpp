@@ -25,6 +25,7 @@ App::App(Settings settings, log::Logger logger, std::unique_ptr<Clock> clock,
     options.connections = settings_.database_connections != 0
                               ? settings_.database_connections
                               : std::min<std::size_t>(settings_.handlers, 16) + 1;
+    options.max_batch = settings_.database_max_batch;
     auto store = open_store(options, logger_.child("store"));
     if (!store.ok()) throw config::ConfigError("database.url: " + store.error());
     store_ = std::move(store).value();

@@ -30,7 +30,11 @@ Result<db::Database, db::Error> connect(const DatabaseUrl& url) {
 Result<std::unique_ptr<Store>, std::string> open_store(const StoreOptions& options,
                                                        log::Logger logger) {
     const std::string name = options.url.redacted();
-    auto store = std::make_unique<sql::SqlStore>(std::move(logger));
+    const bool postgres = options.url.engine == DatabaseUrl::Engine::Postgres;
+    const std::size_t max_batch = options.max_batch != 0 ? options.max_batch
+                                  : postgres             ? sql::GroupCommit::kPostgresBatch
+                                                         : sql::GroupCommit::kSqliteBatch;
+    auto store = std::make_unique<sql::SqlStore>(std::move(logger), max_batch);
     const std::size_t count = options.connections == 0 ? 1 : options.connections;
     const auto migrations = options.url.engine == DatabaseUrl::Engine::Postgres
                                 ? postgres_migrations()

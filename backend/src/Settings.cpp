@@ -9,7 +9,7 @@
 namespace gate::backend {
 
 namespace {
-constexpr std::array<std::string_view, 48> kKeys{"server.address",
+constexpr std::array<std::string_view, 49> kKeys{"server.address",
                                                  "server.port",
                                                  "server.threads",
                                                  "server.handlers",
@@ -25,6 +25,7 @@ constexpr std::array<std::string_view, 48> kKeys{"server.address",
                                                  "database.url",
                                                  "database.path",
                                                  "database.connections",
+                                                 "database.max_batch",
                                                  "keys.master_key_file",
                                                  "auth.token_ttl",
                                                  "auth.nonce_ttl",
@@ -148,6 +149,8 @@ Settings settings_from(const config::Config& c) {
                                   "): " + url.error());
     s.database_connections =
         static_cast<std::size_t>(c.get_in_range("database.connections", 0, 0, 1000));
+    s.database_max_batch =
+        static_cast<std::size_t>(c.get_in_range("database.max_batch", 0, 0, 1024));
     s.master_key_file = c.get<std::string>("keys.master_key_file", s.master_key_file.string());
     s.token_ttl = positive(c, "auth.token_ttl", s.token_ttl);
     s.nonce_ttl = positive(c, "auth.nonce_ttl", s.nonce_ttl);
@@ -227,7 +230,9 @@ nlohmann::json to_json(const Settings& s) {
         {"metrics",
          {{"allow", range_texts(s.metrics_allow)}, {"token_set", !s.metrics_token.empty()}}},
         {"database",
-         {{"url", redacted_url(s.database_url)}, {"connections", s.database_connections}}},
+         {{"url", redacted_url(s.database_url)},
+          {"connections", s.database_connections},
+          {"max_batch", s.database_max_batch}}},
         {"keys", {{"master_key_file", s.master_key_file.string()}}},
         {"auth",
          {{"token_ttl", s.token_ttl.count()},

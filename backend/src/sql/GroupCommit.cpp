@@ -17,7 +17,7 @@ Status<db::Error> GroupCommit::run(const Job& job) {
         }
         leading_ = true;
         std::deque<Pending*> batch;
-        while (!queue_.empty() && batch.size() < kMaxBatch) {
+        while (!queue_.empty() && batch.size() < max_batch_) {
             batch.push_back(queue_.front());
             queue_.pop_front();
         }

@@ -112,10 +112,11 @@ class Pool {
 
 class SqlStore final : public Store {
   public:
-    explicit SqlStore(log::Logger logger) : logger_(std::move(logger)) {}
+    SqlStore(log::Logger logger, std::size_t max_batch)
+        : group_commit_(pool_, max_batch), logger_(std::move(logger)) {}
 
     Pool pool_;
-    GroupCommit group_commit_{pool_};
+    GroupCommit group_commit_;
 
     domain::DomainError failure(const db::Error& e) const;
 

@@ -167,3 +167,33 @@ TEST_CASE("a refused claim keeps its record in a batch while the other writes co
               .value() == 1);
     CHECK(db.query_one<std::int64_t>("SELECT COUNT(*) FROM tickets").value() == 2);
 }
+
+TEST_CASE("database.max_batch bounds the writes one commit carries") {
+    Backend b([](gate::backend::Settings& s) {
+        memory_limits(s);
+        s.database_max_batch = 2;
+    });
+    const auto id = b.create_event(b.sign_in(b.organizer), b.event_body());
+    const auto alice = b.sign_in(b.alice);
+    const auto code = b.code_of(alice, b.buy(alice, id)["ticket_id"]);
+    const auto staff = b.staff_of(id);
+    b.clock->advance(kDay);
+
+    auto lock_holder = b.open_db();
+    auto held = lock_holder.begin(gate::db::TransactionKind::Immediate);
+    REQUIRE(held.ok());
+    const auto before = b.app->store().commit_totals();
+    std::vector<std::thread> gates;
+    for (int g = 0; g < 8; ++g)
+        gates.emplace_back([&, g] {
+            b.call(Method::Post, "/api/v1/validate",
+                   json{{"code", code}, {"gate", "g" + std::to_string(g)}}, staff);
+        });
+    wait_for_writers(b, 8);
+    REQUIRE(held->rollback().ok());
+    for (auto& t : gates)
+        t.join();
+    const auto after = b.app->store().commit_totals();
+    CHECK(after.writes - before.writes == 8);
+    CHECK(after.commits - before.commits >= 4);  // two at a time at most
+}

@@ -53,6 +53,9 @@ struct Settings {
     std::string database_url = "ticket-api.db";
     /// Connections in the store's pool; 0: one per handler up to 16, plus one.
     std::size_t database_connections = 0;
+    /// Writes one commit carries at most (group commit); 0: the engine's default (64 on
+    /// SQLite, 8 on PostgreSQL, where a batch's many updates of one hot row cost more).
+    std::size_t database_max_batch = 0;
     std::filesystem::path master_key_file = "ticket-api.master-key";
     // Auth.
     std::chrono::milliseconds token_ttl{15 * 60 * 1000};

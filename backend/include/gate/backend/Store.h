@@ -258,6 +258,7 @@ class Store {
 struct StoreOptions {
     DatabaseUrl url;
     std::size_t connections = 4;  ///< the pool: requests that reach the store at once
+    std::size_t max_batch = 0;    ///< writes per commit at most; 0: the engine's default
 };
 
 /// Opens the store on the engine `url` names, creating and migrating its schema. A database
