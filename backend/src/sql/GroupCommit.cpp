@@ -23,11 +23,13 @@ Status<db::Error> GroupCommit::run(const Job& job) {
         }
         running_ = batch.size();
         lock.unlock();
-        lead(batch);
+        const bool committed = lead(batch);
         lock.lock();
         running_ = 0;
-        ++totals_.batches;
-        totals_.jobs += batch.size();
+        if (committed) {
+            ++totals_.batches;
+            totals_.jobs += batch.size();
+        }
         leading_ = false;
         for (Pending* p : batch) {
             p->done = true;
@@ -49,7 +51,7 @@ GroupCommit::Totals GroupCommit::totals() const {
     return t;
 }
 
-void GroupCommit::lead(std::deque<Pending*> batch) {
+bool GroupCommit::lead(const std::deque<Pending*>& batch) {
     std::optional<db::Error> failed;
     try {
         Pool::Lease db(pool_, pool_.take());
@@ -59,12 +61,14 @@ void GroupCommit::lead(std::deque<Pending*> batch) {
         // batch is lost, and its writers hear so rather than waiting for ever.
         failed = db::Error{db::ErrorCode::Other, 0, "the batch could not be run", ""};
     }
-    if (failed)
-        for (Pending* p : batch)
-            p->failed = failed;
+    if (!failed) return true;
+    for (Pending* p : batch)
+        p->failed = failed;
+    return false;
 }
 
-std::optional<db::Error> GroupCommit::run_batch(db::Database& db, std::deque<Pending*>& batch) {
+std::optional<db::Error> GroupCommit::run_batch(db::Database& db,
+                                                const std::deque<Pending*>& batch) {
     auto tx = db.begin(db::TransactionKind::Immediate);
     if (!tx.ok()) return tx.error();
     Pending* previous = nullptr;

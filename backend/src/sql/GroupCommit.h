@@ -50,8 +50,8 @@ class GroupCommit {
     /// that throws is undone and its exception rethrown here, on its own caller's thread.
     Status<db::Error> run(const Job& job);
 
-    /// Batches committed and jobs they carried, for metrics and benchmarks; and the jobs
-    /// queued or in the batch running now.
+    /// Batches committed and the jobs they carried (a batch that failed counts in neither),
+    /// for metrics and benchmarks; and the jobs queued or in the batch running now.
     struct Totals {
         std::uint64_t batches = 0;
         std::uint64_t jobs = 0;
@@ -68,8 +68,9 @@ class GroupCommit {
         std::condition_variable wake;  // each waiter its own: no herd wakes for a batch
     };
 
-    void lead(std::deque<Pending*> batch);
-    static std::optional<db::Error> run_batch(db::Database& db, std::deque<Pending*>& batch);
+    // Runs and commits `batch`; false (each job told why) when it did not commit.
+    bool lead(const std::deque<Pending*>& batch);
+    static std::optional<db::Error> run_batch(db::Database& db, const std::deque<Pending*>& batch);
     // Runs `sql` (which ends the savepoint of `previous` and perhaps opens the next); or
     // opens the first savepoint when there is no previous job.
     static std::optional<db::Error> next_savepoint(db::Database& db, Pending* previous,
