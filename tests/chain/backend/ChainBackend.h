@@ -46,6 +46,19 @@ inline std::optional<solana::token2022::TokenAccount> read_holding(solana::RpcCl
     return *parsed;
 }
 
+/// Checks that `mint` (base58) is one finished NFT: supply one, no mint authority left,
+/// held by `owner`'s associated account.
+inline void check_one_nft_held(solana::RpcClient& rpc, const std::string& mint,
+                               const std::string& owner) {
+    const auto key = solana::parse_pubkey(mint).value();
+    const auto m = read_mint(rpc, key);
+    CHECK(m.supply == 1);
+    CHECK_FALSE(m.mint_authority);
+    const auto held = read_holding(rpc, owner, key);
+    REQUIRE(held);
+    CHECK(held->amount == 1);
+}
+
 /// Runs rounds (moving the manual clock past any backoff) until no ticket is dirty.
 inline void drain(backend::App& app, gate::ManualClock& clock, int max_rounds = 20) {
     REQUIRE(app.chain() != nullptr);

@@ -202,13 +202,7 @@ TEST_CASE("the reconciler's process SIGKILLed mid-mint: another takes over and m
         if (auto before = first_mint.find(id); before != first_mint.end())
             CHECK(before->second == *row.mint);
         mints.insert(*row.mint);
-        const auto mint = solana::parse_pubkey(*row.mint).value();
-        const auto m = read_mint(rpc, mint);
-        CHECK(m.supply == 1);
-        CHECK_FALSE(m.mint_authority);
-        const auto held = read_holding(rpc, row.owner, mint);
-        REQUIRE(held);
-        CHECK(held->amount == 1);
+        check_one_nft_held(rpc, *row.mint, row.owner);
     }
     CHECK(mints.size() == rows.size());
 }

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include "BackendFixture.h"
@@ -31,19 +32,43 @@ void wait_for_writers(Backend& b, std::uint64_t n) {
     REQUIRE(b.app->store().commit_totals().waiting == n);
 }
 
+// Holds the database's write lock from a connection of its own until release(): every
+// writer that arrives meanwhile queues for the next batch.
+class WriteLockHolder {
+  public:
+    explicit WriteLockHolder(const Backend& b) : db_(b.open_db()) {
+        auto held = db_.begin(gate::db::TransactionKind::Immediate);
+        REQUIRE(held.ok());
+        held_.emplace(std::move(held).value());
+    }
+    void release() { REQUIRE(held_->rollback().ok()); }
+
+  private:
+    gate::db::Database db_;
+    std::optional<gate::db::Transaction> held_;
+};
+
+// An event with one sold ticket, its code, and staff signed in to scan it on event day.
+struct ScanReady {
+    std::string code;
+    std::string staff;
+};
+
+ScanReady ready_to_scan(Backend& b) {
+    const auto id = b.create_event(b.sign_in(b.organizer), b.event_body());
+    const auto alice = b.sign_in(b.alice);
+    ScanReady ready{b.code_of(alice, b.buy(alice, id)["ticket_id"]), b.staff_of(id)};
+    b.clock->advance(kDay);
+    return ready;
+}
+
 }  // namespace
 
 TEST_CASE("eight gates at once: one commit for the batch, and the ticket admitted once") {
     Backend b(memory_limits);
-    const auto id = b.create_event(b.sign_in(b.organizer), b.event_body());
-    const auto alice = b.sign_in(b.alice);
-    const auto code = b.code_of(alice, b.buy(alice, id)["ticket_id"]);
-    const auto staff = b.staff_of(id);
-    b.clock->advance(kDay);
+    const auto [code, staff] = ready_to_scan(b);
 
-    auto lock_holder = b.open_db();
-    auto held = lock_holder.begin(gate::db::TransactionKind::Immediate);
-    REQUIRE(held.ok());
+    WriteLockHolder lock(b);
     const auto before = b.app->store().commit_totals();
     std::atomic<int> accepted{0}, inside{0}, answered{0};
     std::vector<std::thread> gates;
@@ -58,7 +83,7 @@ TEST_CASE("eight gates at once: one commit for the batch, and the ticket admitte
     // The first writer leads and waits for the lock; the other seven queue behind it.
     wait_for_writers(b, 8);
     CHECK(answered == 0);  // nobody hears a verdict before it is committed
-    REQUIRE(held->rollback().ok());
+    lock.release();
     for (auto& t : gates)
         t.join();
 
@@ -84,9 +109,7 @@ TEST_CASE("a purchase refused inside a batch is undone alone: no seat is lost or
     for (auto& w : wallets)
         buyers.push_back(b.sign_in(w));
 
-    auto lock_holder = b.open_db();
-    auto held = lock_holder.begin(gate::db::TransactionKind::Immediate);
-    REQUIRE(held.ok());
+    WriteLockHolder lock(b);
     std::atomic<int> sold{0}, refused{0}, other{0};
     std::vector<std::thread> threads;
     // Three VIP buyers for one VIP seat, two for general: a refused VIP reservation has
@@ -106,7 +129,7 @@ TEST_CASE("a purchase refused inside a batch is undone alone: no seat is lost or
             }
         });
     wait_for_writers(b, buyers.size());
-    REQUIRE(held->rollback().ok());
+    lock.release();
     for (auto& t : threads)
         t.join();
 
@@ -136,9 +159,7 @@ TEST_CASE("a refused claim keeps its record in a batch while the other writes co
     REQUIRE_MESSAGE(offered.status == 202, offered.body);
     const auto reference = offered.json()["reference"].get<std::string>();
 
-    auto lock_holder = b.open_db();
-    auto held = lock_holder.begin(gate::db::TransactionKind::Immediate);
-    REQUIRE(held.ok());
+    WriteLockHolder lock(b);
     int claim_status = 0, mint_status = 0;
     std::thread guesser([&] {
         claim_status = b.call(Method::Post, "/api/v1/tickets/claim",
@@ -155,7 +176,7 @@ TEST_CASE("a refused claim keeps its record in a batch while the other writes co
                           .status;
     });
     wait_for_writers(b, 2);
-    REQUIRE(held->rollback().ok());
+    lock.release();
     guesser.join();
     buyer.join();
 
@@ -173,15 +194,9 @@ TEST_CASE("database.max_batch bounds the writes one commit carries") {
         memory_limits(s);
         s.database_max_batch = 2;
     });
-    const auto id = b.create_event(b.sign_in(b.organizer), b.event_body());
-    const auto alice = b.sign_in(b.alice);
-    const auto code = b.code_of(alice, b.buy(alice, id)["ticket_id"]);
-    const auto staff = b.staff_of(id);
-    b.clock->advance(kDay);
+    const auto [code, staff] = ready_to_scan(b);
 
-    auto lock_holder = b.open_db();
-    auto held = lock_holder.begin(gate::db::TransactionKind::Immediate);
-    REQUIRE(held.ok());
+    WriteLockHolder lock(b);
     const auto before = b.app->store().commit_totals();
     std::vector<std::thread> gates;
     for (int g = 0; g < 8; ++g)
@@ -190,7 +205,7 @@ TEST_CASE("database.max_batch bounds the writes one commit carries") {
                    json{{"code", code}, {"gate", "g" + std::to_string(g)}}, staff);
         });
     wait_for_writers(b, 8);
-    REQUIRE(held->rollback().ok());
+    lock.release();
     for (auto& t : gates)
         t.join();
     const auto after = b.app->store().commit_totals();
