@@ -49,10 +49,16 @@ std::optional<crypto::PublicKey> issued_mint(std::string_view state,
     return *key;
 }
 
+domain::TicketRecord ticket_record(std::int64_t id, std::int64_t tier, std::int64_t generation,
+                                   domain::TicketStatus status,
+                                   std::optional<crypto::PublicKey> mint) {
+    return {static_cast<std::uint64_t>(id), static_cast<std::uint8_t>(tier),
+            static_cast<std::uint32_t>(generation), status, mint};
+}
+
 domain::TicketRecord ticket_record(const Ticket& t) {
-    return {static_cast<std::uint64_t>(t.id), static_cast<std::uint8_t>(t.tier),
-            static_cast<std::uint32_t>(t.generation), t.status,
-            issued_mint(t.chain.state, t.chain.mint)};
+    return ticket_record(t.id, t.tier, t.generation, t.status,
+                         issued_mint(t.chain.state, t.chain.mint));
 }
 
 domain::InsideRecord read_inside(const db::Statement& s) {

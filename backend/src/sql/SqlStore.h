@@ -61,6 +61,9 @@ std::optional<crypto::PublicKey> issued_mint(std::string_view state,
                                              const std::optional<std::string>& mint);
 /// A ticket as devices and decide() see it.
 domain::TicketRecord ticket_record(const Ticket& ticket);
+domain::TicketRecord ticket_record(std::int64_t id, std::int64_t tier, std::int64_t generation,
+                                   domain::TicketStatus status,
+                                   std::optional<crypto::PublicKey> mint);
 /// Reads (ticket_id, direction, at, gate) columns.
 domain::InsideRecord read_inside(const db::Statement& s);
 /// The event's status; an event that does not exist reads as cancelled.
@@ -233,6 +236,12 @@ class SqlStore final : public Store {
 
     StoreResult<Ticket> set_ticket_status(std::int64_t id, domain::TicketStatus status,
                                           std::int64_t now) override;
+
+    // What decide() knows of the ticket `ticket_id` for a scan at `event_id`: its row (if it
+    // is of that event) and its last scan, in one statement, since it runs inside the write
+    // batch where every statement counts.
+    Result<domain::TicketState, db::Error> known_state(db::Database& db, std::int64_t ticket_id,
+                                                       std::int64_t event_id);
 
     Result<std::optional<domain::InsideRecord>, db::Error> last_scan(db::Database& db,
                                                                      std::int64_t ticket_id);

@@ -21,42 +21,35 @@ Result<std::optional<domain::InsideRecord>, db::Error> SqlStore::last_scan(db::D
         gate}};
 }
 
-namespace {
-
-// The ticket and its last scan, in one statement: it runs inside the write batch, where
-// every round trip counts. Without a ticket row there is no last scan here (the caller
-// looks for one on its own).
-Result<domain::TicketState, db::Error> known_state(db::Database& db, std::int64_t ticket_id,
-                                                   std::int64_t event_id) {
+Result<domain::TicketState, db::Error> SqlStore::known_state(db::Database& db,
+                                                             std::int64_t ticket_id,
+                                                             std::int64_t event_id) {
     domain::TicketState known;
-    auto row = db.query_optional<std::int64_t, std::int64_t, std::int64_t, std::string, std::string,
-                                 std::optional<std::string>, std::optional<std::string>,
-                                 std::optional<std::int64_t>, std::optional<std::string>>(
-        "SELECT t.event_id, t.tier, t.generation, t.status, COALESCE(c.state, 'pending'), "
-        "c.mint, l.direction, l.at, l.gate FROM tickets t "
-        "LEFT JOIN chain_tickets c ON c.ticket_id = t.id "
-        "LEFT JOIN entries l ON l.id = (SELECT e.id FROM entries e WHERE e.ticket_id = t.id "
-        "ORDER BY e.at DESC, e.id DESC LIMIT 1) "
-        "WHERE t.id = ?",
+    // From the id, not the ticket row: a code the list lets in without a row still has its
+    // entries. Columns 0-3 are read_inside()'s.
+    auto read = rows(
+        db,
+        "SELECT k.id, l.direction, l.at, l.gate, t.event_id, t.tier, t.generation, t.status, "
+        "COALESCE(c.state, 'pending'), c.mint FROM (SELECT CAST(? AS BIGINT) AS id) k "
+        "LEFT JOIN tickets t ON t.id = k.id "
+        "LEFT JOIN chain_tickets c ON c.ticket_id = k.id "
+        "LEFT JOIN entries l ON l.id = (SELECT e.id FROM entries e WHERE e.ticket_id = k.id "
+        "ORDER BY e.at DESC, e.id DESC LIMIT 1)",
+        [&](const db::Statement& s) {
+            if (s.column_optional_text(1)) known.last_scan = read_inside(s);
+            // A row of another event is not this code's ticket: the code is unknown here.
+            if (s.column_optional_int64(4) == event_id) {
+                std::optional<std::string> mint;
+                if (auto m = s.column_optional_text(9)) mint = std::string(*m);
+                known.ticket = ticket_record(ticket_id, s.column_int64(5), s.column_int64(6),
+                                             read_ticket_status(s.column_text(7)),
+                                             issued_mint(s.column_text(8), mint));
+            }
+        },
         ticket_id);
-    if (!row.ok()) return fail(row.error());
-    if (!row->has_value()) return known;
-    const auto& [event, tier, generation, status, chain_state, mint, direction, at, gate] = **row;
-    // A row of another event is not this code's ticket: the code is unknown here.
-    if (event == event_id)
-        known.ticket = domain::TicketRecord{
-            static_cast<std::uint64_t>(ticket_id), static_cast<std::uint8_t>(tier),
-            static_cast<std::uint32_t>(generation), read_ticket_status(status),
-            issued_mint(chain_state, mint)};
-    if (direction)
-        known.last_scan = domain::InsideRecord{
-            static_cast<std::uint64_t>(ticket_id),
-            domain::from_string<domain::Direction>(*direction).value_or(domain::Direction::In),
-            at.value_or(0), gate.value_or("")};
+    if (!read.ok()) return fail(read.error());
     return known;
 }
-
-}  // namespace
 
 StoreResult<domain::Decision> SqlStore::validate(std::optional<std::int64_t> ticket_id,
                                                  const ScanRecord& scan, const Decide& decide) {
@@ -66,13 +59,6 @@ StoreResult<domain::Decision> SqlStore::validate(std::optional<std::int64_t> tic
             auto read = known_state(db, *ticket_id, scan.event_id);
             if (!read.ok()) return fail(failure(read.error()));
             known = std::move(*read);
-            // A code the list lets in without a ticket row leaves entries with no row
-            // beside them: their last scan still counts.
-            if (!known.ticket && !known.last_scan) {
-                auto last = last_scan(db, *ticket_id);
-                if (!last.ok()) return fail(failure(last.error()));
-                known.last_scan = std::move(*last);
-            }
         }
         const domain::Decision decision = decide(known);
         GATE_TRY_DB(
