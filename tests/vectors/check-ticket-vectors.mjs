@@ -70,5 +70,56 @@ for (const v of file.vectors) {
   expect(!verify(null, tampered, publicKey, signature), `${v.name}: tampered message rejected`);
 }
 
+// Version 2: the pass (issuer-signed) and the rotating code (holder-signed over pass and step).
+const rot = file.rotating;
+const holderSeed = Buffer.from(rot.holder_seed_hex, 'hex');
+const holderPub = Buffer.from(rot.holder_public_key_hex, 'hex');
+const holderPrivate = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d: b64url(holderSeed), x: b64url(holderPub) }, format: 'jwk' });
+const holderPublic = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64url(holderPub) }, format: 'jwk' });
+if (createPublicKey(holderPrivate).export({ format: 'jwk' }).x !== b64url(holderPub)) throw new Error('holder seed/public key mismatch');
+
+for (const v of rot.vectors) {
+  const code = v.code;
+  expect(code.startsWith('TK2:'), `${v.name}: prefix`);
+  expect(code.length === 307, `${v.name}: 307 characters`);
+  const raw = base45Decode(code.slice(4));
+  expect(raw.length === 202, `${v.name}: 202 bytes`);
+  const pass = raw.subarray(0, 134);
+  const payload = pass.subarray(0, 70);
+  const issuerSig = pass.subarray(70, 134);
+  const step = raw.readUInt32BE(134);
+  const holderSig = raw.subarray(138);
+  expect(pass.toString('hex') === v.pass_hex, `${v.name}: pass bytes`);
+  expect(payload.toString('hex') === v.pass_payload_hex, `${v.name}: pass payload bytes`);
+  expect(Buffer.from(v.pass_text, 'base64url').equals(pass), `${v.name}: pass text is base64url of the pass`);
+  expect(!v.pass_text.includes('='), `${v.name}: pass text unpadded`);
+  expect(step === v.step, `${v.name}: step`);
+
+  const c = v.claims;
+  expect(payload.readUInt8(0) === 2, `${v.name}: version`);
+  expect(payload.readUInt32BE(1) === file.key_id, `${v.name}: key id`);
+  expect(payload.readUInt32BE(5) === c.event_id, `${v.name}: event_id`);
+  expect(payload.readBigUInt64BE(9) === BigInt(c.ticket_id), `${v.name}: ticket_id`);
+  expect(payload.readUInt8(17) === c.tier, `${v.name}: tier`);
+  expect(payload.readUInt32BE(18) === c.generation, `${v.name}: generation`);
+  expect(payload.readUInt32BE(22) === c.valid_from, `${v.name}: valid_from`);
+  expect(payload.readUInt32BE(26) === c.valid_until, `${v.name}: valid_until`);
+  expect(payload.readUInt32BE(30) === v.binding, `${v.name}: binding`);
+  expect(payload.readUInt32BE(34) === v.expires_at, `${v.name}: expires_at`);
+  expect(payload.subarray(38, 70).equals(holderPub), `${v.name}: holder key`);
+
+  const passMessage = Buffer.concat([Buffer.from(rot.pass_signature_domain, 'ascii'), payload]);
+  expect(verify(null, passMessage, publicKey, issuerSig), `${v.name}: issuer signature verifies`);
+  expect(sign(null, passMessage, privateKey).equals(issuerSig), `${v.name}: deterministic issuer signature`);
+  const stepBytes = Buffer.alloc(4);
+  stepBytes.writeUInt32BE(step);
+  const stepMessage = Buffer.concat([Buffer.from(rot.step_signature_domain, 'ascii'), pass, stepBytes]);
+  expect(verify(null, stepMessage, holderPublic, holderSig), `${v.name}: holder signature verifies`);
+  expect(sign(null, stepMessage, holderPrivate).equals(holderSig), `${v.name}: deterministic holder signature`);
+  const nextStep = Buffer.from(stepMessage);
+  nextStep[nextStep.length - 1] ^= 1;
+  expect(!verify(null, nextStep, holderPublic, holderSig), `${v.name}: another step rejected`);
+}
+
 if (failures > 0) process.exit(1);
-console.log(`ticket-code vectors: ${file.vectors.length} checked independently, all good`);
+console.log(`ticket-code vectors: ${file.vectors.length} version-1 and ${rot.vectors.length} version-2 checked independently, all good`);

@@ -119,4 +119,9 @@ bool verify(const PublicKey& key, ByteView message, const Signature& signature) 
                                        key.bytes.data()) == 0;
 }
 
+bool is_usable_public_key(const PublicKey& key) noexcept {
+    ensure_sodium();
+    return crypto_core_ed25519_is_valid_point(key.bytes.data()) == 1;
+}
+
 }  // namespace gate::crypto

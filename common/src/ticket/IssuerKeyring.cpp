@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "CodeVersions.h"
+#include "gate/ticket/RotatingCode.h"
+
 namespace gate::ticket {
 
 void IssuerKeyring::add(const IssuerKey& key) {
@@ -24,19 +27,20 @@ bool IssuerKeyring::retire(const crypto::PublicKey& key) {
 }
 
 Result<const IssuerKey*, VerifyError> IssuerKeyring::verify(const ParsedCode& code) const noexcept {
-    const SigningInput msg = signing_input(code.payload);
-
     bool known = false;
     for (const auto& e : keys_) {
         if (e.key_id != code.key_id) continue;
         known = true;
-        if (!crypto::verify(e.key.key, msg, code.signature)) continue;
+        if (!issuer_signature_valid(code, e.key.key)) continue;
         // Only a genuine signature earns a reason about the key's status, so a
         // forger learns nothing about which keys are retired.
         if (e.key.retired) return fail(VerifyError::KeyRetired);
         if (e.key.event_id != 0 && e.key.event_id != code.claims.event_id) {
             return fail(VerifyError::KeyNotForEvent);
         }
+        // A genuine pass shown by someone without its holder key: a forged step.
+        if (code.rotation && !holder_signature_valid(code))
+            return fail(VerifyError::BadHolderSignature);
         return &e.key;
     }
     return fail(known ? VerifyError::BadSignature : VerifyError::UnknownKey);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "BigEndian.h"
+#include "CodeVersions.h"
 #include "gate/codec/Base45.h"
 #include "gate/crypto/Hash.h"
 
@@ -39,49 +41,11 @@ std::string_view to_string(VerifyError e) noexcept {
             return "signature.key_wrong_event";
         case VerifyError::BadSignature:
             return "signature.invalid";
+        case VerifyError::BadHolderSignature:
+            return "signature.holder_invalid";
     }
     return "signature";
 }
-
-namespace {
-
-// Big-endian field writer/reader over the fixed payload; offsets are the spec's.
-class PayloadWriter {
-  public:
-    explicit PayloadWriter(std::array<std::uint8_t, kPayloadSize>& out) : out_(out) {}
-    template <class T>
-    PayloadWriter& put(T value) {
-        for (std::size_t i = sizeof(T); i-- > 0;) {
-            out_[pos_++] = static_cast<std::uint8_t>(value >> (8 * i));
-        }
-        return *this;
-    }
-    std::size_t position() const { return pos_; }
-
-  private:
-    std::array<std::uint8_t, kPayloadSize>& out_;
-    std::size_t pos_ = 0;
-};
-
-class PayloadReader {
-  public:
-    explicit PayloadReader(const std::array<std::uint8_t, kPayloadSize>& in) : in_(in) {}
-    template <class T>
-    T get() {
-        T value = 0;
-        for (std::size_t i = 0; i < sizeof(T); ++i) {
-            value = static_cast<T>(static_cast<T>(value << 8) | in_[pos_++]);
-        }
-        return value;
-    }
-    std::size_t position() const { return pos_; }
-
-  private:
-    const std::array<std::uint8_t, kPayloadSize>& in_;
-    std::size_t pos_ = 0;
-};
-
-}  // namespace
 
 std::uint32_t key_id_of(const crypto::PublicKey& key) {
     const Bytes digest = crypto::blake2b(key.bytes, 32);
@@ -91,7 +55,7 @@ std::uint32_t key_id_of(const crypto::PublicKey& key) {
 
 std::array<std::uint8_t, kPayloadSize> encode_payload(const TicketClaims& c, std::uint32_t key_id) {
     std::array<std::uint8_t, kPayloadSize> payload{};
-    PayloadWriter w(payload);
+    BigEndianWriter w(payload);
     w.put(kFormatVersion)
         .put(key_id)
         .put(c.event_id)
@@ -135,6 +99,7 @@ std::string issue(const TicketClaims& claims, const crypto::KeyPair& issuer) {
 
 Result<ParsedCode, ParseError> parse(std::string_view text) noexcept {
     if (text.empty()) return fail(ParseError::Empty);
+    if (text.starts_with(kRotatingPrefix)) return parse_rotating(text);
     if (!text.starts_with(kPrefix)) {
         return fail(has_versioned_prefix(text) ? ParseError::UnsupportedVersion
                                                : ParseError::BadPrefix);
@@ -152,7 +117,7 @@ Result<ParsedCode, ParseError> parse(std::string_view text) noexcept {
     std::copy_n(raw->begin(), kPayloadSize, code.payload.begin());
     std::copy_n(raw->begin() + kPayloadSize, kSignatureSize, code.signature.bytes.begin());
 
-    PayloadReader r(code.payload);
+    BigEndianReader r(code.payload);
     code.version = r.get<std::uint8_t>();
     if (code.version != kFormatVersion) return fail(ParseError::UnsupportedVersion);
     code.key_id = r.get<std::uint32_t>();

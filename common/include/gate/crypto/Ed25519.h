@@ -78,4 +78,9 @@ class KeyPair {
 /// non-canonical signatures and small-order keys (libsodium's strict checks).
 bool verify(const PublicKey& key, ByteView message, const Signature& signature) noexcept;
 
+/// True when `key` is a point a signature can verify under: on the curve, canonical, in the
+/// main subgroup and not of small order. For keys other people send (a phone's holder
+/// key); Solana addresses off the curve (program-derived) are fine as addresses but fail.
+bool is_usable_public_key(const PublicKey& key) noexcept;
+
 }  // namespace gate::crypto

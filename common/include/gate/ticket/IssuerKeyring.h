@@ -25,7 +25,8 @@ class IssuerKeyring {
     bool retire(const crypto::PublicKey& key);
     std::size_t size() const noexcept { return keys_.size(); }
 
-    /// Checks the code's signature against the key its key id names. Key ids are
+    /// Checks the code's issuer signature against the key its key id names, and a
+    /// version-2 code's holder signature. Key ids are
     /// 32 bits, so two keys may share one; each candidate is tried.
     Result<const IssuerKey*, VerifyError> verify(const ParsedCode& code) const noexcept;
 

@@ -1,15 +1,18 @@
 #pragma once
 // The signed ticket code carried in a ticket's QR: a 34-byte big-endian payload
 // and an Ed25519 signature by the event's issuer key, as base45 text behind the
-// prefix "TK1:". Specified, with test vectors, in docs/ticket-code.md.
+// prefix "TK1:". parse() also reads the rotating version 2 ("TK2:", Rotation.h).
+// Specified, with test vectors, in docs/ticket-code.md.
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "gate/Result.h"
 #include "gate/crypto/Ed25519.h"
+#include "gate/ticket/Rotation.h"
 
 namespace gate::ticket {
 
@@ -22,7 +25,7 @@ struct TicketClaims {
     std::uint32_t generation = 0;  ///< ownership generation, bumped by every transfer
     std::uint32_t valid_from = 0;
     std::uint32_t valid_until = 0;
-    std::uint32_t issued_at = 0;
+    std::uint32_t issued_at = 0;  ///< version 1 only; 0 in a parsed version-2 code
 
     bool operator==(const TicketClaims&) const = default;
 };
@@ -45,15 +48,18 @@ enum class ParseError {
     BadEncoding,         ///< malformed.encoding: not base45
     BadLength,           ///< malformed.length: decodes to the wrong number of bytes
     UnsupportedVersion,  ///< malformed.version: a ticket code of a version we do not know
-    BadWindow,           ///< malformed.window: valid_until before valid_from
+    BadWindow,           ///< malformed.window: valid_until before valid_from, or a pass
+                         ///< that never expires
 };
 
 /// Why a well-formed code is not a genuine one.
 enum class VerifyError {
-    UnknownKey,      ///< signature.unknown_key: no issuer key with this id
-    KeyRetired,      ///< signature.key_retired
-    KeyNotForEvent,  ///< signature.key_wrong_event: the key may not sign for this event
-    BadSignature,    ///< signature.invalid
+    UnknownKey,          ///< signature.unknown_key: no issuer key with this id
+    KeyRetired,          ///< signature.key_retired
+    KeyNotForEvent,      ///< signature.key_wrong_event: the key may not sign for this event
+    BadSignature,        ///< signature.invalid
+    BadHolderSignature,  ///< signature.holder_invalid: a version-2 code the pass's holder
+                         ///< key did not sign
 };
 
 std::string_view to_string(ParseError e) noexcept;
@@ -64,9 +70,14 @@ struct ParsedCode {
     std::uint8_t version = 0;
     std::uint32_t key_id = 0;
     TicketClaims claims;
-    std::array<std::uint8_t, kPayloadSize> payload{};
-    crypto::Signature signature;
+    std::array<std::uint8_t, kPayloadSize> payload{};  ///< version 1: the signed payload
+    crypto::Signature signature;                       ///< the issuer's
+    /// Version 2: the pass's binding, expiry and holder key, and the shown step.
+    std::optional<Rotation> rotation;
 };
+
+/// The longest code of any version parse() reads.
+inline constexpr std::size_t kMaxCodeLength = kRotatingCodeLength;
 
 /// The 4-byte id that names an issuer key inside codes: the first four bytes,
 /// big-endian, of BLAKE2b-256 of the public key.
@@ -83,7 +94,8 @@ SigningInput signing_input(const std::array<std::uint8_t, kPayloadSize>& payload
 /// Signs `claims` with the issuer key and returns the code's text.
 std::string issue(const TicketClaims& claims, const crypto::KeyPair& issuer);
 
-/// Checks the structure only; never reads past `text`, never throws.
+/// Checks the structure only, of a code of either version; never reads past `text`, never
+/// throws.
 Result<ParsedCode, ParseError> parse(std::string_view text) noexcept;
 
 }  // namespace gate::ticket

@@ -107,7 +107,9 @@ TEST_CASE("malformed codes are rejected with a stable reason") {
     CHECK(reason("") == "malformed.empty");
     CHECK(reason("https://example.com/ticket/42") == "malformed.prefix");
     CHECK(reason("tk1:" + good.substr(4)) == "malformed.prefix");
-    CHECK(reason("TK2:" + good.substr(4)) == "malformed.version");
+    CHECK(reason("TK3:" + good.substr(4)) == "malformed.version");
+    // A version-2 prefix on a version-1 body: the wrong length for version 2.
+    CHECK(reason("TK2:" + good.substr(4)) == "malformed.length");
     CHECK(reason("TK10:" + good.substr(4)) == "malformed.version");
     CHECK(reason(good + "0") == "malformed.too_long");
     CHECK(reason(good.substr(0, good.size() - 3)) == "malformed.length");
