@@ -60,6 +60,7 @@ struct ScanArgs {
     std::vector<int> roi;
     int downscale = 1;
     int tolerance_s = static_cast<int>(domain::kDefaultClockToleranceMs / 1000);
+    int step_tolerance_s = static_cast<int>(domain::kDefaultStepToleranceMs / 1000);
     double decode_budget = 4.0;
     int decode_budget_ms = 0;
     bool no_fallback = false;
@@ -74,7 +75,8 @@ int scan_command(const std::string& db_path, const ScanArgs& args) {
         return kUsage;
     }
     const auto direction = args.exit_lane ? domain::Direction::Out : domain::Direction::In;
-    scanner::Gate gate(*database, {direction, std::int64_t{args.tolerance_s} * 1000});
+    scanner::Gate gate(*database, {direction, std::int64_t{args.tolerance_s} * 1000,
+                                   std::int64_t{args.step_tolerance_s} * 1000});
     if (!gate.assignment()) {
         std::cerr << "error: this device has no assignment (run `gate-scanner provision "
                      "SETUP_CODE` first)\n";
@@ -117,15 +119,14 @@ int scan_command(const std::string& db_path, const ScanArgs& args) {
     return kOk;
 }
 
-int check_command(const std::string& db_path, std::string code, bool exit_lane, bool json,
-                  int tolerance_s) {
+int check_command(const std::string& db_path, std::string code, bool json,
+                  const scanner::GateOptions& options) {
     if (code == "-") std::getline(std::cin, code);
     while (!code.empty() && (code.back() == '\n' || code.back() == '\r' || code.back() == ' '))
         code.pop_back();
     auto database = open_database(db_path, true);
     if (!database) return kUsage;
-    const auto direction = exit_lane ? domain::Direction::Out : domain::Direction::In;
-    scanner::Gate gate(*database, {direction, std::int64_t{tolerance_s} * 1000});
+    scanner::Gate gate(*database, options);
     const auto outcome = gate.scan(code);
     if (json) {
         std::cout << scanner::verdict_json(outcome, "manual").dump() << "\n";
@@ -243,6 +244,11 @@ int main(int argc, char** argv) {
     scan_cmd->add_option("--clock-tolerance-s", scan.tolerance_s, "Grace outside validity windows")
         ->capture_default_str()
         ->check(CLI::Range(0, 86400));
+    scan_cmd
+        ->add_option("--step-tolerance-s", scan.step_tolerance_s,
+                     "Grace around a rotating code's time step (0..60)")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 60));
     auto* no_fallback_opt =
         scan_cmd->add_flag("--no-fallback", scan.no_fallback,
                            "Decode with the plain ZXing pass only (no fallback passes, no zbar)");
@@ -269,6 +275,7 @@ int main(int argc, char** argv) {
     std::string code;
     bool check_exit = false, check_json = false;
     int check_tolerance = static_cast<int>(domain::kDefaultClockToleranceMs / 1000);
+    int check_step_tolerance = static_cast<int>(domain::kDefaultStepToleranceMs / 1000);
     auto* check_cmd =
         app.add_subcommand("check", "Decide and record one typed or pasted code, as a scan would");
     check_cmd->add_option("code", code, "The ticket code text (quote it; '-' reads stdin)")
@@ -278,6 +285,11 @@ int main(int argc, char** argv) {
     check_cmd->add_option("--clock-tolerance-s", check_tolerance, "Grace outside validity windows")
         ->capture_default_str()
         ->check(CLI::Range(0, 86400));
+    check_cmd
+        ->add_option("--step-tolerance-s", check_step_tolerance,
+                     "Grace around a rotating code's time step (0..60)")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 60));
 
     auto* status_cmd = app.add_subcommand("status", "Show assignment, cache and sync state");
     bool stats_json = false;
@@ -298,7 +310,11 @@ int main(int argc, char** argv) {
         return provision_command(std::move(prov), insecure);
     }
     if (*scan_cmd) return scan_command(db_path, scan);
-    if (*check_cmd) return check_command(db_path, code, check_exit, check_json, check_tolerance);
+    if (*check_cmd)
+        return check_command(
+            db_path, code, check_json,
+            {check_exit ? domain::Direction::Out : domain::Direction::In,
+             std::int64_t{check_tolerance} * 1000, std::int64_t{check_step_tolerance} * 1000});
     if (*status_cmd) return status_command(db_path);
     if (*stats_cmd) return stats_command(db_path, stats_json);
     return kUsage;

@@ -87,7 +87,8 @@ ScanOutcome Gate::scan(std::string_view text) {
 
     const std::int64_t now = clock_.now_ms();
     const domain::DecisionContext context{now + status_.clock_offset_ms,
-                                          options_.clock_tolerance_ms, options_.direction};
+                                          options_.clock_tolerance_ms, options_.direction,
+                                          options_.step_tolerance_ms};
     domain::EntryRecord skeleton;
     skeleton.nonce = crypto::random_token(16);
     if (out.claims) {

@@ -18,6 +18,7 @@
 #include "gate/domain/Entry.h"
 #include "gate/domain/SyncMessages.h"
 #include "gate/domain/Ticket.h"
+#include "gate/ticket/RotatingCode.h"
 #include "gate/ticket/TicketCode.h"
 
 namespace gate::test {
@@ -29,7 +30,8 @@ struct CaseScan {
 
 struct DecisionCase {
     std::string name;
-    bool cancelled = false;  ///< the event is cancelled
+    bool cancelled = false;          ///< the event is cancelled
+    bool rotating_required = false;  ///< the event admits rotating codes only
     domain::CheckinList list;
     struct Ticket {
         bool exists = true;  ///< false: a genuine code whose ticket has no row
@@ -37,11 +39,12 @@ struct DecisionCase {
         bool transferred = false;  ///< once: the stored generation is 1
         bool tampered = false;     ///< the device's row fails its sync signature
         std::uint8_t tier = 0;
+        std::uint32_t binding = 0;  ///< the newest pass binding the gate knows of
         std::uint32_t generation() const { return transferred ? 1 : 0; }
     } ticket;
     struct Code {
         /// genuine | text | version | foreign_key | other_event | retired_key |
-        /// wrong_event_key | any_event_key | altered
+        /// wrong_event_key | any_event_key | altered | rotating
         std::string kind = "genuine";
         std::string text;
         int version = 0;
@@ -49,6 +52,11 @@ struct DecisionCase {
         bool old_generation = false;
         std::int64_t valid_from = -3600;  ///< seconds from now
         std::int64_t valid_until = 6 * 3600;
+        // kind "rotating" (format version 2):
+        std::optional<std::uint32_t> binding;  ///< the pass's; default: the ticket's
+        std::int64_t pass_expires = 6 * 3600;  ///< seconds from now
+        std::int64_t step = 0;                 ///< the moment the step shows, from now
+        bool thief = false;  ///< the step is signed by a key other than the pass's holder key
     } code;
     std::vector<std::string> paths;  ///< empty: every path
     std::vector<CaseScan> scans;
@@ -70,6 +78,7 @@ inline std::vector<DecisionCase> load_decision_cases(const std::string& path) {
         DecisionCase c;
         c.name = j.at("name").get<std::string>();
         c.cancelled = j.value("event", "active") == "cancelled";
+        c.rotating_required = j.value("code_policy", "static_allowed") == "rotating_required";
         c.list.name = "table";
         if (j.contains("list")) {
             const auto& l = j["list"];
@@ -90,6 +99,7 @@ inline std::vector<DecisionCase> load_decision_cases(const std::string& path) {
             c.ticket.transferred = t.value("transferred", false);
             c.ticket.tampered = t.value("tampered", false);
             c.ticket.tier = t.value("tier", std::uint8_t{0});
+            c.ticket.binding = t.value("binding", std::uint32_t{0});
         }
         if (j.contains("code")) {
             const auto& k = j["code"];
@@ -100,6 +110,10 @@ inline std::vector<DecisionCase> load_decision_cases(const std::string& path) {
             c.code.old_generation = k.value("generation", "current") == "old";
             c.code.valid_from = k.value("valid_from", c.code.valid_from);
             c.code.valid_until = k.value("valid_until", c.code.valid_until);
+            if (k.contains("binding")) c.code.binding = k["binding"].get<std::uint32_t>();
+            c.code.pass_expires = k.value("pass_expires", c.code.pass_expires);
+            c.code.step = k.value("step", c.code.step);
+            c.code.thief = k.value("holder", "own") == "thief";
         }
         if (j.contains("paths")) c.paths = j["paths"].get<std::vector<std::string>>();
         for (const auto& s : j.at("scans")) {
@@ -125,6 +139,8 @@ struct CaseKeys {
     crypto::KeyPair retired = crypto::KeyPair::generate();      ///< the event's, retired
     crypto::KeyPair wrong_event = crypto::KeyPair::generate();  ///< another event's key
     crypto::KeyPair any_event = crypto::KeyPair::generate();    ///< trusted for any event
+    crypto::KeyPair holder = crypto::KeyPair::generate();       ///< the holder's phone key
+    crypto::KeyPair thief = crypto::KeyPair::generate();        ///< someone who copied a pass
 };
 
 /// Replaces the byte at `index` of a code's decoded bytes (0 is the format version).
@@ -159,6 +175,14 @@ inline std::string case_code(const DecisionCase& c, const CaseKeys& keys, std::u
     if (c.code.kind == "any_event_key") {
         key = &keys.any_event;
         claims.event_id = keys.other_event_id;
+    }
+    if (c.code.kind == "rotating") {
+        const ticket::PassClaims pass{claims, keys.holder.public_key(),
+                                      c.code.binding.value_or(c.ticket.binding),
+                                      static_cast<std::uint32_t>(now_s + c.code.pass_expires)};
+        return ticket::rotating_code(ticket::issue_pass(pass, *key),
+                                     ticket::step_at((now_s + c.code.step) * 1000),
+                                     c.code.thief ? keys.thief : keys.holder);
     }
     const std::string code = ticket::issue(claims, *key);
     if (c.code.kind == "version")

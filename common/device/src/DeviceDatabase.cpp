@@ -17,7 +17,7 @@ namespace gate::device {
 namespace {
 
 // Never edit a released migration; add one (docs/sqlite.md).
-constexpr std::array<db::Migration, 4> kMigrations = {{
+constexpr std::array<db::Migration, 5> kMigrations = {{
     {1, R"sql(
 CREATE TABLE assignment (
     id       INTEGER PRIMARY KEY CHECK (id = 1),
@@ -130,6 +130,11 @@ ALTER TABLE ticket ADD COLUMN sig BLOB;
 UPDATE sync_state SET cursor = 0;
 -- The scanned code of a genuine scan: the backend's proof that it was presented.
 ALTER TABLE scan ADD COLUMN proof TEXT;
+)sql"},
+    // Rotating codes (docs/ticket-code.md, "Format version 2"): the newest pass binding
+    // of each ticket; a rotating code of an older one is superseded.
+    {5, R"sql(
+ALTER TABLE ticket ADD COLUMN binding INTEGER NOT NULL DEFAULT 0;
 )sql"},
 }};
 

@@ -39,14 +39,15 @@ Result<TicketState, db::Error> ticket_state(db::Database& db,
                                             std::uint64_t ticket_id) {
     TicketState state;
     auto row = db.query_optional<std::int64_t, std::int64_t, std::string,
-                                 std::optional<std::string>, std::optional<Bytes>>(
-        "SELECT tier, generation, status, mint, sig FROM ticket WHERE ticket_id = ?",
+                                 std::optional<std::string>, std::int64_t, std::optional<Bytes>>(
+        "SELECT tier, generation, status, mint, binding, sig FROM ticket WHERE ticket_id = ?",
         to_column(ticket_id));
     if (!row) return fail(row.error());
     if (row->has_value()) {
-        const auto& [tier, generation, status, mint, sig] = **row;
+        const auto& [tier, generation, status, mint, binding, sig] = **row;
         auto parsed_status = domain::from_string<domain::TicketStatus>(status);
-        if (!parsed_status || tier < 0 || tier > 255 || generation < 0 || generation > 0xFFFFFFFF)
+        if (!parsed_status || tier < 0 || tier > 255 || generation < 0 || generation > 0xFFFFFFFF ||
+            binding < 0 || binding > 0xFFFFFFFF)
             return bad_row("stored ticket", std::to_string(ticket_id));
         state.ticket =
             TicketRecord{ticket_id, static_cast<std::uint8_t>(tier),
@@ -56,6 +57,7 @@ Result<TicketState, db::Error> ticket_state(db::Database& db,
             if (!key) return bad_row("stored ticket mint", std::to_string(ticket_id));
             state.ticket->mint = *key;
         }
+        state.ticket->binding = static_cast<std::uint32_t>(binding);
         state.ticket->sync_signature = signature_from(sig);
         state.tampered = !sync_key || !domain::verify_record(*state.ticket, *sync_key);
         state.ticket->sync_signature.reset();  // checked: callers get the plain record

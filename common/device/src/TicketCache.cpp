@@ -28,13 +28,13 @@ Status<db::Error> write_assignment(db::Database& db, const Assignment& assignmen
 
 Status<db::Error> upsert_ticket(db::Database& db, const TicketRecord& ticket) {
     return db.execute(
-        "INSERT INTO ticket (ticket_id, tier, generation, status, mint, sig) "
-        "VALUES (?, ?, ?, ?, ?, ?) "
+        "INSERT INTO ticket (ticket_id, tier, generation, status, mint, binding, sig) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (ticket_id) DO UPDATE SET tier = excluded.tier, "
         "generation = excluded.generation, status = excluded.status, mint = excluded.mint, "
-        "sig = excluded.sig",
+        "binding = excluded.binding, sig = excluded.sig",
         to_column(ticket.ticket_id), ticket.tier, ticket.generation, to_string(ticket.status),
-        mint_column(ticket.mint), rows::signature_column(ticket.sync_signature));
+        mint_column(ticket.mint), ticket.binding, rows::signature_column(ticket.sync_signature));
 }
 
 Status<db::Error> upsert_key(db::Database& db, const IssuerKeyRecord& key) {

@@ -13,6 +13,11 @@ Decision refuse(std::string_view reason, std::optional<std::uint8_t> tier = std:
 
 }  // namespace
 
+bool step_fresh(std::uint32_t step, std::int64_t now_ms, std::int64_t tolerance_ms) noexcept {
+    const std::int64_t start_ms = std::int64_t{step} * ticket::kStepSeconds * 1000;
+    return now_ms >= start_ms - tolerance_ms && now_ms < start_ms + kStepWindowMs + tolerance_ms;
+}
+
 std::optional<std::string_view> reentry_refusal(const std::optional<InsideRecord>& last,
                                                 Reentry rule, Direction direction) noexcept {
     const bool inside = last && last->direction == Direction::In;
@@ -54,12 +59,28 @@ Decision decide(const CodeCheck& code, const TicketState& known, const Assignmen
     if (assignment.event.status == EventStatus::Cancelled)
         return refuse(reason::kEventCancelled, tier);
 
+    // 4a. A static code where the event admits rotating codes only.
+    const auto& rotation = code.code->rotation;
+    if (!rotation && assignment.event.code_policy == CodePolicy::RotatingRequired)
+        return refuse(reason::kRotatingRequired, tier);
+
     // 5. Revoked or frozen.
     if (row && row->status == TicketStatus::Revoked) return refuse(reason::kRevoked, tier);
     if (row && row->status == TicketStatus::Frozen) return refuse(reason::kFrozen, tier);
 
     // 6. An older ownership generation: the seller's QR after a transfer.
     if (row && claims.generation < row->generation) return refuse(reason::kSuperseded, tier);
+
+    if (rotation) {
+        // 6a. A pass bound to an older device than the ticket's newest binding.
+        if (row && rotation->binding < row->binding) return refuse(reason::kPassSuperseded, tier);
+        // 6b. The pass has expired (with the clock tolerance, as the validity window).
+        if (context.now_ms > std::int64_t{rotation->expires_at} * 1000 + context.clock_tolerance_ms)
+            return refuse(reason::kPassExpired, tier);
+        // 6c. A time step outside the freshness window: a screenshot or a recording.
+        if (!step_fresh(rotation->step, context.now_ms, context.step_tolerance_ms))
+            return refuse(reason::kStale, tier);
+    }
 
     // 7. Validity window (Unix seconds in the code; 0 leaves that end open), with tolerance.
     if (claims.valid_from != 0 &&

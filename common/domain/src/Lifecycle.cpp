@@ -24,6 +24,18 @@ std::optional<DomainError> transfer_refusal(TicketStatus status, EventStatus eve
     return std::nullopt;
 }
 
+std::optional<DomainError> pass_refusal(TicketStatus status, EventStatus event,
+                                        std::int64_t binding) {
+    if (event == EventStatus::Cancelled)
+        return conflict("event_cancelled", "the event is cancelled");
+    // A frozen ticket keeps its pass: the hold may be lifted before the doors open, and the
+    // gate refuses it meanwhile (ticket.frozen).
+    if (status == TicketStatus::Revoked) return conflict("ticket_revoked", "the ticket is revoked");
+    if (binding >= std::int64_t{0xFFFFFFFF})
+        return conflict("pass_limit", "the ticket has had all the passes it can have");
+    return std::nullopt;
+}
+
 std::string_view to_string(TransferStatus value) noexcept {
     switch (value) {
         case TransferStatus::Pending:

@@ -6,7 +6,7 @@
 namespace gate::domain::reason {
 
 std::string_view plain_words(std::string_view reason) noexcept {
-    static constexpr std::array<std::pair<std::string_view, std::string_view>, 27> kWords = {{
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 32> kWords = {{
         {"malformed.empty", "Empty code - scan again"},
         {"malformed.too_long", "Not a ticket (code too long)"},
         {"malformed.prefix", "Not a ticket code"},
@@ -18,11 +18,16 @@ std::string_view plain_words(std::string_view reason) noexcept {
         {"signature.key_retired", "Issued with a withdrawn key"},
         {"signature.key_wrong_event", "Ticket for another event"},
         {"signature.invalid", "Forged or altered ticket"},
+        {"signature.holder_invalid", "Forged live code"},
         {kWrongEvent, "Ticket for another event"},
         {kEventCancelled, "Event was cancelled"},
         {kRevoked, "Ticket was cancelled"},
         {kFrozen, "Ticket is on hold - send to the box office"},
         {kSuperseded, "Old copy - ticket was transferred"},
+        {kRotatingRequired, "Show the live code from the ticket page"},
+        {kPassSuperseded, "Old phone - ticket moved to another device"},
+        {kPassExpired, "Live code expired - open the ticket online"},
+        {kStale, "Screenshot - show the live code"},
         {kNotYetValid, "Not valid yet"},
         {kExpired, "Ticket has expired"},
         {kTierNotAllowed, "Wrong entrance for this ticket type"},

@@ -87,6 +87,8 @@ EventInfo read_event(FieldReader r) {
     r.integer<std::int64_t>("ends_at", out.ends_at, Need::Required, 0, kMaxTime);
     // Added after v1 went out: a backend that does not send it has no cancelled events.
     r.choice("status", out.status, Need::Optional);
+    // Added with rotating codes: a backend that does not send it admits static codes.
+    r.choice("code_policy", out.code_policy, Need::Optional);
     return out;
 }
 
@@ -130,6 +132,7 @@ TicketRecord read_ticket(FieldReader r) {
     r.choice("status", out.status);
     crypto::PublicKey mint;
     if (r.parsed("mint", mint, kPublicKeyText, public_key_from, Need::Optional)) out.mint = mint;
+    r.integer("binding", out.binding, Need::Optional);
     read_sync_signature(r, out.sync_signature);
     return out;
 }
@@ -390,7 +393,7 @@ template Result<ApiError, MessageError> parse_message<ApiError>(std::string_view
 // ---- Writing ----------------------------------------------------------------------------
 
 GATE_JSON_WRITER(CheckinList, id, name, tiers, reentry, accept_unknown_tickets)
-GATE_JSON_WRITER(EventInfo, id, name, starts_at, ends_at, status)
+GATE_JSON_WRITER(EventInfo, id, name, starts_at, ends_at, status, code_policy)
 GATE_JSON_WRITER(ChainAssignment, rpc_url, validator, validator_key_sealed)
 GATE_JSON_WRITER(Snapshot, cursor, server_time, assignment, issuer_keys, tickets, inside)
 GATE_JSON_WRITER(ChangesPage, cursor, more, server_time, changes)
@@ -419,6 +422,7 @@ void to_json(nlohmann::json& j, const TicketRecord& v) {
          {"generation", v.generation},
          {"status", v.status}};
     if (v.mint) j["mint"] = *v.mint;
+    if (v.binding != 0) j["binding"] = v.binding;
     if (v.sync_signature) j["sig"] = *v.sync_signature;
 }
 

@@ -34,6 +34,8 @@ std::string signing_input(const TicketRecord& ticket) {
     out += to_string(ticket.status);
     out += ':';
     if (ticket.mint) out += ticket.mint->to_base58();
+    // Added with rotating codes; a row without a pass binding signs as it always did.
+    if (ticket.binding != 0) out += ":b" + std::to_string(ticket.binding);
     return out;
 }
 

@@ -46,7 +46,7 @@ TEST_CASE("a new store has its schema, WAL, and an empty sync state") {
     auto store = open_store(dir / "scanner.db");
     CHECK(store.connection().query_one<std::string>("PRAGMA journal_mode").value() == "wal");
     CHECK(store.connection().query_one<std::int64_t>("PRAGMA synchronous").value() == 2);  // FULL
-    CHECK(store.connection().query_one<std::int64_t>("PRAGMA user_version").value() == 4);
+    CHECK(store.connection().query_one<std::int64_t>("PRAGMA user_version").value() == 5);
     auto status = store.sync().sync_status();
     REQUIRE(status.ok());
     CHECK(status->cursor == 0);

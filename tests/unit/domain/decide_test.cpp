@@ -95,7 +95,7 @@ TEST_CASE("rule 1: a malformed code is refused with its malformed reason") {
     CHECK(reason("TK1:ABC") == "malformed.length");
     CHECK(reason("TK1:" + std::string(147, '~')) == "malformed.encoding");
     CHECK(reason("TK1:" + std::string(600, 'A')) == "malformed.too_long");
-    CHECK(reason("TK2:" + ticket::issue(f.claims(), f.issuer).substr(4)) == "malformed.version");
+    CHECK(reason("TK3:" + ticket::issue(f.claims(), f.issuer).substr(4)) == "malformed.version");
     auto backwards = f.claims();
     backwards.valid_until = backwards.valid_from - 1;
     CHECK(reason(ticket::issue(backwards, f.issuer)) == "malformed.window");

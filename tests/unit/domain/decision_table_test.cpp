@@ -21,8 +21,13 @@ domain::Assignment gate_of(const DecisionCase& c, const CaseKeys& keys) {
     a.event_id = keys.event_id;
     a.gate = "table";
     a.checkin_list = c.list;
-    a.event = {keys.event_id, "Table", 0, 0,
-               c.cancelled ? domain::EventStatus::Cancelled : domain::EventStatus::Active};
+    a.event = {keys.event_id,
+               "Table",
+               0,
+               0,
+               c.cancelled ? domain::EventStatus::Cancelled : domain::EventStatus::Active,
+               c.rotating_required ? domain::CodePolicy::RotatingRequired
+                                   : domain::CodePolicy::StaticAllowed};
     return a;
 }
 
@@ -54,9 +59,11 @@ TEST_CASE("every case of the decision table gets its reasons from decide()") {
         const auto assignment = gate_of(c, keys);
         domain::TicketState known;
         known.tampered = c.ticket.tampered;
-        if (c.ticket.exists)
+        if (c.ticket.exists) {
             known.ticket = domain::TicketRecord{kTicket, c.ticket.tier, c.ticket.generation(),
                                                 c.ticket.status};
+            known.ticket->binding = c.ticket.binding;
+        }
         for (std::size_t i = 0; i < c.scans.size(); ++i) {
             CAPTURE(i);
             const auto& scan = c.scans[i];

@@ -43,17 +43,22 @@ TEST_CASE("the signed text of each record is fixed, field by field") {
         "3k6vnh9SqbKyvmaK1DtTViqQb3gJt54hEVBKHqxc5tPFF5ckK5xFfCRirrKa4QRN7v2V9Qx413yXD4SUM3EDXjEc");
     CHECK(signing_input(TicketRecord{18446744073709551615u, 0, 0, TicketStatus::Valid, mint}) ==
           "gate-sync-ticket-v1:18446744073709551615:0:0:valid:" + mint.to_base58());
+    // A pass binding is signed only when there is one, so older rows keep their signatures.
+    TicketRecord bound{42, 2, 3, TicketStatus::Valid, mint};
+    bound.binding = 7;
+    CHECK(signing_input(bound) == "gate-sync-ticket-v1:42:2:3:valid:" + mint.to_base58() + ":b7");
     CHECK(signing_input(IssuerKeyRecord{mint, 1001, true}) ==
           "gate-sync-issuer-key-v1:1001:" + mint.to_base58() + ":retired");
     CHECK(signing_input(IssuerKeyRecord{mint, 7, false}) ==
           "gate-sync-issuer-key-v1:7:" + mint.to_base58() + ":active");
     const std::string assignment = signing_input(sample_assignment());
-    CHECK(assignment ==
-          R"(gate-sync-assignment-v1:{"checkin_list":{"accept_unknown_tickets":false,"id":1,)"
-          R"("name":"North","reentry":"single","tiers":[0,1]},"device_id":17,"event":)"
-          R"({"ends_at":1767254400000,"id":1001,"name":"Summer Night",)"
-          R"("starts_at":1767225600000,"status":"active"},"event_id":1001,"gate":"north-1",)"
-          R"("server_time":1767225600123})");
+    CHECK(
+        assignment ==
+        R"(gate-sync-assignment-v1:{"checkin_list":{"accept_unknown_tickets":false,"id":1,)"
+        R"("name":"North","reentry":"single","tiers":[0,1]},"device_id":17,"event":)"
+        R"({"code_policy":"static_allowed","ends_at":1767254400000,"id":1001,"name":"Summer Night",)"
+        R"("starts_at":1767225600000,"status":"active"},"event_id":1001,"gate":"north-1",)"
+        R"("server_time":1767225600123})");
     // The signature itself is never part of what is signed.
     Assignment signed_one = sample_assignment();
     sign_record(signed_one, sync_key());
@@ -78,6 +83,12 @@ TEST_CASE("a signed record verifies; any edit, another key or no signature does 
     CHECK_FALSE(verify_record(edited, sync_key().public_key()));
     edited = ticket;
     edited.mint = sync_key().public_key();
+    CHECK_FALSE(verify_record(edited, sync_key().public_key()));
+    ticket.binding = 3;
+    sign_record(ticket, sync_key());
+    REQUIRE(verify_record(ticket, sync_key().public_key()));
+    edited = ticket;
+    edited.binding = 2;  // an older phone's pass made current again
     CHECK_FALSE(verify_record(edited, sync_key().public_key()));
 
     IssuerKeyRecord key{crypto::KeyPair::generate().public_key(), 1001, true};

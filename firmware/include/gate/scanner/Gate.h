@@ -19,7 +19,9 @@ namespace gate::scanner {
 
 struct GateOptions {
     domain::Direction direction = domain::Direction::In;  ///< entry lane or exit lane
-    std::int64_t clock_tolerance_ms = 5 * 60 * 1000;
+    std::int64_t clock_tolerance_ms = domain::kDefaultClockToleranceMs;
+    /// Grace around a rotating code's time step (docs/ticket-code.md, "Format version 2").
+    std::int64_t step_tolerance_ms = domain::kDefaultStepToleranceMs;
 };
 
 struct ScanOutcome {

@@ -29,6 +29,14 @@ struct TicketState {
 /// Online validation uses the same, so a code has one verdict everywhere at one moment.
 inline constexpr std::int64_t kDefaultClockToleranceMs = 5 * 60 * 1000;
 
+/// Default grace around a rotating code's time step, for the holder's phone clock and the
+/// device clock: a step is fresh from its start minus this until its start plus
+/// kStepWindowMs plus this. Kept short: it is how long a screenshot works.
+inline constexpr std::int64_t kDefaultStepToleranceMs = 10 * 1000;
+/// How long after its step starts a rotating code is fresh (it shows for kStepSeconds, then
+/// may take a moment to reach the scanner).
+inline constexpr std::int64_t kStepWindowMs = 10 * 1000;
+
 struct DecisionContext {
     /// Current time as the server would see it: device clock plus last known offset.
     std::int64_t now_ms = 0;
@@ -37,6 +45,8 @@ struct DecisionContext {
     std::int64_t clock_tolerance_ms = kDefaultClockToleranceMs;
     /// Entry lane or exit lane.
     domain::Direction direction = domain::Direction::In;
+    /// Grace around a rotating code's time step (kDefaultStepToleranceMs).
+    std::int64_t step_tolerance_ms = kDefaultStepToleranceMs;
 };
 
 struct Decision {
@@ -51,6 +61,9 @@ struct Decision {
 /// or nothing. Entry ingest uses it to flag pushed admissions that broke the rule.
 std::optional<std::string_view> reentry_refusal(const std::optional<InsideRecord>& last,
                                                 Reentry rule, Direction direction) noexcept;
+
+/// The step rule alone: true when a rotating code showing `step` is fresh at `now_ms`.
+bool step_fresh(std::uint32_t step, std::int64_t now_ms, std::int64_t tolerance_ms) noexcept;
 
 /// Decides one scan. `known` is what is known about the code's ticket (empty when the code
 /// did not parse or the ticket has no row).

@@ -17,12 +17,19 @@ enum class EventStatus { Active, Cancelled };
 GATE_WIRE_ENUM(EventStatus,
                {{EventStatus::Active, "active"}, {EventStatus::Cancelled, "cancelled"}})
 
+/// Which ticket codes the event's gates admit (docs/ticket-code.md, "Format version 2").
+/// Static codes (version 1, printable) can be copied; rotating codes cannot be replayed.
+enum class CodePolicy { StaticAllowed, RotatingRequired };
+GATE_WIRE_ENUM(CodePolicy, {{CodePolicy::StaticAllowed, "static_allowed"},
+                            {CodePolicy::RotatingRequired, "rotating_required"}})
+
 struct EventInfo {
     std::uint32_t id = 0;
     std::string name;
     std::int64_t starts_at = 0;  ///< Unix ms
     std::int64_t ends_at = 0;    ///< Unix ms
     EventStatus status = EventStatus::Active;
+    CodePolicy code_policy = CodePolicy::StaticAllowed;
 
     bool operator==(const EventInfo&) const = default;
 };

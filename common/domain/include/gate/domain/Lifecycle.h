@@ -32,6 +32,11 @@ std::optional<DomainError> status_change_refusal(TicketStatus from, TicketStatus
 std::optional<DomainError> transfer_refusal(TicketStatus status, EventStatus event, bool used,
                                             bool transfer_pending);
 
+/// Why the holder may not get a new pass (a rotating code's binding to their phone) now, or
+/// nothing. `binding` is the ticket's current one; bindings are 32-bit in the pass.
+std::optional<DomainError> pass_refusal(TicketStatus status, EventStatus event,
+                                        std::int64_t binding);
+
 /// An email transfer's state. Only `pending` can still be claimed or cancelled.
 enum class TransferStatus { Pending, Completed, Cancelled, Expired };
 

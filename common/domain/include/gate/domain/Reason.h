@@ -12,6 +12,14 @@ inline constexpr std::string_view kEventCancelled = "event.cancelled";
 inline constexpr std::string_view kRevoked = "ticket.revoked";
 inline constexpr std::string_view kFrozen = "ticket.frozen";
 inline constexpr std::string_view kSuperseded = "ticket.superseded";
+/// A static (version 1) code at an event whose gates admit rotating codes only.
+inline constexpr std::string_view kRotatingRequired = "code.rotating_required";
+/// A rotating code whose pass binding is older than the ticket's newest.
+inline constexpr std::string_view kPassSuperseded = "pass.superseded";
+/// A rotating code whose pass has expired.
+inline constexpr std::string_view kPassExpired = "pass.expired";
+/// A rotating code whose time step is outside the freshness window: a screenshot.
+inline constexpr std::string_view kStale = "code.stale";
 inline constexpr std::string_view kNotYetValid = "time.not_yet_valid";
 inline constexpr std::string_view kExpired = "time.expired";
 inline constexpr std::string_view kTierNotAllowed = "tier.not_allowed";
@@ -40,12 +48,17 @@ inline constexpr std::string_view kAll[] = {
     "signature.key_retired",
     "signature.key_wrong_event",
     "signature.invalid",
+    "signature.holder_invalid",
     kWrongEvent,
     kCacheTampered,
     kEventCancelled,
+    kRotatingRequired,
     kRevoked,
     kFrozen,
     kSuperseded,
+    kPassSuperseded,
+    kPassExpired,
+    kStale,
     kNotYetValid,
     kExpired,
     kTierNotAllowed,

@@ -24,6 +24,9 @@ struct TicketRecord {
     std::uint32_t generation = 0;  ///< bumped by every transfer: older codes are superseded
     TicketStatus status = TicketStatus::Valid;
     std::optional<crypto::PublicKey> mint{};  ///< the ticket's NFT, once issued on chain
+    /// The newest pass binding issued for the ticket (0: none): rotating codes of older
+    /// bindings are superseded (docs/ticket-code.md, "Format version 2").
+    std::uint32_t binding = 0;
     /// The backend's device-sync signature over this row (SyncSignature.h): carried on the
     /// wire and in the device database, absent everywhere else.
     std::optional<crypto::Signature> sync_signature{};
