@@ -70,6 +70,7 @@ nlohmann::json event_json(const Event& e) {
             {"capacity", e.capacity},
             {"available", e.capacity - e.sold},
             {"status", domain::to_string(e.status)},
+            {"code_policy", domain::to_string(e.code_policy)},
             {"organizer", e.organizer_wallet},
             {"tiers", std::move(tiers)},
             {"created_at", e.created_at},
@@ -89,8 +90,10 @@ nlohmann::json ticket_json(const Ticket& t, const Services& s) {
                        {"transfer_pending", t.transfer_pending},
                        {"used", t.used},
                        {"inside", t.inside},
+                       {"binding", t.binding},
                        {"created_at", t.created_at},
                        {"code_url", base + "/code"},
+                       {"pass_url", base + "/pass"},
                        {"qr_url", base + "/qr.png"},
                        {"metadata_url", base + "/metadata.json"},
                        {"refund", nullptr}};

@@ -34,6 +34,7 @@ ApiResult<Event> read_new_event(Services& s, const std::string& text, const Prin
     auto starts = body.integer("starts_at", Need::Required, 0, kMaxTime);
     auto ends = body.integer("ends_at", Need::Required, 0, kMaxTime);
     auto capacity = body.integer("capacity", Need::Required, 1, 100000);
+    auto code_policy = body.choice<domain::CodePolicy>("code_policy", Need::Optional);
     if (starts && *starts <= now)
         body.add_error("starts_at", jsonio::Problem::Invalid, "must be in the future");
     if (starts && ends && *ends <= *starts)
@@ -81,6 +82,7 @@ ApiResult<Event> read_new_event(Services& s, const std::string& text, const Prin
     e.starts_at = *starts;
     e.ends_at = *ends;
     e.capacity = *capacity;
+    e.code_policy = code_policy.value_or(domain::CodePolicy::StaticAllowed);
     e.created_at = now;
     e.updated_at = now;
     return e;
@@ -100,6 +102,7 @@ ApiResult<EventPatch> read_patch(Services& s, const std::string& text) {
     p.ends_at = body.integer("ends_at", Need::Optional, 0, kMaxTime);
     p.capacity = body.integer("capacity", Need::Optional, 1, 100000);
     p.status = body.choice<domain::EventStatus>("status", Need::Optional);
+    p.code_policy = body.choice<domain::CodePolicy>("code_policy", Need::Optional);
     if (p.starts_at && *p.starts_at <= s.clock.now_ms())
         body.add_error("starts_at", jsonio::Problem::Invalid, "must be in the future");
     if (body.has("tiers"))

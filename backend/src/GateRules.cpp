@@ -22,7 +22,7 @@ ApiResult<domain::Assignment> gate_rules(Services& s, std::int64_t event_id,
     a.event_id = static_cast<std::uint32_t>(e.id);
     a.gate = std::move(gate);
     a.checkin_list = (*list)->list;
-    a.event = {a.event_id, e.name, e.starts_at, e.ends_at, e.status};
+    a.event = {a.event_id, e.name, e.starts_at, e.ends_at, e.status, e.code_policy};
     a.server_time = s.clock.now_ms();
     return a;
 }

@@ -302,7 +302,17 @@ CREATE TRIGGER event_tiers_version AFTER INSERT OR UPDATE OR DELETE ON event_tie
     FOR EACH STATEMENT EXECUTE FUNCTION gate_bump_events_version();
 )sql";
 
-constexpr std::array<db::Migration, 4> kMigrations{{{7, kV7}, {8, kV8}, {9, kV9}, {10, kV10}}};
+// Version 11: rotating ticket codes (SqliteSchema.cpp, version 11) (docs/ticket-code.md, "Format
+// version 2"). Each event says which codes its gates admit; each ticket counts the passes issued
+// for it (a pass of an older binding is superseded).
+constexpr std::string_view kV11 = R"sql(
+ALTER TABLE events ADD COLUMN code_policy TEXT NOT NULL DEFAULT 'static_allowed'
+    CHECK (code_policy IN ('static_allowed', 'rotating_required'));
+ALTER TABLE tickets ADD COLUMN pass_binding BIGINT NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::array<db::Migration, 5> kMigrations{
+    {{7, kV7}, {8, kV8}, {9, kV9}, {10, kV10}, {11, kV11}}};
 
 }  // namespace
 

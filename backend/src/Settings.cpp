@@ -9,7 +9,7 @@
 namespace gate::backend {
 
 namespace {
-constexpr std::array<std::string_view, 49> kKeys{"server.address",
+constexpr std::array<std::string_view, 51> kKeys{"server.address",
                                                  "server.port",
                                                  "server.threads",
                                                  "server.handlers",
@@ -33,6 +33,7 @@ constexpr std::array<std::string_view, 49> kKeys{"server.address",
                                                  "auth.validators",
                                                  "tickets.reservation_ttl",
                                                  "tickets.code_valid_before_start",
+                                                 "tickets.pass_ttl",
                                                  "transfers.claim_ttl",
                                                  "devices.change_retention",
                                                  "mail.smtp_url",
@@ -50,6 +51,7 @@ constexpr std::array<std::string_view, 49> kKeys{"server.address",
                                                  "chain.lease_ttl",
                                                  "limits.sign_in_per_minute",
                                                  "limits.mint_per_minute",
+                                                 "limits.pass_per_minute",
                                                  "limits.validate_per_minute",
                                                  "limits.claim_per_minute",
                                                  "limits.claim_per_address_per_minute",
@@ -159,6 +161,7 @@ Settings settings_from(const config::Config& c) {
     s.reservation_ttl = positive(c, "tickets.reservation_ttl", s.reservation_ttl);
     s.code_valid_before_start = c.get<std::chrono::milliseconds>("tickets.code_valid_before_start",
                                                                  s.code_valid_before_start);
+    s.pass_ttl = positive(c, "tickets.pass_ttl", s.pass_ttl);
     s.claim_ttl = positive(c, "transfers.claim_ttl", s.claim_ttl);
     s.change_retention = positive(c, "devices.change_retention", s.change_retention);
     s.smtp_url = c.get<std::string>("mail.smtp_url", "");
@@ -194,12 +197,13 @@ Settings settings_from(const config::Config& c) {
     const auto burst = c.get_in_range("limits.burst", 0, 0, 1000000);
     s.sign_in_limit.per_minute = c.get_in_range("limits.sign_in_per_minute", 20, 0, 1000000);
     s.mint_limit.per_minute = c.get_in_range("limits.mint_per_minute", 60, 0, 1000000);
+    s.pass_limit.per_minute = c.get_in_range("limits.pass_per_minute", 30, 0, 1000000);
     s.validate_limit.per_minute = c.get_in_range("limits.validate_per_minute", 1200, 0, 100000000);
     s.claim_limit.per_minute = c.get_in_range("limits.claim_per_minute", 10, 0, 1000000);
     s.claim_address_limit.per_minute =
         c.get_in_range("limits.claim_per_address_per_minute", 60, 0, 1000000);
-    for (RateRule* r : {&s.sign_in_limit, &s.mint_limit, &s.validate_limit, &s.claim_limit,
-                        &s.claim_address_limit})
+    for (RateRule* r : {&s.sign_in_limit, &s.mint_limit, &s.pass_limit, &s.validate_limit,
+                        &s.claim_limit, &s.claim_address_limit})
         r->burst = burst > 0 ? burst : std::max<std::int64_t>(1, r->per_minute);
     const auto store = c.get<std::string>("limits.store", "auto");
     if (store == "memory")
@@ -241,7 +245,8 @@ nlohmann::json to_json(const Settings& s) {
           {"validators", s.validators}}},
         {"tickets",
          {{"reservation_ttl", s.reservation_ttl.count()},
-          {"code_valid_before_start", s.code_valid_before_start.count()}}},
+          {"code_valid_before_start", s.code_valid_before_start.count()},
+          {"pass_ttl", s.pass_ttl.count()}}},
         {"transfers", {{"claim_ttl", s.claim_ttl.count()}}},
         {"devices", {{"change_retention", s.change_retention.count()}}},
         {"mail",
@@ -260,6 +265,7 @@ nlohmann::json to_json(const Settings& s) {
         {"limits",
          {{"sign_in_per_minute", s.sign_in_limit.per_minute},
           {"mint_per_minute", s.mint_limit.per_minute},
+          {"pass_per_minute", s.pass_limit.per_minute},
           {"validate_per_minute", s.validate_limit.per_minute},
           {"claim_per_minute", s.claim_limit.per_minute},
           {"claim_per_address_per_minute", s.claim_address_limit.per_minute},

@@ -336,7 +336,16 @@ CREATE TRIGGER event_tiers_version_delete AFTER DELETE ON event_tiers
 BEGIN UPDATE store_meta SET value = value + 1 WHERE name = 'events_version'; END;
 )sql";
 
-constexpr std::array<db::Migration, 10> kMigrations{{{1, kV1},
+// Version 11: rotating ticket codes (docs/ticket-code.md, "Format version 2"). Each
+// event says which codes its gates admit; each ticket counts the passes issued for it
+// (a pass of an older binding is superseded).
+constexpr std::string_view kV11 = R"sql(
+ALTER TABLE events ADD COLUMN code_policy TEXT NOT NULL DEFAULT 'static_allowed'
+    CHECK (code_policy IN ('static_allowed', 'rotating_required'));
+ALTER TABLE tickets ADD COLUMN pass_binding INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::array<db::Migration, 11> kMigrations{{{1, kV1},
                                                      {2, kV2},
                                                      {3, kV3},
                                                      {4, kV4},
@@ -345,7 +354,8 @@ constexpr std::array<db::Migration, 10> kMigrations{{{1, kV1},
                                                      {7, kV7},
                                                      {8, kV8},
                                                      {9, kV9},
-                                                     {10, kV10}}};
+                                                     {10, kV10},
+                                                     {11, kV11}}};
 
 }  // namespace
 

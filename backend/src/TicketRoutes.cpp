@@ -1,10 +1,12 @@
 // Tickets: buy one or a batch with the test payment method (seats reserved while the
-// payment runs), list mine, and each ticket's signed code, QR image and NFT metadata.
+// payment runs), list mine, and each ticket's signed code, QR image, pass for a rotating
+// code and NFT metadata.
 #include "ApiSupport.h"
 #include "Endpoint.h"
 #include "gate/domain/PublicStatus.h"
 #include "gate/qr/Png.h"
 #include "gate/qr/Render.h"
+#include "gate/ticket/RotatingCode.h"
 #include "gate/ticket/TicketCode.h"
 
 namespace gate::backend {
@@ -135,12 +137,13 @@ ApiResult<Ticket> own_ticket(const Call& c) {
     return std::move(**ticket);
 }
 
-struct IssuedCode {
-    std::string text;
+/// What the event's current issuer key vouches for about a ticket, and that key.
+struct Signer {
     ticket::TicketClaims claims;
+    crypto::KeyPair key;
 };
 
-ApiResult<IssuedCode> issue_code(Services& s, const Ticket& t) {
+ApiResult<Signer> signer_for(Services& s, const Ticket& t) {
     auto event = s.store.get_event(t.event_id);
     if (!event.ok()) return fail(event.error());
     if (!event->has_value()) return fail(not_found("event"));
@@ -165,7 +168,18 @@ ApiResult<IssuedCode> issue_code(Services& s, const Ticket& t) {
     claims.valid_from = static_cast<std::uint32_t>(std::max<std::int64_t>(0, from) / 1000);
     claims.valid_until = static_cast<std::uint32_t>((*event)->ends_at / 1000);
     claims.issued_at = static_cast<std::uint32_t>(s.clock.now_ms() / 1000);
-    return IssuedCode{ticket::issue(claims, *pair), claims};
+    return Signer{claims, std::move(*pair)};
+}
+
+struct IssuedCode {
+    std::string text;
+    ticket::TicketClaims claims;
+};
+
+ApiResult<IssuedCode> issue_code(Services& s, const Ticket& t) {
+    auto signer = signer_for(s, t);
+    if (!signer.ok()) return fail(signer.error());
+    return IssuedCode{ticket::issue(signer->claims, signer->key), signer->claims};
 }
 
 ApiResult<Response> my_tickets(Call& c) {
@@ -203,6 +217,65 @@ ApiResult<Response> ticket_qr(Call& c) {
     Response response;
     response.content_type = "image/png";
     response.body.assign(png->begin(), png->end());
+    response.headers.set("Cache-Control", "no-store");
+    return response;
+}
+
+ApiResult<crypto::PublicKey> read_holder_key(const std::string& text) {
+    auto parsed = JsonBody::parse(text);
+    if (!parsed.ok()) return fail(parsed.error());
+    JsonBody& body = *parsed;
+    auto key_text = body.text("holder_key", Need::Required, 64);
+    std::optional<crypto::PublicKey> key;
+    if (key_text) {
+        auto decoded = crypto::PublicKey::from_base58(*key_text);
+        if (!decoded.ok())
+            body.add_error("holder_key", jsonio::Problem::Invalid,
+                           "must be a base58 Ed25519 public key (32 bytes)");
+        else if (!crypto::is_usable_public_key(*decoded))
+            body.add_error("holder_key", jsonio::Problem::Invalid,
+                           "is not a usable Ed25519 public key (small order or off the curve)");
+        else
+            key = *decoded;
+    }
+    if (auto done = body.finish(); !done.ok()) return fail(done.error());
+    return *key;
+}
+
+// The holder's phone asks for a pass bound to a key it made (docs/ticket-code.md, "Format
+// version 2"); every new pass supersedes the ticket's older ones at the gates.
+ApiResult<Response> ticket_pass(Call& c) {
+    auto holder_key = read_holder_key(c.request.body);
+    if (!holder_key.ok()) return fail(holder_key.error());
+    auto id = c.id("id", "ticket");
+    if (!id.ok()) return fail(id.error());
+    const std::int64_t now = c.s.clock.now_ms();
+    auto bound = c.s.store.bind_pass(*id, c.user().wallet, now);
+    if (!bound.ok()) return fail(bound.error());
+    auto signer = signer_for(c.s, *bound);
+    if (!signer.ok()) return fail(signer.error());
+    ticket::PassClaims claims;
+    claims.ticket = signer->claims;
+    claims.ticket.issued_at = 0;  // not carried in a pass
+    claims.holder_key = *holder_key;
+    claims.binding = static_cast<std::uint32_t>(bound->binding);
+    claims.expires_at = static_cast<std::uint32_t>(std::min<std::int64_t>(
+        (now + c.s.settings.pass_ttl.count()) / 1000, std::int64_t{0xFFFFFFFF}));
+    const ticket::PassBytes pass = ticket::issue_pass(claims, signer->key);
+    c.s.metrics.count("gate_passes_issued_total", "event", std::to_string(bound->event_id));
+    c.s.logger.info(
+        "pass issued",
+        {{"ticket_id", bound->id}, {"binding", bound->binding}, {"holder", c.user().wallet}});
+    Response response = json_response(201, {{"ticket_id", std::to_string(bound->id)},
+                                            {"pass", ticket::pass_to_text(pass)},
+                                            {"binding", bound->binding},
+                                            {"holder_key", holder_key->to_base58()},
+                                            {"expires_at", claims.expires_at},
+                                            {"step_seconds", ticket::kStepSeconds},
+                                            {"server_time", now},
+                                            {"generation", bound->generation},
+                                            {"valid_from", claims.ticket.valid_from},
+                                            {"valid_until", claims.ticket.valid_until}});
     response.headers.set("Cache-Control", "no-store");
     return response;
 }
@@ -279,6 +352,9 @@ void add_ticket_routes(Router& router, Services& s) {
                  ticket_code);
     add_endpoint(router, s, {Method::Get, "/api/v1/tickets/{id}/qr.png", Caller::User, {}, {}},
                  ticket_qr);
+    const RateLimit passes{"pass", &Settings::pass_limit, RateKey::User};
+    add_endpoint(router, s, {Method::Post, "/api/v1/tickets/{id}/pass", Caller::User, {}, passes},
+                 ticket_pass);
     add_endpoint(router, s,
                  {Method::Post, "/api/v1/tickets/{id}/status", Caller::User, {Role::Organizer}, {}},
                  set_ticket_status);

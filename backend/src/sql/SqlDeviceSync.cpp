@@ -31,17 +31,16 @@ StoreResult<EventCache> SqlStore::snapshot(std::int64_t event_id) {
         event_id));
     GATE_TRY_DB(rows(
         *db,
-        "SELECT t.id, t.tier, t.generation, t.status, COALESCE(c.state, 'pending'), c.mint "
-        "FROM tickets t LEFT JOIN chain_tickets c ON c.ticket_id = t.id WHERE t.event_id = ? "
-        "ORDER BY t.id",
+        "SELECT t.id, t.tier, t.generation, t.status, COALESCE(c.state, 'pending'), c.mint, "
+        "t.pass_binding FROM tickets t LEFT JOIN chain_tickets c ON c.ticket_id = t.id "
+        "WHERE t.event_id = ? ORDER BY t.id",
         [&](const db::Statement& s) {
             std::optional<std::string> mint;
             if (auto m = s.column_optional_text(5)) mint = std::string(*m);
-            snap.tickets.push_back({static_cast<std::uint64_t>(s.column_int64(0)),
-                                    static_cast<std::uint8_t>(s.column_int64(1)),
-                                    static_cast<std::uint32_t>(s.column_int64(2)),
-                                    read_ticket_status(s.column_text(3)),
-                                    issued_mint(s.column_text(4), mint)});
+            snap.tickets.push_back(
+                ticket_record(s.column_int64(0), s.column_int64(1), s.column_int64(2),
+                              read_ticket_status(s.column_text(3)),
+                              issued_mint(s.column_text(4), mint), s.column_int64(6)));
         },
         event_id));
     GATE_TRY_DB(rows(

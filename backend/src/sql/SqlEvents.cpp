@@ -50,10 +50,10 @@ StoreResult<Event> SqlStore::create_event(const Event& e, const IssuerKeyRecord&
     return batched([&](db::Database& db) -> StoreResult<Event> {
         auto event_row = db.query_one<std::int64_t>(
             "INSERT INTO events (organizer_id, name, venue, description, image_url, starts_at, "
-            "ends_at, capacity, tickets_sold, status, created_at, updated_at) VALUES (?, ?, ?, ?, "
-            "?, ?, ?, ?, 0, 'active', ?, ?) RETURNING id",
+            "ends_at, capacity, tickets_sold, status, code_policy, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 'active', ?, ?, ?) RETURNING id",
             e.organizer_id, e.name, e.venue, e.description, e.image_url, e.starts_at, e.ends_at,
-            e.capacity, e.created_at, e.created_at);
+            e.capacity, domain::to_string(e.code_policy), e.created_at, e.created_at);
         if (!event_row.ok()) return fail(failure(event_row.error()));
         const std::int64_t id = *event_row;
         for (const auto& t : e.tiers) {
@@ -138,6 +138,7 @@ StoreResult<Event> SqlStore::update_event(std::int64_t id, const EventPatch& p, 
                 "capacity_below_sold",
                 "capacity cannot go below the " + std::to_string(e.sold) + " tickets sold"));
         const auto status = p.status.value_or(e.status);
+        const auto code_policy = p.code_policy.value_or(e.code_policy);
         auto refunded = db.query_one<std::int64_t>(
             "SELECT EXISTS (SELECT 1 FROM refunds r JOIN tickets t ON t.id = r.ticket_id "
             "WHERE t.event_id = ?)",
@@ -147,16 +148,16 @@ StoreResult<Event> SqlStore::update_event(std::int64_t id, const EventPatch& p, 
             return fail(std::move(*refused));
         GATE_TRY_DB(db.execute(
             "UPDATE events SET name = ?, venue = ?, description = ?, image_url = ?, starts_at = ?, "
-            "ends_at = ?, capacity = ?, status = ?, updated_at = ? WHERE id = ?",
+            "ends_at = ?, capacity = ?, status = ?, code_policy = ?, updated_at = ? WHERE id = ?",
             p.name.value_or(e.name), p.venue.value_or(e.venue),
             p.description.value_or(e.description), p.image_url.value_or(e.image_url), starts, ends,
-            capacity, domain::to_string(status), now, id));
-        // Devices hold the event's status in their assignment (event.cancelled at the gate).
-        // Each ticket's public status follows the event's (cancelled): the chain must too.
-        if (status != e.status) {
+            capacity, domain::to_string(status), domain::to_string(code_policy), now, id));
+        // Devices hold the event's status and code policy in their assignment
+        // (event.cancelled, code.rotating_required at the gate). Each ticket's public status
+        // follows the event's (cancelled): the chain must too.
+        if (status != e.status || code_policy != e.code_policy)
             GATE_TRY_DB(add_change(db, id, "assignment", id, now));
-            GATE_TRY_DB(mark_event_chain_dirty(db, id));
-        }
+        if (status != e.status) GATE_TRY_DB(mark_event_chain_dirty(db, id));
         // Every update of a cancelled event opens the refunds still missing (a sale that
         // completed while the cancel ran), so none is ever left out and none made twice.
         if (status == domain::EventStatus::Cancelled) GATE_TRY_DB(open_refunds(db, id, now));

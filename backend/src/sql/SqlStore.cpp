@@ -22,6 +22,9 @@ Event read_event(const db::Statement& s) {
                    .value_or(domain::EventStatus::Cancelled);
     e.created_at = s.column_int64(12);
     e.updated_at = s.column_int64(13);
+    // A value this code cannot read asks for the stricter codes (fail closed).
+    e.code_policy = domain::from_string<domain::CodePolicy>(s.column_text(14))
+                        .value_or(domain::CodePolicy::RotatingRequired);
     return e;
 }
 
@@ -51,14 +54,16 @@ std::optional<crypto::PublicKey> issued_mint(std::string_view state,
 
 domain::TicketRecord ticket_record(std::int64_t id, std::int64_t tier, std::int64_t generation,
                                    domain::TicketStatus status,
-                                   std::optional<crypto::PublicKey> mint) {
-    return {static_cast<std::uint64_t>(id), static_cast<std::uint8_t>(tier),
-            static_cast<std::uint32_t>(generation), status, mint};
+                                   std::optional<crypto::PublicKey> mint, std::int64_t binding) {
+    domain::TicketRecord record{static_cast<std::uint64_t>(id), static_cast<std::uint8_t>(tier),
+                                static_cast<std::uint32_t>(generation), status, mint};
+    record.binding = static_cast<std::uint32_t>(binding);
+    return record;
 }
 
 domain::TicketRecord ticket_record(const Ticket& t) {
     return ticket_record(t.id, t.tier, t.generation, t.status,
-                         issued_mint(t.chain.state, t.chain.mint));
+                         issued_mint(t.chain.state, t.chain.mint), t.binding);
 }
 
 domain::InsideRecord read_inside(const db::Statement& s) {
@@ -95,6 +100,7 @@ Ticket read_ticket(const db::Statement& s) {
     if (auto refund = text(18))
         t.refund = TicketRefund{*refund, s.column_int64(19), std::string(s.column_text(20)),
                                 s.column_optional_int64(21)};
+    t.binding = s.column_int64(22);
     return t;
 }
 

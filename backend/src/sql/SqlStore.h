@@ -34,8 +34,8 @@ using domain::not_found;
 
 inline constexpr std::string_view kSelectEvent =
     "SELECT e.id, e.organizer_id, u.wallet, e.name, e.venue, e.description, e.image_url, "
-    "e.starts_at, e.ends_at, e.capacity, e.tickets_sold, e.status, e.created_at, e.updated_at "
-    "FROM events e JOIN users u ON u.id = e.organizer_id ";
+    "e.starts_at, e.ends_at, e.capacity, e.tickets_sold, e.status, e.created_at, e.updated_at, "
+    "e.code_policy FROM events e JOIN users u ON u.id = e.organizer_id ";
 
 inline constexpr std::string_view kSelectTicket =
     "SELECT t.id, t.event_id, t.owner_wallet, t.tier, t.generation, t.status, "
@@ -49,7 +49,7 @@ inline constexpr std::string_view kSelectTicket =
     "WHERE l.ticket_id = t.id "
     "ORDER BY l.at DESC, l.id DESC LIMIT 1), 0), "
     "EXISTS (SELECT 1 FROM entries a WHERE a.ticket_id = t.id AND a.direction = 'in'), "
-    "r.status, r.amount_cents, r.currency, r.completed_at "
+    "r.status, r.amount_cents, r.currency, r.completed_at, t.pass_binding "
     "FROM tickets t LEFT JOIN chain_tickets c ON c.ticket_id = t.id "
     "LEFT JOIN refunds r ON r.ticket_id = t.id ";
 
@@ -63,7 +63,7 @@ std::optional<crypto::PublicKey> issued_mint(std::string_view state,
 domain::TicketRecord ticket_record(const Ticket& ticket);
 domain::TicketRecord ticket_record(std::int64_t id, std::int64_t tier, std::int64_t generation,
                                    domain::TicketStatus status,
-                                   std::optional<crypto::PublicKey> mint);
+                                   std::optional<crypto::PublicKey> mint, std::int64_t binding);
 /// Reads (ticket_id, direction, at, gate) columns.
 domain::InsideRecord read_inside(const db::Statement& s);
 /// The event's status; an event that does not exist reads as cancelled.
@@ -234,6 +234,8 @@ class SqlStore final : public Store {
 
     StoreResult<std::optional<Ticket>> get_ticket(std::int64_t id) override;
 
+    StoreResult<Ticket> bind_pass(std::int64_t id, const std::string& wallet,
+                                  std::int64_t now) override;
     StoreResult<Ticket> set_ticket_status(std::int64_t id, domain::TicketStatus status,
                                           std::int64_t now) override;
 

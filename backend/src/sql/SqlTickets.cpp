@@ -48,4 +48,26 @@ StoreResult<Ticket> SqlStore::set_ticket_status(std::int64_t id, domain::TicketS
     });
 }
 
+StoreResult<Ticket> SqlStore::bind_pass(std::int64_t id, const std::string& wallet,
+                                        std::int64_t now) {
+    return batched([&](db::Database& db) -> StoreResult<Ticket> {
+        auto t = load_ticket(db, id);
+        if (!t.ok()) return fail(failure(t.error()));
+        // Someone else's ticket reads as no ticket: ids leak nothing.
+        if (!t->has_value() || (*t)->owner_wallet != wallet) return fail(not_found("ticket"));
+        auto event = load_event_status(db, (*t)->event_id);
+        if (!event.ok()) return fail(failure(event.error()));
+        if (auto refused = domain::pass_refusal((*t)->status, *event, (*t)->binding))
+            return fail(std::move(*refused));
+        GATE_TRY_DB(db.execute(
+            "UPDATE tickets SET pass_binding = pass_binding + 1, updated_at = ? WHERE id = ?", now,
+            id));
+        // Gates learn the new binding from their next delta: older phones' passes stop.
+        GATE_TRY_DB(add_change(db, (*t)->event_id, "ticket", id, now));
+        auto changed = load_ticket(db, id);
+        if (!changed.ok()) return fail(failure(changed.error()));
+        return **changed;
+    });
+}
+
 }  // namespace gate::backend::sql

@@ -30,7 +30,8 @@ Result<domain::TicketState, db::Error> SqlStore::known_state(db::Database& db,
     auto read = rows(
         db,
         "SELECT k.id, l.direction, l.at, l.gate, t.event_id, t.tier, t.generation, t.status, "
-        "COALESCE(c.state, 'pending'), c.mint FROM (SELECT CAST(? AS BIGINT) AS id) k "
+        "COALESCE(c.state, 'pending'), c.mint, t.pass_binding FROM (SELECT CAST(? AS BIGINT) AS "
+        "id) k "
         "LEFT JOIN tickets t ON t.id = k.id "
         "LEFT JOIN chain_tickets c ON c.ticket_id = k.id "
         "LEFT JOIN entries l ON l.id = (SELECT e.id FROM entries e WHERE e.ticket_id = k.id "
@@ -41,9 +42,10 @@ Result<domain::TicketState, db::Error> SqlStore::known_state(db::Database& db,
             if (s.column_optional_int64(4) == event_id) {
                 std::optional<std::string> mint;
                 if (auto m = s.column_optional_text(9)) mint = std::string(*m);
-                known.ticket = ticket_record(ticket_id, s.column_int64(5), s.column_int64(6),
-                                             read_ticket_status(s.column_text(7)),
-                                             issued_mint(s.column_text(8), mint));
+                known.ticket =
+                    ticket_record(ticket_id, s.column_int64(5), s.column_int64(6),
+                                  read_ticket_status(s.column_text(7)),
+                                  issued_mint(s.column_text(8), mint), s.column_int64(10));
             }
         },
         ticket_id);

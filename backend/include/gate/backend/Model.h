@@ -48,6 +48,8 @@ struct Event {
     std::int64_t capacity = 0;
     std::int64_t sold = 0;
     domain::EventStatus status = domain::EventStatus::Active;
+    /// Which ticket codes its gates admit (docs/ticket-code.md, "Format version 2").
+    domain::CodePolicy code_policy = domain::CodePolicy::StaticAllowed;
     std::int64_t created_at = 0;
     std::int64_t updated_at = 0;
     std::vector<Tier> tiers;
@@ -77,6 +79,7 @@ struct EventPage {
 struct EventPatch {
     std::optional<std::string> name, venue, description, image_url;
     std::optional<domain::EventStatus> status;
+    std::optional<domain::CodePolicy> code_policy;
     std::optional<std::int64_t> starts_at, ends_at, capacity;
 };
 
@@ -186,6 +189,8 @@ struct Ticket {
     /// Admitted at an entry lane at least once, on any list: its public status is `used`
     /// (domain::public_status), as gate devices record on chain.
     bool admitted = false;
+    /// Passes issued for it so far: the newest pass's binding (0: none).
+    std::int64_t binding = 0;
     TicketChain chain;
     std::optional<TicketRefund> refund;  ///< set once its event was cancelled and it was paid
 };

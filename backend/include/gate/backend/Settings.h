@@ -66,6 +66,9 @@ struct Settings {
     std::chrono::milliseconds reservation_ttl{5 * 60 * 1000};
     std::chrono::milliseconds claim_ttl{24 * 60 * 60 * 1000};
     std::chrono::milliseconds code_valid_before_start{12 * 60 * 60 * 1000};
+    /// How long a pass for a rotating code lasts (docs/ticket-code.md, "Format version 2"):
+    /// the holder's page renews it whenever it is online.
+    std::chrono::milliseconds pass_ttl{72LL * 60 * 60 * 1000};
     std::chrono::milliseconds change_retention{7LL * 24 * 60 * 60 * 1000};
     // Mail and links.
     std::string smtp_url;  ///< empty: email transfers are refused (503 mail_unavailable)
@@ -88,6 +91,7 @@ struct Settings {
     // Rate limits per user (sign-in: per wallet and per client address) and per device.
     RateRule sign_in_limit{20, 20};  ///< burst: a minute's worth at once
     RateRule mint_limit{60, 60};
+    RateRule pass_limit{30, 30};  ///< passes issued per holder
     RateRule validate_limit{1200, 1200};
     // Claims of email transfers (and their claim page): per signed-in claimant, and per
     // client address (higher: a venue's Wi-Fi puts many claimants behind one address).

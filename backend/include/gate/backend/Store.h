@@ -120,6 +120,11 @@ class Store {
     /// Sets a ticket's status (valid, revoked, frozen) and logs the change for devices.
     virtual StoreResult<Ticket> set_ticket_status(std::int64_t id, domain::TicketStatus status,
                                                   std::int64_t now) = 0;
+    /// Counts one more pass for the holder's ticket (its binding + 1, so passes of older
+    /// bindings are superseded) and logs the change for devices. NotFound unless `wallet`
+    /// holds it; the domain's pass_refusal otherwise.
+    virtual StoreResult<Ticket> bind_pass(std::int64_t id, const std::string& wallet,
+                                          std::int64_t now) = 0;
 
     // Idempotency keys (per user and route; kept for `keep_ms`). A first request older than
     // `stale_ms` that never finished (its process died) is taken over by the next one.
