@@ -4,6 +4,8 @@
 // give the reason the table names, scan after scan.
 #include <doctest/doctest.h>
 
+#include <map>
+
 #include "DecisionCases.h"
 #include "SyncdHarness.h"
 #include "gate/backend/KeyVault.h"
@@ -15,7 +17,8 @@ using json = nlohmann::json;
 namespace {
 
 // An event starting within the hour with a general (0) and a vip (1) tier.
-std::int64_t table_event(BackendProcess& api, const std::string& organizer, const char* name) {
+std::int64_t table_event(BackendProcess& api, const std::string& organizer, const char* name,
+                         bool rotating_required = false) {
     const auto start = wall_now_ms() + kHour;
     return api
         .post("/api/v1/events",
@@ -24,6 +27,7 @@ std::int64_t table_event(BackendProcess& api, const std::string& organizer, cons
                    {"starts_at", start},
                    {"ends_at", start + 4 * kHour},
                    {"capacity", 500},
+                   {"code_policy", rotating_required ? "rotating_required" : "static_allowed"},
                    {"tiers", json::array({{{"name", "general"}, {"price_cents", 100}},
                                           {{"name", "vip"}, {"price_cents", 300}}})}},
               organizer, 201)["id"]
@@ -46,7 +50,8 @@ struct Prepared {
     const DecisionCase* c = nullptr;
     std::int64_t event = 0;
     std::int64_t list = 0;
-    std::string code;
+    std::uint64_t ticket_id = 0;
+    CaseKeys keys;
 };
 
 // The reason `gate-scanner check` gives (with --exit for exits).
@@ -74,18 +79,24 @@ TEST_CASE("the decision table: ticket-api online and gate-scanner offline agree 
     const auto organizer = api.sign_in(api.organizer);
     const Wallet alice, bob;
     const auto holder = api.sign_in(alice);
-    const auto active = table_event(api, organizer, "Table");
+    const auto bob_token = api.sign_in(bob);
     const auto other = table_event(api, organizer, "Other");
-    const auto cancelled = table_event(api, organizer, "Cancelled");
+    // One event per (cancelled, rotating codes only) a case asks for.
+    std::map<std::pair<bool, bool>, std::int64_t> events;
+    auto event_for = [&](const DecisionCase& c) {
+        const std::pair<bool, bool> kind{c.cancelled, c.rotating_required};
+        if (!events.count(kind))
+            events[kind] = table_event(api, organizer, "Table", c.rotating_required);
+        return events[kind];
+    };
     const auto cases = load_decision_cases(GATE_DECISION_CASES);
-    const auto now_s = wall_now_ms() / 1000;
 
     std::vector<Prepared> prepared;
     std::uint64_t unknown_id = 9'000'000;
     for (const auto& c : cases) {
         if (!c.runs_on("online") || !c.runs_on("offline")) continue;
         CAPTURE(c.name);
-        Prepared p{&c, c.cancelled ? cancelled : active, 0, {}};
+        Prepared p{&c, event_for(c), 0, 0, {}};
         std::uint64_t ticket_id = ++unknown_id;  // no row unless bought below
         if (c.ticket.exists) {
             const auto id = api.post("/api/v1/tickets/mint",
@@ -98,16 +109,20 @@ TEST_CASE("the decision table: ticket-api online and gate-scanner offline agree 
             if (c.ticket.transferred)
                 api.post("/api/v1/tickets/" + id + "/transfer", json{{"to_wallet", bob.address()}},
                          holder, 200);
+            // The ticket's newest pass binding, as the holder's phones asked for them.
+            for (std::uint32_t b = 0; b < c.ticket.binding; ++b)
+                api.post("/api/v1/tickets/" + id + "/pass",
+                         json{{"holder_key", crypto::KeyPair::generate().public_key().to_base58()}},
+                         c.ticket.transferred ? bob_token : holder, 201);
             if (c.ticket.status != domain::TicketStatus::Valid)
                 api.post("/api/v1/tickets/" + id + "/status",
                          json{{"status", domain::to_string(c.ticket.status)}}, organizer, 200);
         }
-        CaseKeys keys;
-        keys.issuer = issuer_of(api, dir, p.event);
-        keys.event_id = static_cast<std::uint32_t>(p.event);
-        keys.other_event = issuer_of(api, dir, other);
-        keys.other_event_id = static_cast<std::uint32_t>(other);
-        p.code = case_code(c, keys, ticket_id, now_s);
+        p.ticket_id = ticket_id;
+        p.keys.issuer = issuer_of(api, dir, p.event);
+        p.keys.event_id = static_cast<std::uint32_t>(p.event);
+        p.keys.other_event = issuer_of(api, dir, other);
+        p.keys.other_event_id = static_cast<std::uint32_t>(other);
         p.list = api.post("/api/v1/events/" + std::to_string(p.event) + "/checkin-lists",
                           json{{"name", "table"},
                                {"tiers", c.list.tiers},
@@ -118,9 +133,11 @@ TEST_CASE("the decision table: ticket-api online and gate-scanner offline agree 
         prepared.push_back(std::move(p));
     }
     REQUIRE(prepared.size() >= 30);
-    // Cancelled after its tickets were sold; its devices learn it from their assignment.
-    api.send(http::Method::Put, "/api/v1/events/" + std::to_string(cancelled), organizer,
-             json{{"status", "cancelled"}});
+    // Cancelled after their tickets were sold; their devices learn it from the assignment.
+    for (const auto& [kind, event] : events)
+        if (kind.first)
+            api.send(http::Method::Put, "/api/v1/events/" + std::to_string(event), organizer,
+                     json{{"status", "cancelled"}});
 
     for (std::size_t i = 0; i < prepared.size(); ++i) {
         const auto& p = prepared[i];
@@ -133,11 +150,13 @@ TEST_CASE("the decision table: ticket-api online and gate-scanner offline agree 
                 .get<std::string>();
         Device device("table-" + std::to_string(i));
         device.provision(setup);
+        // Made just before its scans: a rotating code's step is relative to now.
+        const std::string code = case_code(*p.c, p.keys, p.ticket_id, wall_now_ms() / 1000);
         for (std::size_t n = 0; n < p.c->scans.size(); ++n) {
             const auto& scan = p.c->scans[n];
             CAPTURE(n);
             const auto online = api.post("/api/v1/validate",
-                                         json{{"code", p.code},
+                                         json{{"code", code},
                                               {"gate", gate},
                                               {"event_id", p.event},
                                               {"checkin_list_id", p.list},
@@ -145,7 +164,7 @@ TEST_CASE("the decision table: ticket-api online and gate-scanner offline agree 
                                          organizer, 200);
             CHECK(online["reason"].get<std::string>() == scan.reason);
             CHECK(online["verdict"] == (scan.reason == "ok" ? "accepted" : "rejected"));
-            CHECK(offline_reason(device, p.code, scan.direction) == scan.reason);
+            CHECK(offline_reason(device, code, scan.direction) == scan.reason);
         }
     }
     api.stop();
