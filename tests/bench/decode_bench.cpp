@@ -6,6 +6,8 @@
 //                               holding the expected text (e.g. zxing's blackbox qrcode-1..6
 //                               test images); an image without a .txt holds no code
 //   decode_bench --quick        the project's own generated cases (tests/support), no corpus
+//   --rotating                  with --quick: the scenes hold rotating-code-length text (307
+//                               characters, QR version 10) instead of static codes (151, v6)
 //   --each-pass                 also every pass alone on every image (to order the passes)
 //   --budget N                  the pipeline's budget in plain passes (default 4)
 //   --rounds N                  timing rounds per image (default 3; the median is kept)
@@ -80,9 +82,9 @@ std::vector<Sample> load_corpus(const fs::path& dir, int& unreadable) {
     return samples;
 }
 
-std::vector<Sample> generated() {
+std::vector<Sample> generated(std::size_t length) {
     std::vector<Sample> samples;
-    for (auto& scene : qr_test::all_scenes())
+    for (auto& scene : qr_test::all_scenes(length))
         samples.push_back({scene.name, std::move(scene.image), scene.text});
     for (auto& scene : qr_test::scenes_without_code())
         samples.push_back({scene.name, std::move(scene.image), std::nullopt});
@@ -208,7 +210,7 @@ void print_tally(const char* name, const Tally& t, int with_code, int without_co
 }  // namespace
 
 int main(int argc, char** argv) {
-    bool quick = false, each_pass = false, sweep = false;
+    bool quick = false, each_pass = false, sweep = false, rotating = false;
     int max_symbols = qr::PipelineOptions{}.max_symbols;
     bool time_guard = true;
     std::vector<qr::DecodePass> passes = qr::default_decode_passes();
@@ -219,6 +221,8 @@ int main(int argc, char** argv) {
         const std::string arg = argv[i];
         if (arg == "--quick") {
             quick = true;
+        } else if (arg == "--rotating") {
+            rotating = true;
         } else if (arg == "--each-pass") {
             each_pass = true;
         } else if (arg == "--corpus" && i + 1 < argc) {
@@ -251,7 +255,7 @@ int main(int argc, char** argv) {
             rounds = std::max(1, std::atoi(argv[++i]));
         } else {
             std::fprintf(stderr,
-                         "usage: decode_bench (--quick | --corpus DIR) [--each-pass] "
+                         "usage: decode_bench (--quick [--rotating] | --corpus DIR) [--each-pass] "
                          "[--budget N] [--rounds N] [--passes a,b,..] [--sweep] [--no-time-guard] "
                          "[--max-symbols N] [--dump DIR]\n");
             return 2;
@@ -262,9 +266,10 @@ int main(int argc, char** argv) {
         return 2;
     }
     if (quick) rounds = 1;
+    const std::size_t length = rotating ? qr_test::kRotatingLength : qr_test::kStaticLength;
     if (dump) {
         fs::create_directories(*dump);
-        for (const Sample& s : generated())
+        for (const Sample& s : generated(length))
             if (!qr::write_png(s.image, *dump / (s.name + ".png")))
                 std::fprintf(stderr, "cannot write %s\n", (*dump / s.name).c_str());
     }
@@ -282,7 +287,7 @@ int main(int argc, char** argv) {
         for (auto& scene : qr_test::scenes_without_code())
             samples.push_back({"generated/" + scene.name, std::move(scene.image), std::nullopt});
     } else {
-        samples = generated();
+        samples = generated(length);
     }
     const int with_code = static_cast<int>(
         std::count_if(samples.begin(), samples.end(), [](const Sample& s) { return s.expected; }));
@@ -290,8 +295,9 @@ int main(int argc, char** argv) {
     std::printf(
         "decode bench (%s): %d images with a code, %d without, %d unreadable files, "
         "budget %.1f, time guard %s, %d rounds\n\n",
-        quick ? "quick, generated" : corpus->c_str(), with_code, without_code, unreadable, budget,
-        time_guard ? "on" : "off", rounds);
+        quick ? (rotating ? "quick, generated, rotating-code length" : "quick, generated")
+              : corpus->c_str(),
+        with_code, without_code, unreadable, budget, time_guard ? "on" : "off", rounds);
 
     // Raw ZXing: what gate-scanner did before the pipeline (one pass, first symbol).
     qr::DecodePipeline plain({.passes = {qr::DecodePass::Plain}, .max_symbols = 1});

@@ -145,12 +145,17 @@ inline GrayImage render_code(const std::string& text, int module_px = 1,
 
 }  // namespace scene_detail
 
+/// The lengths of real ticket codes: static (version 1, a version-6 QR) and rotating
+/// (version 2, a version-10 QR).
+inline constexpr std::size_t kStaticLength = 151;
+inline constexpr std::size_t kRotatingLength = 307;
+
 /// Ticket-shaped text (base45 alphabet behind a prefix), as long as a real ticket code.
-inline std::string scene_text(unsigned seed, std::size_t length = 151) {
+inline std::string scene_text(unsigned seed, std::size_t length = kStaticLength) {
     static constexpr std::string_view kBase45 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
     std::mt19937 rng(seed);
     std::uniform_int_distribution<std::size_t> pick(0, kBase45.size() - 1);
-    std::string text = "TK1:";
+    std::string text = length > kStaticLength ? "TK2:" : "TK1:";
     while (text.size() < length)
         text.push_back(kBase45[pick(rng)]);
     return text;
@@ -160,8 +165,8 @@ using namespace scene_detail;
 
 /// A phone screen filmed up close: the sub-pixel grid beats against the camera's pixels
 /// (moire bands across the code) and the screen's backlight is uneven.
-inline Scene screen_moire(unsigned seed = 1) {
-    const std::string text = scene_text(seed);
+inline Scene screen_moire(unsigned seed = 1, std::size_t length = kStaticLength) {
+    const std::string text = scene_text(seed, length);
     const GrayImage code = render_code(text);
     GrayImage frame = background(480, 360, seed + 100, 20, 60);  // a dark phone body around
     const double scale = 5.3;
@@ -181,8 +186,8 @@ inline Scene screen_moire(unsigned seed = 1) {
 }
 
 /// A shiny ticket or phone under a lamp: a highlight washes part of the code nearly white.
-inline Scene glare(unsigned seed = 1) {
-    const std::string text = scene_text(seed + 10);
+inline Scene glare(unsigned seed = 1, std::size_t length = kStaticLength) {
+    const std::string text = scene_text(seed + 10, length);
     const GrayImage code = render_code(text);
     GrayImage frame = background(480, 360, seed + 200);
     draw_centred(frame, code, 5.0, 240, 180);
@@ -199,8 +204,8 @@ inline Scene glare(unsigned seed = 1) {
 }
 
 /// A faded print in dim light: dark modules barely darker than the paper.
-inline Scene low_contrast(unsigned seed = 1) {
-    const std::string text = scene_text(seed + 20);
+inline Scene low_contrast(unsigned seed = 1, std::size_t length = kStaticLength) {
+    const std::string text = scene_text(seed + 20, length);
     GrayImage code = render_code(text);
     for (auto& p : code.pixels)
         p = p < 128 ? std::uint8_t{118} : std::uint8_t{136};
@@ -211,8 +216,8 @@ inline Scene low_contrast(unsigned seed = 1) {
 }
 
 /// A code held too close for the lens to focus.
-inline Scene blur(unsigned seed = 1) {
-    const std::string text = scene_text(seed + 30);
+inline Scene blur(unsigned seed = 1, std::size_t length = kStaticLength) {
+    const std::string text = scene_text(seed + 30, length);
     const GrayImage code = render_code(text);
     GrayImage frame = background(480, 360, seed + 400);
     draw_centred(frame, code, 4.0, 240, 180);
@@ -222,8 +227,8 @@ inline Scene blur(unsigned seed = 1) {
 }
 
 /// Dark mode: a light code on a dark screen.
-inline Scene inverted(unsigned seed = 1) {
-    const std::string text = scene_text(seed + 40);
+inline Scene inverted(unsigned seed = 1, std::size_t length = kStaticLength) {
+    const std::string text = scene_text(seed + 40, length);
     GrayImage code = render_code(text);
     for (auto& p : code.pixels)
         p = static_cast<std::uint8_t>(255 - p);
@@ -234,8 +239,8 @@ inline Scene inverted(unsigned seed = 1) {
 }
 
 /// A code far from the camera: under two pixels a module.
-inline Scene small_symbol(unsigned seed = 1) {
-    const std::string text = scene_text(seed + 50);
+inline Scene small_symbol(unsigned seed = 1, std::size_t length = kStaticLength) {
+    const std::string text = scene_text(seed + 50, length);
     const GrayImage code = render_code(text);
     GrayImage frame = background(320, 240, seed + 600);
     draw_centred(frame, code, 2.0, 160, 120);
@@ -245,16 +250,19 @@ inline Scene small_symbol(unsigned seed = 1) {
 }
 
 /// A ticket held at a steep angle: strong perspective.
-inline Scene perspective(unsigned seed = 1) {
-    const std::string text = scene_text(seed + 60);
+inline Scene perspective(unsigned seed = 1, std::size_t length = kStaticLength) {
+    const std::string text = scene_text(seed + 60, length);
     const GrayImage code = render_code(text);
-    GrayImage frame = background(480, 360, seed + 700);
+    // The frame grows with the symbol (a larger code is held as far from the lens), so the
+    // tilted code stays inside it whatever its version.
+    const int w = 480 * code.width / 49, h = 360 * code.height / 49;
+    GrayImage frame = background(w, h, seed + 700);
     // The code plane tilted about its vertical axis, seen by a pinhole camera.
     const double tilt = (55.0 + 2.0 * seed) * std::numbers::pi / 180.0;
     const double f = 300, dist = 420, s = 6.0;
     draw(frame, code, [&](double x, double y) {
         // The plane point (u cos t, v, dist + u sin t) projects to (f u cos t, f v) / depth.
-        const double rx = (x - 240) / f, ry = (y - 180) / f;
+        const double rx = (x - w / 2.0) / f, ry = (y - h / 2.0) / f;
         const double u = rx * dist / (std::cos(tilt) - rx * std::sin(tilt));
         const double v = ry * (dist + u * std::sin(tilt));
         return std::pair{u / s + code.width / 2.0, v / s + code.height / 2.0};
@@ -265,8 +273,8 @@ inline Scene perspective(unsigned seed = 1) {
 
 /// A paper ticket crumpled in a pocket: smooth folds bend the grid by up to 2 x `fold_px`
 /// pixels (past about 1.5 px ZXing 1.4 loses the grid) and shade the paper.
-inline Scene crumpled(unsigned seed = 1, double fold_px = 1.0) {
-    const std::string text = scene_text(seed + 70);
+inline Scene crumpled(unsigned seed = 1, double fold_px = 1.0, std::size_t length = kStaticLength) {
+    const std::string text = scene_text(seed + 70, length);
     const GrayImage code = render_code(text, 1, gate::qr::ErrorCorrection::M);
     GrayImage frame = background(480, 360, seed + 800);
     std::mt19937 rng(seed);
@@ -300,18 +308,19 @@ inline Scene crumpled(unsigned seed = 1, double fold_px = 1.0) {
     return {"crumpled-" + std::to_string(seed), std::move(frame), text};
 }
 
-/// Every scene with a code, two of each kind.
-inline std::vector<Scene> all_scenes() {
+/// Every scene with a code, two of each kind, for codes of `length` characters (the same
+/// pixels per module whatever the length, as a phone shows a rotating code full-width).
+inline std::vector<Scene> all_scenes(std::size_t length = kStaticLength) {
     std::vector<Scene> out;
     for (unsigned seed : {1U, 2U}) {
-        out.push_back(screen_moire(seed));
-        out.push_back(glare(seed));
-        out.push_back(low_contrast(seed));
-        out.push_back(blur(seed));
-        out.push_back(inverted(seed));
-        out.push_back(small_symbol(seed));
-        out.push_back(perspective(seed));
-        out.push_back(crumpled(seed, seed == 1 ? 0.7 : 0.85));
+        out.push_back(screen_moire(seed, length));
+        out.push_back(glare(seed, length));
+        out.push_back(low_contrast(seed, length));
+        out.push_back(blur(seed, length));
+        out.push_back(inverted(seed, length));
+        out.push_back(small_symbol(seed, length));
+        out.push_back(perspective(seed, length));
+        out.push_back(crumpled(seed, seed == 1 ? 0.7 : 0.85, length));
     }
     return out;
 }
