@@ -35,6 +35,7 @@
 #include "gate/solana/RpcClient.h"
 #include "gate/solana/TicketNft.h"
 #include "gate/solana/TokenState.h"
+#include "gate/ticket/RotatingCode.h"
 #include "gate/ticket/TicketCode.h"
 
 namespace gate::demo {
@@ -77,10 +78,14 @@ struct Demo {
     std::unique_ptr<BackendApi> api;
     unsigned short port = 0;
 
-    Wallet organizer{"organizer"}, alice{"alice"}, bob{"bob"}, carol{"carol"}, dave{"dave"};
+    Wallet organizer{"organizer"}, alice{"alice"}, bob{"bob"}, carol{"carol"}, dave{"dave"},
+        erin{"erin"};
     std::int64_t event = 0;        // the event the gate serves
     std::int64_t other_event = 0;  // another event, for the wrong-event ticket
-    std::string alice_ticket, bob_ticket, carol_ticket, alice_other_ticket;
+    std::string alice_ticket, bob_ticket, carol_ticket, erin_ticket, alice_other_ticket;
+    // Erin's phone: the key it made and the pass the backend bound to it (rotating code).
+    crypto::KeyPair erin_phone = crypto::KeyPair::generate();
+    ticket::PassBytes erin_pass{};
     std::int64_t device_id = 0;
     std::vector<Sample> samples;
     // The local Solana chain (tests/chain/server.mjs) when the demo runs one: its process
@@ -490,12 +495,13 @@ void sell_tickets(Demo& demo) {
             " by the test payment method)");
         return id;
     };
-    for (Wallet* w : {&demo.alice, &demo.bob, &demo.carol})
+    for (Wallet* w : {&demo.alice, &demo.bob, &demo.carol, &demo.erin})
         api.sign_in(*w);
-    say("alice, bob and carol sign in the same way (role holder) and buy tickets:");
+    say("alice, bob, carol and erin sign in the same way (role holder) and buy tickets:");
     demo.alice_ticket = buy(demo.alice, demo.event, "general");
     demo.bob_ticket = buy(demo.bob, demo.event, "vip");
     demo.carol_ticket = buy(demo.carol, demo.event, "general");
+    demo.erin_ticket = buy(demo.erin, demo.event, "general");
     demo.alice_other_ticket = buy(demo.alice, demo.other_event, "general");
     if (demo.chain) show_minted(demo);
 }
@@ -526,8 +532,8 @@ void provision_scanner(Demo& demo) {
     sync_once(demo);
     auto store = open_device(demo);
     const auto tickets = store.cache().ticket_count();
-    check(tickets.ok() && *tickets == 3,
-          "the device should cache the 3 tickets of event " + std::to_string(demo.event));
+    check(tickets.ok() && *tickets == 4,
+          "the device should cache the 4 tickets of event " + std::to_string(demo.event));
     say("nothing to push yet; the device caches " + std::to_string(*tickets) +
         " tickets of event " + std::to_string(demo.event) + " and the event's issuer key:");
     say("from here on it decides every scan offline, from its own SQLite file");
@@ -569,7 +575,23 @@ void prepare_codes(Demo& demo) {
     check(new_code.claims.generation == old_code.claims.generation + 1,
           "the new owner's code should carry the next generation");
 
-    const std::string a = demo.alice_ticket, b = demo.bob_ticket, c = demo.carol_ticket;
+    // Erin's phone makes a key pair and asks for a pass bound to it: from now on it shows a
+    // code that changes every 5 s, signed by that key, and works with no network.
+    const auto pass = demo.api->post("/api/v1/tickets/" + demo.erin_ticket + "/pass",
+                                     {{"holder_key", demo.erin_phone.public_key().to_base58()}},
+                                     demo.erin.token, 201);
+    const auto pass_bytes = ticket::pass_from_text(pass["pass"].get<std::string>());
+    check(pass_bytes.has_value(), "the backend's pass does not read as a pass");
+    demo.erin_pass = *pass_bytes;
+    // Someone photographed erin's screen 30 s ago and shows that picture at the gate.
+    const auto screenshot =
+        ticket::rotating_code(demo.erin_pass, ticket::step_at(now_ms() - 30'000), demo.erin_phone);
+    auto shot = qr::render(screenshot);
+    check(shot.ok() && qr::write_png(shot->image, demo.files.qr() / "09-phone-screenshot.png").ok(),
+          "cannot write 09-phone-screenshot.png");
+
+    const std::string a = demo.alice_ticket, b = demo.bob_ticket, c = demo.carol_ticket,
+                      e = demo.erin_ticket;
     demo.samples = {
         {"01-valid.png", "alice's ticket " + a + " (GET /api/v1/tickets/" + a + "/qr.png)", true,
          "ok"},
@@ -586,6 +608,10 @@ void prepare_codes(Demo& demo) {
          false, "ticket.superseded"},
         {"07-transferred-new.png", "dave's code for ticket " + c + " after the transfer", true,
          "ok"},
+        {"08-phone-live.png", "erin's phone, ticket " + e + ": its rotating code right now", true,
+         "ok"},
+        {"09-phone-screenshot.png", "a photo of erin's screen taken 30 s earlier", false,
+         "code.stale"},
     };
     for (const auto& s : demo.samples)
         say("    " + pad(s.file, 24) + s.story);
@@ -594,7 +620,11 @@ void prepare_codes(Demo& demo) {
         std::to_string(old_code.claims.generation) + " -> " +
         std::to_string(new_code.claims.generation) + ", carol's code retired");
 
-    // The device learns both changes only through gate-syncd, before anyone reaches the gate.
+    say("backend: POST /api/v1/tickets/" + e + "/pass by erin's phone: binding " +
+        std::to_string(pass["binding"].get<std::int64_t>()) + ", pass valid for 72 h (" +
+        std::to_string(ticket::kRotatingCodeLength) + "-character code, QR version " +
+        std::to_string(shot->version) + "-M)");
+    // The device learns these changes only through gate-syncd, before anyone reaches the gate.
     sync_once(demo);
     auto store = open_device(demo);
     const auto revoked = store.cache().ticket_state(domain::ticket_id_from_string(b).value());
@@ -604,11 +634,20 @@ void prepare_codes(Demo& demo) {
         "the device did not learn that ticket " + b + " was revoked");
     check(resold.ok() && resold->ticket && resold->ticket->generation == 1,
           "the device did not learn that ticket " + c + " was transferred");
-    say("device cache now: ticket " + b + " revoked, ticket " + c + " at generation 1");
+    const auto bound = store.cache().ticket_state(domain::ticket_id_from_string(e).value());
+    check(bound.ok() && bound->ticket && bound->ticket->binding == 1,
+          "the device did not learn ticket " + e + "'s pass binding");
+    say("device cache now: ticket " + b + " revoked, ticket " + c + " at generation 1, ticket " +
+        e + " bound to erin's phone");
 }
 
 void scan_codes(Demo& demo) {
     step(5, "Scan the images at the gate (offline decisions, each committed before it shows)");
+    // Erin holds up her phone: the code it shows at this moment.
+    auto live = qr::render(
+        ticket::rotating_code(demo.erin_pass, ticket::step_at(now_ms()), demo.erin_phone));
+    check(live.ok() && qr::write_png(live->image, demo.files.qr() / "08-phone-live.png").ok(),
+          "cannot write 08-phone-live.png");
     // Hold-off 0: each file is a separate showing, so the repeated image counts again.
     std::string out;
     const int code =
@@ -680,10 +719,10 @@ void show_stats(Demo& demo) {
     say("rejected scans  " + std::to_string(s["rejected_scans"].get<std::int64_t>()) +
         " (refused at the gate, pushed for audit)");
     say("conflicts       " + std::to_string(s["conflicts"].get<std::int64_t>()));
-    check(s["sold"] == 3, "expected 3 tickets sold for the event");
-    check(s["inside_now"] == 2 && entries == 2,
-          "expected 2 people inside, both through " + std::string(kGate));
-    check(s["rejected_scans"] == 5, "expected the 5 refused scans in the backend's audit");
+    check(s["sold"] == 4, "expected 4 tickets sold for the event");
+    check(s["inside_now"] == 3 && entries == 3,
+          "expected 3 people inside, all through " + std::string(kGate));
+    check(s["rejected_scans"] == 6, "expected the 6 refused scans in the backend's audit");
     check(s["conflicts"] == 0, "expected no conflicts");
 }
 
