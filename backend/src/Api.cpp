@@ -12,6 +12,7 @@ Router make_router(Services& services) {
     add_ticket_routes(router, services);
     add_transfer_routes(router, services);
     add_claim_page_routes(router, services);
+    add_holder_page_routes(router, services);
     add_staff_routes(router, services);
     add_validation_routes(router, services);
     add_device_routes(router, services);

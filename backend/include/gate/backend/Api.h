@@ -38,6 +38,7 @@ void add_validation_routes(Router& router, Services& services);
 void add_transfer_routes(Router& router, Services& services);
 /// GET /claim/{reference}: the HTML page the claim mail links to.
 void add_claim_page_routes(Router& router, Services& services);
+void add_holder_page_routes(Router& router, Services& services);
 void add_device_routes(Router& router, Services& services);
 void add_refund_routes(Router& router, Services& services);
 void add_ops_routes(Router& router, Services& services);
