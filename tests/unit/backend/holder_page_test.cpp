@@ -2,7 +2,14 @@
 // slash, revalidation, and the headers that keep other origins' scripts out.
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
 #include "BackendFixture.h"
+#include "gate/qr/Decode.h"
+#include "gate/qr/Png.h"
 
 using namespace gate::test;
 using gate::backend::Method;
@@ -61,4 +68,41 @@ TEST_CASE("holder page files revalidate, and nothing else is served under /holde
         CHECK(b.call(Method::Get, path).status == 404);
     }
     CHECK(b.call(Method::Post, "/holder/app.js", std::string("{}")).status == 405);
+}
+
+TEST_CASE("the holder page's QR encoder is read back by ZXing, every version up to 10") {
+    const std::string node = GATE_NODE_BIN;
+    if (node.empty()) {
+        MESSAGE("skipped: no Node to run the holder page's encoder");
+        return;
+    }
+    TempDir dir;
+    const std::string command = node + " " + GATE_HOLDER_CODE_CHECK + " " + GATE_TEST_DATA_DIR +
+                                "/ticket-code-vectors.json " + (dir / "qr").string() + " > " +
+                                (dir / "node.log").string() + " 2>&1";
+    REQUIRE(std::system(command.c_str()) == 0);
+    int read = 0;
+    std::set<int> versions;
+    for (const auto& entry : std::filesystem::directory_iterator(dir / "qr")) {
+        if (entry.path().extension() != ".pgm") continue;
+        CAPTURE(entry.path().filename().string());
+        std::ifstream in(entry.path(), std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+        auto image = gate::qr::decode_image(gate::as_bytes(bytes));
+        REQUIRE(image.ok());
+        auto found = gate::qr::decode(image->view());
+        REQUIRE(found.ok());
+        REQUIRE(found->size() == 1);
+        auto text_path = entry.path();
+        text_path.replace_extension(".txt");
+        std::ifstream text_in(text_path);
+        const std::string text((std::istreambuf_iterator<char>(text_in)), {});
+        CHECK(found->front().text == text);
+        versions.insert(found->front().version.value_or(0));
+        ++read;
+    }
+    CHECK(read == 20);
+    CHECK(versions.count(1) == 1);
+    CHECK(versions.count(6) == 1);
+    CHECK(versions.count(10) == 1);
 }
