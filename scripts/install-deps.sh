@@ -34,6 +34,9 @@ native=(
   nlohmann-json3-dev libboost1.81-dev doctest-dev libstb-dev libcli11-dev libzbar-dev
   libpq-dev postgresql-15
   python3 python3-aiosmtpd wrk openssl
+  # The holder page's browser test (tests/browser): Debian's Chromium, driven by
+  # playwright-core from npm (which cannot download a browser here).
+  chromium fonts-dejavu-core
 )
 arm64=(
   crossbuild-essential-arm64 qemu-user

@@ -51,7 +51,13 @@ export function base58(bytes) {
 
 /// A new device key pair; the private key cannot be exported.
 export async function makeDeviceKey() {
-  const pair = await crypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign', 'verify']);
+  let pair;
+  try {
+    pair = await crypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign', 'verify']);
+  } catch {
+    throw new Error('this browser cannot make the key a live ticket needs (WebCrypto Ed25519); ' +
+      'open the ticket in an up-to-date browser');
+  }
   const raw = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
   return { privateKey: pair.privateKey, publicKey: raw };
 }
