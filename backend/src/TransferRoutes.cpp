@@ -96,12 +96,15 @@ ApiResult<Response> transfer(Call& c) {
     // lines, logs and Referer headers; the claim page reads it from there.
     const std::string link =
         s.settings.public_base_url + "/claim/" + reference + "#code=" + claim_code;
+    // The holder's page (docs/holder-page.md) signs in with the wallet and claims in one go.
+    const std::string app_link =
+        s.settings.public_base_url + "/holder/#claim=" + reference + "&code=" + claim_code;
     Mail mail;
     mail.to = *to_email;
     mail.subject = "A ticket for you";
     mail.text = "Someone sent you a ticket for " + event_name + ".\n\n" +
-                "Claim it with your wallet: " + link + "\n\n" + "Transfer: " + reference +
-                "\nClaim code: " + claim_code +
+                "Claim it with your wallet: " + link + "\n" + "Or in the ticket app: " + app_link +
+                "\n\n" + "Transfer: " + reference + "\nClaim code: " + claim_code +
                 "\n\nThe code works once, for this email address, for " +
                 validity_text(s.settings.claim_ttl) + ".\n";
     if (auto sent = s.mailer.send(mail); !sent.ok()) {

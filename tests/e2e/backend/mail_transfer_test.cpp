@@ -64,6 +64,8 @@ TEST_CASE("an email transfer is mailed through SMTP and claimed by the recipient
     REQUIRE(std::regex_search(mail, m, std::regex("Claim it with your wallet: (\\S+)")));
     const std::string link = m[1];
     CHECK(link == api.url("/claim/" + reference + "#code=" + claim_code));
+    CHECK(mail.find("Or in the ticket app: " + api.url("/holder/#claim=" + reference + "&code=" +
+                                                       claim_code)) != std::string::npos);
     const auto follow = [&] {
         gate::http::Request open;
         open.method = gate::http::Method::Get;
