@@ -247,13 +247,18 @@ ApiResult<crypto::PublicKey> read_holder_key(const std::string& text) {
 ApiResult<Response> ticket_pass(Call& c) {
     auto holder_key = read_holder_key(c.request.body);
     if (!holder_key.ok()) return fail(holder_key.error());
-    auto id = c.id("id", "ticket");
-    if (!id.ok()) return fail(id.error());
-    const std::int64_t now = c.s.clock.now_ms();
-    auto bound = c.s.store.bind_pass(*id, c.user().wallet, now);
-    if (!bound.ok()) return fail(bound.error());
-    auto signer = signer_for(c.s, *bound);
+    // The issuer key first: a ticket whose event cannot sign keeps its current binding.
+    auto owned = own_ticket(c);
+    if (!owned.ok()) return fail(owned.error());
+    auto signer = signer_for(c.s, *owned);
     if (!signer.ok()) return fail(signer.error());
+    const std::int64_t now = c.s.clock.now_ms();
+    auto bound = c.s.store.bind_pass(owned->id, c.user().wallet, now);
+    if (!bound.ok()) return fail(bound.error());
+    // As the binding left it (a transfer in between would have moved the owner, and then
+    // bind_pass refuses).
+    signer->claims.tier = static_cast<std::uint8_t>(bound->tier);
+    signer->claims.generation = static_cast<std::uint32_t>(bound->generation);
     ticket::PassClaims claims;
     claims.ticket = signer->claims;
     claims.ticket.issued_at = 0;  // not carried in a pass

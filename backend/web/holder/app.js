@@ -219,15 +219,16 @@ async function showTicket(id) {
   try {
     pass = await passFor(id);
   } catch (error) {
-    pass = navigator.onLine ? undefined : await loadPass(id);
-    status.textContent = error.message;
+    // The server unreachable (or answering errors): the pass this phone holds still works.
+    pass = error instanceof ApiError && error.status === 404 ? undefined : await loadPass(id);
+    status.textContent = pass ? `Showing the code this phone holds (${error.message}).` : error.message;
     if (!pass) return;
   }
   if (!pass) {
     status.textContent = 'Open this ticket once while online; after that it works offline.';
     return;
   }
-  status.textContent = '';
+  if (status.textContent === 'Opening the ticket...') status.textContent = '';
   $('ticket-title').textContent = pass.title;
   $('ticket-meta').textContent = pass.meta;
   $('main').focus();
