@@ -266,3 +266,24 @@ TEST_CASE("every reason code has plain words for the display") {
     CHECK(words.size() >= 20);
     CHECK(domain::reason::plain_words("no.such.reason") == "Not accepted");
 }
+
+TEST_CASE(
+    "a rotating code's step is fresh from its start minus the tolerance to 10 s after, plus it") {
+    const std::uint32_t step = 353445840;  // starts at 1767229200 s
+    const std::int64_t start = std::int64_t{step} * 5 * 1000;
+    for (const std::int64_t tolerance :
+         {std::int64_t{0}, std::int64_t{10'000}, std::int64_t{60'000}}) {
+        CAPTURE(tolerance);
+        CHECK_FALSE(domain::step_fresh(step, start - tolerance - 1, tolerance));
+        CHECK(domain::step_fresh(step, start - tolerance, tolerance));
+        CHECK(domain::step_fresh(step, start, tolerance));
+        CHECK(domain::step_fresh(step, start + domain::kStepWindowMs + tolerance - 1, tolerance));
+        CHECK_FALSE(domain::step_fresh(step, start + domain::kStepWindowMs + tolerance, tolerance));
+    }
+    // The earliest step and the last: no overflow at either end.
+    CHECK(domain::step_fresh(0, 0, 0));
+    CHECK_FALSE(domain::step_fresh(0, domain::kStepWindowMs, 0));
+    const std::int64_t last = std::int64_t{0xFFFFFFFF} * 5 * 1000;
+    CHECK(domain::step_fresh(0xFFFFFFFF, last, 0));
+    CHECK_FALSE(domain::step_fresh(0xFFFFFFFF, last - 1, 0));
+}
