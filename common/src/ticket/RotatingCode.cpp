@@ -32,17 +32,9 @@ std::array<std::uint8_t, kPassPayloadSize> encode_pass_payload(const PassClaims&
                                                                std::uint32_t key_id) {
     std::array<std::uint8_t, kPassPayloadSize> payload{};
     BigEndianWriter w(payload);
-    w.put(kRotatingFormatVersion)
-        .put(key_id)
-        .put(c.ticket.event_id)
-        .put(c.ticket.ticket_id)
-        .put(c.ticket.tier)
-        .put(c.ticket.generation)
-        .put(c.ticket.valid_from)
-        .put(c.ticket.valid_until)
-        .put(c.binding)
-        .put(c.expires_at)
-        .put_bytes(c.holder_key.bytes);
+    w.put(kRotatingFormatVersion).put(key_id);
+    put_claims(w, c.ticket);
+    w.put(c.binding).put(c.expires_at).put_bytes(c.holder_key.bytes);
     return payload;
 }
 
@@ -131,12 +123,7 @@ Result<ParsedCode, ParseError> parse_rotating(std::string_view text) noexcept {
     code.version = p.get<std::uint8_t>();
     if (code.version != kRotatingFormatVersion) return fail(ParseError::UnsupportedVersion);
     code.key_id = p.get<std::uint32_t>();
-    code.claims.event_id = p.get<std::uint32_t>();
-    code.claims.ticket_id = p.get<std::uint64_t>();
-    code.claims.tier = p.get<std::uint8_t>();
-    code.claims.generation = p.get<std::uint32_t>();
-    code.claims.valid_from = p.get<std::uint32_t>();
-    code.claims.valid_until = p.get<std::uint32_t>();
+    get_claims(p, code.claims);
     rotation.binding = p.get<std::uint32_t>();
     rotation.expires_at = p.get<std::uint32_t>();
     p.get_bytes(rotation.holder_key.bytes);

@@ -56,15 +56,9 @@ std::uint32_t key_id_of(const crypto::PublicKey& key) {
 std::array<std::uint8_t, kPayloadSize> encode_payload(const TicketClaims& c, std::uint32_t key_id) {
     std::array<std::uint8_t, kPayloadSize> payload{};
     BigEndianWriter w(payload);
-    w.put(kFormatVersion)
-        .put(key_id)
-        .put(c.event_id)
-        .put(c.ticket_id)
-        .put(c.tier)
-        .put(c.generation)
-        .put(c.valid_from)
-        .put(c.valid_until)
-        .put(c.issued_at);
+    w.put(kFormatVersion).put(key_id);
+    put_claims(w, c);
+    w.put(c.issued_at);
     return payload;
 }
 
@@ -121,12 +115,7 @@ Result<ParsedCode, ParseError> parse(std::string_view text) noexcept {
     code.version = r.get<std::uint8_t>();
     if (code.version != kFormatVersion) return fail(ParseError::UnsupportedVersion);
     code.key_id = r.get<std::uint32_t>();
-    code.claims.event_id = r.get<std::uint32_t>();
-    code.claims.ticket_id = r.get<std::uint64_t>();
-    code.claims.tier = r.get<std::uint8_t>();
-    code.claims.generation = r.get<std::uint32_t>();
-    code.claims.valid_from = r.get<std::uint32_t>();
-    code.claims.valid_until = r.get<std::uint32_t>();
+    get_claims(r, code.claims);
     code.claims.issued_at = r.get<std::uint32_t>();
     if (code.claims.valid_until != 0 && code.claims.valid_until < code.claims.valid_from) {
         return fail(ParseError::BadWindow);
