@@ -6,7 +6,9 @@
 //   - the same screenshot replayed after the window is refused `code.stale`;
 //   - with the network cut the code keeps rotating and a reload still shows it (service
 //     worker, IndexedDB), and the gate admits it as the same ticket;
-//   - a screenshot taken before a transfer is refused once the transfer reaches the gate.
+//   - a screenshot taken before a transfer is refused once the transfer reaches the gate;
+//   - the new holder sends it on by email (a real SMTP listener, aiosmtpd), and the person
+//     mailed follows the mail's link to the page, signs in with their wallet and claims it.
 // Prints the page's first paint with the CPU throttled 4x, its weight and the QR's size.
 //   node holder_page.test.mjs --api BIN --scanner BIN --syncd BIN --out DIR [--screenshots DIR]
 // Exits 77 (skipped) when /usr/bin/chromium is missing.
@@ -59,8 +61,16 @@ function freePort() {
   });
 }
 
-const organizer = wallet(), alice = wallet(), bob = wallet();
+const organizer = wallet(), alice = wallet(), bob = wallet(), carol = wallet();
 const port = await freePort();
+// A real SMTP listener for the claim mail; it prints every message it receives.
+const smtpPort = await freePort();
+const smtpd = spawn('/usr/bin/python3', ['-u', '-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${smtpPort}`],
+  { stdio: ['ignore', 'pipe', 'pipe'] });
+let mails = '';
+smtpd.stdout.on('data', (d) => { mails += d; });
+process.on('exit', () => { if (smtpd.exitCode === null) smtpd.kill('SIGTERM'); });
+await new Promise((r) => setTimeout(r, 500));
 const base = `http://127.0.0.1:${port}`;
 const api = spawn(args.api, [], {
   env: {
@@ -68,6 +78,7 @@ const api = spawn(args.api, [], {
     GATE_SERVER_ADDRESS: '127.0.0.1', GATE_SERVER_PORT: String(port),
     GATE_DATABASE_PATH: join(out, 'api.db'), GATE_KEYS_MASTER_KEY_FILE: join(out, 'master.key'),
     GATE_AUTH_ORGANIZERS: organizer.address, GATE_PUBLIC_BASE_URL: base, GATE_LOG_LEVEL: 'warn',
+    GATE_MAIL_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, GATE_MAIL_FROM: 'tickets@gate.test',
   },
   stdio: ['ignore', 'pipe', 'pipe'],
 });
@@ -104,6 +115,9 @@ const event = await call('POST', '/api/v1/events', {
 const aliceToken = await signIn(alice);
 const bought = await call('POST', '/api/v1/tickets/mint', { event_id: event.id, tier: 0, payment_method: 'test' }, aliceToken);
 const ticketId = bought.ticket.ticket_id;
+// A second ticket, never scanned (an admitted one cannot change hands), to send by email.
+const second = await call('POST', '/api/v1/tickets/mint', { event_id: event.id, tier: 0, payment_method: 'test' }, aliceToken);
+const mailedId = second.ticket.ticket_id;
 
 const device = {
   db: join(out, 'device.db'), key: join(out, 'device-key.json'), token: join(out, 'device.token'),
@@ -168,30 +182,35 @@ const shots = args.screenshots;
   await context.close();
 }
 
-const context = await browser.newContext(phone);
-await context.exposeFunction('testWalletSign', (b64) => alice.sign(Buffer.from(b64, 'base64')).toString('base64'));
-await context.addInitScript(({ address, publicKey }) => {
-  const fromB64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
-  const account = { address, publicKey: fromB64(publicKey), chains: ['solana:localnet'], features: ['solana:signMessage'] };
-  const wallet = {
-    version: '1.0.0', name: 'Test Wallet', icon: 'data:image/svg+xml;base64,PHN2Zy8+', chains: ['solana:localnet'],
-    accounts: [account],
-    features: {
-      'standard:connect': { version: '1.0.0', connect: async () => ({ accounts: [account] }) },
-      'solana:signMessage': {
-        version: '1.0.0',
-        signMessage: (...inputs) => Promise.all(inputs.map(async ({ message }) => ({
-          signedMessage: message,
-          signature: fromB64(await window.testWalletSign(btoa(String.fromCharCode(...message)))),
-        }))),
+/// A browser context (a phone) whose page sees `holder` as a Wallet Standard wallet.
+async function phoneOf(holder) {
+  const context = await browser.newContext(phone);
+  await context.exposeFunction('testWalletSign', (b64) => holder.sign(Buffer.from(b64, 'base64')).toString('base64'));
+  await context.addInitScript(({ address, publicKey }) => {
+    const fromB64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+    const account = { address, publicKey: fromB64(publicKey), chains: ['solana:localnet'], features: ['solana:signMessage'] };
+    const wallet = {
+      version: '1.0.0', name: 'Test Wallet', icon: 'data:image/svg+xml;base64,PHN2Zy8+', chains: ['solana:localnet'],
+      accounts: [account],
+      features: {
+        'standard:connect': { version: '1.0.0', connect: async () => ({ accounts: [account] }) },
+        'solana:signMessage': {
+          version: '1.0.0',
+          signMessage: (...inputs) => Promise.all(inputs.map(async ({ message }) => ({
+            signedMessage: message,
+            signature: fromB64(await window.testWalletSign(btoa(String.fromCharCode(...message)))),
+          }))),
+        },
       },
-    },
-  };
-  const callback = ({ register }) => register(wallet);
-  window.addEventListener('wallet-standard:app-ready', (e) => callback(e.detail));
-  window.dispatchEvent(new CustomEvent('wallet-standard:register-wallet', { detail: callback }));
-}, { address: alice.address, publicKey: alice.raw.toString('base64') });
+    };
+    const callback = ({ register }) => register(wallet);
+    window.addEventListener('wallet-standard:app-ready', (e) => callback(e.detail));
+    window.dispatchEvent(new CustomEvent('wallet-standard:register-wallet', { detail: callback }));
+  }, { address: holder.address, publicKey: holder.raw.toString('base64') });
+  return context;
+}
 
+const context = await phoneOf(alice);
 const page = await context.newPage();
 page.on('pageerror', (e) => check(false, `no script error on the page (${e.message})`));
 await page.goto(`${base}/holder/`);
@@ -251,6 +270,34 @@ await page.getByText('Transferred.').waitFor();
 sync();
 check(scan(beforeTransfer) === 'rejected ticket.superseded',
   'a screenshot from before the transfer is ticket.superseded once the gate synced');
+
+// Alice sends her second ticket by email; carol follows the mail's link, signs in with her
+// wallet and claims it.
+{
+  await page.goto(`${base}/holder/#/`);
+  await page.getByRole('button', { name: `Show ticket ${mailedId}, Harbour Lights` }).click();
+  await page.waitForFunction(() => document.getElementById('qr').dataset.code?.startsWith('TK2:'));
+  await page.getByText('Transfer this ticket').click();
+  await page.getByLabel('Wallet address or email').fill('carol@example.com');
+  await page.getByRole('button', { name: 'Transfer', exact: true }).click();
+  await page.waitForFunction(() => document.getElementById('ticket-status').textContent !== '');
+  const sent = await page.locator('#ticket-status').textContent();
+  check(sent === 'Sent: carol@example.com gets a mail to claim it.', `the page sent the ticket by email (${sent})`);
+  for (let i = 0; i < 100 && !mails.includes('Or in the ticket app:'); i++) await new Promise((r) => setTimeout(r, 50));
+  const link = /Or in the ticket app: (\S+)/.exec(mails)?.[1];
+  check(link !== undefined && link.startsWith(`${base}/holder/#claim=`), 'the claim mail links to the holder page');
+  const carolPhone = await phoneOf(carol);
+  const carolPage = await carolPhone.newPage();
+  await carolPage.goto(link);
+  await carolPage.getByRole('button', { name: 'Sign in with Test Wallet' }).click();
+  await carolPage.getByLabel('The email address it was sent to').fill('carol@example.com');
+  await carolPage.getByRole('button', { name: 'Claim' }).click();
+  await carolPage.getByText(`Done: ticket ${mailedId} is yours.`).waitFor();
+  const carolToken = await signIn(carol);
+  const mine = await call('GET', '/api/v1/tickets/my', undefined, carolToken);
+  check(mine.tickets.length === 1 && mine.tickets[0].ticket_id === mailedId && mine.tickets[0].generation === 1,
+    'carol claimed the ticket through the page (generation 1)');
+}
 
 await browser.close();
 stopApi();

@@ -215,6 +215,8 @@ async function showTicket(id) {
   status.textContent = 'Opening the ticket...';
   $('ticket-title').textContent = '';
   $('ticket-meta').textContent = '';
+  $('transfer-box').open = false;  // each ticket starts with its transfer form closed
+  $('to').value = '';
   let pass;
   try {
     pass = await passFor(id);
