@@ -34,7 +34,8 @@ async function api(method, path, body) {
   const answer = await response.json().catch(() => ({}));
   if (!response.ok) {
     const error = answer.error || {};
-    if (response.status === 401 && path !== '/api/v1/auth/sign-in') signOut();
+    // An expired session: forget it; the caller decides (a ticket still shows its pass).
+    if (response.status === 401 && path !== '/api/v1/auth/sign-in') forgetSession();
     throw new ApiError(response.status, error.code || 'http_' + response.status,
       error.message || `the server answered ${response.status}`);
   }
@@ -118,9 +119,13 @@ async function signIn(wallet) {
   }
 }
 
-function signOut() {
+function forgetSession() {
   state.token = null;
   sessionStorage.removeItem('token');
+}
+
+function signOut() {
+  forgetSession();
   route();
 }
 
@@ -157,6 +162,7 @@ async function showList() {
       const { tickets } = await api('GET', '/api/v1/tickets/my');
       for (const t of tickets) items.push({ ticket: t, ...describe(t, await eventOf(t.event_id)) });
     } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return route();  // sign in again
       status.textContent = `Could not load your tickets: ${error.message}`;
     }
   } else {
