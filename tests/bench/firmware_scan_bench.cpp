@@ -111,6 +111,12 @@ int main(int argc, char** argv) {
     const auto assignment = *store.cache().assignment().value();
     ticket::IssuerKeyring keyring;
     keyring.add({issuer.public_key(), kEvent});
+    // What the device computes for one code before it commits: check, cache read, rules.
+    auto decide_one = [&](const std::string& text) {
+        const auto check = domain::check_code(text, keyring);
+        auto state = store.cache().ticket_state(check.code->claims.ticket_id);
+        return domain::decide(check, *state, assignment, {gate::system_clock().now_ms()}).accepted;
+    };
 
     // 1. Decode only, per frame size, with and without a code.
     for (auto [w, h] : {std::pair{640, 480}, std::pair{1280, 720}}) {
@@ -133,10 +139,7 @@ int main(int argc, char** argv) {
         // Frame to decision: what the device computes before it commits.
         bench::measure(("frame->decision " + size).c_str(), rounds, 1, [&] {
             auto text = decoder.decode(with_view);
-            const auto check = domain::check_code(**text, keyring);
-            auto state = store.cache().ticket_state(check.code->claims.ticket_id);
-            static_cast<void>(
-                domain::decide(check, *state, assignment, {gate::system_clock().now_ms()}));
+            static_cast<void>(decide_one(**text));
         });
         // Frame to verdict: decode, check, decide, commit (synchronous=FULL) - what a holder
         // waits for. Multi-entry, so every scan is an admission and a commit.
@@ -160,13 +163,8 @@ int main(int argc, char** argv) {
         codes.push_back(code_for(rng() % cache_size + 1));
     std::size_t next = 0;
     int accepted = 0;
-    bench::measure("decide (verify + cache read)", rounds * 10, 1, [&] {
-        const auto& text = codes[next++ % codes.size()];
-        const auto check = domain::check_code(text, keyring);
-        auto state = store.cache().ticket_state(check.code->claims.ticket_id);
-        const auto d = domain::decide(check, *state, assignment, {gate::system_clock().now_ms()});
-        accepted += d.accepted ? 1 : 0;
-    });
+    bench::measure("decide (verify + cache read)", rounds * 10, 1,
+                   [&] { accepted += decide_one(codes[next++ % codes.size()]) ? 1 : 0; });
     // 3. Rotating codes (format version 2, two signatures): decode, and the decision alone,
     // against the same cache. Made for the current step, so they are fresh while measured.
     const auto phone = crypto::KeyPair::generate();
@@ -191,11 +189,7 @@ int main(int argc, char** argv) {
         rotating.push_back(rotating_for(rng() % cache_size + 1));
     int rotating_accepted = 0;
     bench::measure("decide rotating (2 verifies + cache read)", rounds * 10, 1, [&] {
-        const auto& text = rotating[next++ % rotating.size()];
-        const auto check = domain::check_code(text, keyring);
-        auto state = store.cache().ticket_state(check.code->claims.ticket_id);
-        const auto d = domain::decide(check, *state, assignment, {gate::system_clock().now_ms()});
-        rotating_accepted += d.accepted ? 1 : 0;
+        rotating_accepted += decide_one(rotating[next++ % rotating.size()]) ? 1 : 0;
     });
     bench::measure("cache read only", rounds * 10, 1,
                    [&] { static_cast<void>(store.cache().ticket_state(rng() % cache_size + 1)); });
