@@ -3,7 +3,6 @@
 // session. Each answer carries a strict Content-Security-Policy (scripts and connections
 // to this origin only) and an ETag, so a phone revalidates instead of downloading again.
 #include <array>
-#include <mutex>
 
 #include "ApiSupport.h"
 #include "ConditionalGet.h"
@@ -38,12 +37,12 @@ constexpr std::string_view kPolicy =
 Response serve(const Request& request, const Asset& asset) {
     const std::string_view body = asset.body();
     // Computed once per file: the bytes never change while the process runs.
-    static std::array<std::string, kAssets.size()> etags;
-    static std::once_flag once;
-    std::call_once(once, [] {
+    static const std::array<std::string, kAssets.size()> etags = [] {
+        std::array<std::string, kAssets.size()> out;
         for (std::size_t i = 0; i < kAssets.size(); ++i)
-            etags[i] = etag_of(kAssets[i].body());
-    });
+            out[i] = etag_of(kAssets[i].body());
+        return out;
+    }();
     const auto index = static_cast<std::size_t>(&asset - kAssets.data());
     Response response = conditional_answer(request, etags[index], std::string(body), "no-cache",
                                            std::string(asset.content_type));
