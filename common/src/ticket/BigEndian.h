@@ -24,7 +24,6 @@ class BigEndianWriter {
             out_[pos_++] = b;
         return *this;
     }
-    std::size_t position() const { return pos_; }
 
   private:
     std::span<std::uint8_t> out_;
@@ -46,7 +45,6 @@ class BigEndianReader {
         for (auto& b : into)
             b = in_[pos_++];
     }
-    std::size_t position() const { return pos_; }
 
   private:
     std::span<const std::uint8_t> in_;

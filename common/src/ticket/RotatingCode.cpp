@@ -19,10 +19,10 @@ namespace {
 
 using PassSigningInput = std::array<std::uint8_t, kPassSignatureDomain.size() + kPassPayloadSize>;
 
-PassSigningInput pass_signing_input(std::span<const std::uint8_t> payload) noexcept {
+PassSigningInput pass_signing_input(std::span<const std::uint8_t> pass) noexcept {
     PassSigningInput msg{};
-    std::copy(kPassSignatureDomain.begin(), kPassSignatureDomain.end(), msg.begin());
-    std::copy_n(payload.begin(), kPassPayloadSize, msg.begin() + kPassSignatureDomain.size());
+    BigEndianWriter w(msg);
+    w.put_bytes(as_bytes(kPassSignatureDomain)).put_bytes(pass.first(kPassPayloadSize));
     return msg;
 }
 
