@@ -1,5 +1,7 @@
 #include "gate/db/Migration.h"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "gate/db/Database.h"
@@ -24,8 +26,45 @@ std::string newer_than_known(int found, int latest) {
            "); it was written by a newer version, refusing to touch it";
 }
 
+// Switches SQLite's foreign keys off for one migration and back on after it, whatever its
+// outcome. The pragma is a no-op inside a transaction, so it is set around it.
+class ForeignKeysOff {
+  public:
+    explicit ForeignKeysOff(Database& db) : db_(db) {
+        auto on = db_.query_one<std::int64_t>("PRAGMA foreign_keys");
+        was_on_ = on.ok() && *on == 1;
+        if (was_on_) static_cast<void>(db_.exec("PRAGMA foreign_keys = OFF"));
+    }
+    ~ForeignKeysOff() {
+        if (was_on_) static_cast<void>(db_.exec("PRAGMA foreign_keys = ON"));
+    }
+    ForeignKeysOff(const ForeignKeysOff&) = delete;
+    ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
+
+  private:
+    Database& db_;
+    bool was_on_ = false;
+};
+
+// After a table rebuild: every reference still finds its row (the first one that does not
+// is named).
+Status<Error> check_references(Database& db, const std::string& label) {
+    auto broken =
+        db.query_optional<std::string, std::int64_t, std::string>("PRAGMA foreign_key_check");
+    if (!broken.ok()) return fail(migration_error(label + " failed", &broken.error()));
+    if (*broken) {
+        const auto& [table, row, parent] = **broken;
+        return fail(migration_error(label + " failed: row " + std::to_string(row) + " of " + table +
+                                    " refers to a missing row of " + parent));
+    }
+    return {};
+}
+
 Status<Error> apply(Database& db, const Migration& migration, int latest) {
     const std::string label = "migration " + std::to_string(migration.version);
+    const bool rebuild = migration.rebuilds_tables && db.engine() == "sqlite";
+    std::optional<ForeignKeysOff> keys_off;
+    if (rebuild) keys_off.emplace(db);
     auto tx = db.begin(TransactionKind::Immediate);
     if (!tx.ok()) return fail(migration_error(label + " could not start", &tx.error()));
 
@@ -38,6 +77,8 @@ Status<Error> apply(Database& db, const Migration& migration, int latest) {
 
     if (auto applied = db.exec(migration.sql); !applied.ok())
         return fail(migration_error(label + " failed", &applied.error()));
+    if (rebuild)
+        if (auto checked = check_references(db, label); !checked.ok()) return checked;
     if (auto bumped = db.set_schema_version(migration.version); !bumped.ok())
         return fail(migration_error(label + " failed", &bumped.error()));
     if (auto committed = tx->commit(); !committed.ok())

@@ -15,6 +15,10 @@ class Database;
 struct Migration {
     int version;           // strictly increasing, starting at 1 or above
     std::string_view sql;  // one or more statements; no BEGIN/COMMIT of its own
+    /// SQLite: the script rebuilds a table (new table, copy, drop, rename: the only way to
+    /// change its constraints), so it runs with foreign keys off, as a drop of a referenced
+    /// table needs, and every reference is checked before the commit. Ignored elsewhere.
+    bool rebuilds_tables = false;
 };
 
 /// Applies every migration newer than the database's user_version. Running it again is a

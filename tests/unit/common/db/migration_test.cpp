@@ -128,3 +128,61 @@ TEST_CASE("migrating inside an open transaction is refused") {
     CHECK(status.error().code == ErrorCode::Migration);
     CHECK(schema_version(db).value_or(-1) == 0);
 }
+
+namespace {
+
+// A parent table referenced by a child, then rebuilt to widen its CHECK constraint.
+constexpr std::string_view kParentAndChild =
+    "CREATE TABLE parent(id INTEGER PRIMARY KEY, state TEXT NOT NULL CHECK (state IN ('a')));"
+    "CREATE TABLE child(id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent(id));"
+    "INSERT INTO parent VALUES (1, 'a');"
+    "INSERT INTO child VALUES (10, 1);";
+constexpr std::string_view kWidenParent =
+    "CREATE TABLE parent_new(id INTEGER PRIMARY KEY, state TEXT NOT NULL "
+    "CHECK (state IN ('a', 'b')));"
+    "INSERT INTO parent_new SELECT id, state FROM parent;"
+    "DROP TABLE parent;"
+    "ALTER TABLE parent_new RENAME TO parent;";
+
+}  // namespace
+
+TEST_CASE("a table rebuild runs with foreign keys off and its references checked") {
+    TempDir dir;
+    auto db = open_for_test(dir.file("rebuild.db"));
+    REQUIRE(db.query_one<int>("PRAGMA foreign_keys").value_or(-1) == 1);
+    const std::array<Migration, 2> rebuilt{{{1, kParentAndChild}, {2, kWidenParent, true}}};
+    GATE_DB_OK(migrate(db, rebuilt));
+    CHECK(schema_version(db).value_or(-1) == 2);
+    // The wider constraint holds, the child still finds its parent, and keys are on again.
+    GATE_DB_OK(db.execute("INSERT INTO parent VALUES (2, 'b')"));
+    CHECK(db.query_one<int>("PRAGMA foreign_keys").value_or(-1) == 1);
+    CHECK_FALSE(db.execute("INSERT INTO child VALUES (11, 99)").ok());
+    CHECK(db.query_one<std::int64_t>(
+                "SELECT p.id FROM child c JOIN parent p ON p.id = c.parent_id WHERE c.id = 10")
+              .value_or(0) == 1);
+}
+
+TEST_CASE("without the flag the same rebuild is refused and nothing changes") {
+    TempDir dir;
+    auto db = open_for_test(dir.file("refused.db"));
+    const std::array<Migration, 2> plain{{{1, kParentAndChild}, {2, kWidenParent}}};
+    CHECK_FALSE(migrate(db, plain).ok());
+    CHECK(schema_version(db).value_or(-1) == 1);
+    CHECK_FALSE(db.execute("INSERT INTO parent VALUES (2, 'b')").ok());
+}
+
+TEST_CASE("a rebuild that leaves a dangling reference is rolled back") {
+    TempDir dir;
+    auto db = open_for_test(dir.file("dangling.db"));
+    constexpr std::string_view kLoseRows =
+        "CREATE TABLE parent_new(id INTEGER PRIMARY KEY, state TEXT NOT NULL);"
+        "DROP TABLE parent;"
+        "ALTER TABLE parent_new RENAME TO parent;";
+    const std::array<Migration, 2> lossy{{{1, kParentAndChild}, {2, kLoseRows, true}}};
+    auto status = migrate(db, lossy);
+    REQUIRE_FALSE(status.ok());
+    CHECK(status.error().message.find("refers to a missing row of parent") != std::string::npos);
+    CHECK(schema_version(db).value_or(-1) == 1);
+    CHECK(db.query_one<int>("SELECT count(*) FROM parent").value_or(0) == 1);
+    CHECK(db.query_one<int>("PRAGMA foreign_keys").value_or(-1) == 1);
+}
