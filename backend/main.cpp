@@ -115,11 +115,23 @@ int main(int argc, char** argv) {
                   << std::endl;
 
         std::atomic<bool> done{false};
+        // Housekeeping: the change log's pruning every minute, the payment sweeper every
+        // payments.sweep_interval (both first at start-up).
         std::thread housekeeping([&] {
+            using Clock = std::chrono::steady_clock;
+            auto next_maintain = Clock::now();
+            auto next_sweep = Clock::now();
             while (!done) {
-                app.maintain();
-                for (int i = 0; i < 600 && !done; ++i)
-                    std::this_thread::sleep_for(std::chrono::milliseconds{100});
+                const auto now = Clock::now();
+                if (now >= next_maintain) {
+                    app.maintain();
+                    next_maintain = now + std::chrono::minutes{1};
+                }
+                if (now >= next_sweep) {
+                    app.sweep_payments();
+                    next_sweep = Clock::now() + settings.payment_sweep_interval;
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds{100});
             }
         });
         int signal = 0;

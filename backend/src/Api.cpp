@@ -9,6 +9,7 @@ Router make_router(Services& services) {
     add_auth_routes(router, services);
     add_event_routes(router, services);
     add_refund_routes(router, services);
+    add_payment_routes(router, services);
     add_ticket_routes(router, services);
     add_transfer_routes(router, services);
     add_claim_page_routes(router, services);

@@ -71,6 +71,7 @@ nlohmann::json event_json(const Event& e) {
             {"available", e.capacity - e.sold},
             {"status", domain::to_string(e.status)},
             {"code_policy", domain::to_string(e.code_policy)},
+            {"currency", e.currency},
             {"organizer", e.organizer_wallet},
             {"tiers", std::move(tiers)},
             {"created_at", e.created_at},

@@ -5,8 +5,10 @@
 
 #include "Cors.h"
 #include "EventListCache.h"
+#include "PaymentSweep.h"
 #include "gate/backend/ClientAddress.h"
 #include "gate/config/ConfigError.h"
+#include "payments/StripeAccount.h"
 
 namespace gate::backend {
 
@@ -39,9 +41,11 @@ App::App(Settings settings, log::Logger logger, std::unique_ptr<Clock> clock,
     limiter_ = shared_limits ? std::make_unique<RateLimiter>(*clock_, *store_)
                              : std::make_unique<RateLimiter>(*clock_);
     event_lists_ = std::make_unique<EventListCache>();
+    stripe_ = std::make_unique<payments::StripeAccount>(
+        payments::StripeAccount::from_settings(settings_));
     services_ = std::make_unique<Services>(Services{*store_, *clock_, *random_, settings_, *keys_,
                                                     *mailer_, *limiter_, metrics_, *event_lists_,
-                                                    logger_.child("api")});
+                                                    *stripe_, logger_.child("api")});
     router_ = std::make_unique<Router>(make_router(*services_));
     if (!settings_.chain_rpc_url.empty())
         chain_ = std::make_unique<ChainSync>(*store_, *keys_, settings_, *clock_, metrics_,
@@ -78,6 +82,10 @@ Response App::handle(Request request) {
     metrics_.observe_request(to_string(method), route.empty() ? "unmatched" : route,
                              response.status, took.count());
     return response;
+}
+
+void App::sweep_payments() {
+    backend::sweep_payments(*services_);
 }
 
 void App::maintain() {

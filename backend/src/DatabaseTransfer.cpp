@@ -24,7 +24,7 @@ constexpr int kFormatVersion = 1;
 
 // The order the schema creates them in, which is an order where every table comes after
 // the tables it refers to. store_meta's rows replace the new database's own.
-constexpr std::array<std::string_view, 22> kTables{
+constexpr std::array<std::string_view, 24> kTables{
     "users",         "auth_nonces",        "sessions",
     "events",        "event_tiers",        "issuer_keys",
     "reservations",  "payments",           "tickets",
@@ -32,7 +32,7 @@ constexpr std::array<std::string_view, 22> kTables{
     "checkin_lists", "device_setup_codes", "devices",
     "changes",       "store_meta",         "chain_event_keys",
     "chain_tickets", "event_validators",   "idempotency_keys",
-    "refunds"};
+    "refunds",       "payment_events",     "webhook_events"};
 
 enum class Kind { Integer, Real, Text, Blob };
 

@@ -1,5 +1,7 @@
 // Events: create (organizer), list and get (public), update and statistics (the owner).
 // Cancelling refunds the paid tickets; a refunded event cannot be reopened.
+#include <algorithm>
+
 #include "ApiSupport.h"
 #include "ConditionalGet.h"
 #include "Endpoint.h"
@@ -35,6 +37,11 @@ ApiResult<Event> read_new_event(Services& s, const std::string& text, const Prin
     auto ends = body.integer("ends_at", Need::Required, 0, kMaxTime);
     auto capacity = body.integer("capacity", Need::Required, 1, 100000);
     auto code_policy = body.choice<domain::CodePolicy>("code_policy", Need::Optional);
+    auto currency = body.text("currency", Need::Optional, 3, 3);
+    if (currency && !std::all_of(currency->begin(), currency->end(),
+                                 [](char c) { return c >= 'A' && c <= 'Z'; }))
+        body.add_error("currency", jsonio::Problem::Invalid,
+                       "must be an ISO 4217 code in capitals, like USD or EUR");
     if (starts && *starts <= now)
         body.add_error("starts_at", jsonio::Problem::Invalid, "must be in the future");
     if (starts && ends && *ends <= *starts)
@@ -83,6 +90,7 @@ ApiResult<Event> read_new_event(Services& s, const std::string& text, const Prin
     e.ends_at = *ends;
     e.capacity = *capacity;
     e.code_policy = code_policy.value_or(domain::CodePolicy::StaticAllowed);
+    e.currency = currency.value_or("USD");
     e.created_at = now;
     e.updated_at = now;
     return e;

@@ -1,27 +1,13 @@
-// Refunds: the organizer's view of a cancelled event's refunds (buyers see theirs in the
-// ticket JSON). Refunds are opened and settled when the event is cancelled (EventRoutes).
+// Refunds: the organizer's view of an event's refunds (buyers see theirs in the ticket and
+// payment JSON). Refunds open when the event is cancelled (EventRoutes), a paid ticket is
+// revoked (StaffRoutes) or a payment cannot become tickets; PaymentSweep retries them.
 #include "ApiSupport.h"
 #include "Endpoint.h"
+#include "PaymentJson.h"
 
 namespace gate::backend {
 
 namespace {
-
-nlohmann::json refund_json(const Refund& r) {
-    const auto optional_text = [](const std::optional<std::string>& v) {
-        return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-    };
-    return {{"id", r.id},
-            {"ticket_id", std::to_string(r.ticket_id)},
-            {"payment", r.payment},
-            {"amount_cents", r.amount_cents},
-            {"currency", r.currency},
-            {"method", r.method},
-            {"status", r.status},
-            {"provider_reference", optional_text(r.provider_reference)},
-            {"created_at", r.created_at},
-            {"completed_at", r.completed_at ? nlohmann::json(*r.completed_at) : nullptr}};
-}
 
 ApiResult<Response> event_refunds(Call& c) {
     auto id = c.id("id", "event");

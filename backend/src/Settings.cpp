@@ -9,7 +9,7 @@
 namespace gate::backend {
 
 namespace {
-constexpr std::array<std::string_view, 51> kKeys{"server.address",
+constexpr std::array<std::string_view, 57> kKeys{"server.address",
                                                  "server.port",
                                                  "server.threads",
                                                  "server.handlers",
@@ -49,6 +49,12 @@ constexpr std::array<std::string_view, 51> kKeys{"server.address",
                                                  "chain.max_backoff",
                                                  "chain.audit_interval",
                                                  "chain.lease_ttl",
+                                                 "payments.card_hold",
+                                                 "payments.sweep_interval",
+                                                 "payments.stripe_api_url",
+                                                 "payments.stripe_secret_key_file",
+                                                 "payments.stripe_webhook_secret_file",
+                                                 "payments.webhook_tolerance",
                                                  "limits.sign_in_per_minute",
                                                  "limits.mint_per_minute",
                                                  "limits.pass_per_minute",
@@ -194,6 +200,22 @@ Settings settings_from(const config::Config& c) {
     s.chain_max_backoff = positive(c, "chain.max_backoff", s.chain_max_backoff);
     s.chain_audit_interval = positive(c, "chain.audit_interval", s.chain_audit_interval);
     s.chain_lease_ttl = positive(c, "chain.lease_ttl", s.chain_lease_ttl);
+    s.card_hold = positive(c, "payments.card_hold", s.card_hold);
+    s.payment_sweep_interval = positive(c, "payments.sweep_interval", s.payment_sweep_interval);
+    s.stripe_api_url = c.get<std::string>("payments.stripe_api_url", s.stripe_api_url);
+    while (!s.stripe_api_url.empty() && s.stripe_api_url.back() == '/')
+        s.stripe_api_url.pop_back();
+    if (!http::is_http_url(s.stripe_api_url))
+        throw config::ConfigError(
+            "payments.stripe_api_url (" + c.env_name("payments.stripe_api_url") +
+            "): expected http:// or https://, got \"" + s.stripe_api_url + "\"");
+    s.stripe_secret_key_file = c.get<std::string>("payments.stripe_secret_key_file", "");
+    s.stripe_webhook_secret_file = c.get<std::string>("payments.stripe_webhook_secret_file", "");
+    if (s.stripe_secret_key_file.empty() != s.stripe_webhook_secret_file.empty())
+        throw config::ConfigError(
+            "payments.stripe_secret_key_file and payments.stripe_webhook_secret_file: set both "
+            "(card payments need the API key and the webhook signing secret) or neither");
+    s.webhook_tolerance = positive(c, "payments.webhook_tolerance", s.webhook_tolerance);
     const auto burst = c.get_in_range("limits.burst", 0, 0, 1000000);
     s.sign_in_limit.per_minute = c.get_in_range("limits.sign_in_per_minute", 20, 0, 1000000);
     s.mint_limit.per_minute = c.get_in_range("limits.mint_per_minute", 60, 0, 1000000);
@@ -262,6 +284,13 @@ nlohmann::json to_json(const Settings& s) {
           {"max_backoff", s.chain_max_backoff.count()},
           {"audit_interval", s.chain_audit_interval.count()},
           {"lease_ttl", s.chain_lease_ttl.count()}}},
+        {"payments",
+         {{"card_hold", s.card_hold.count()},
+          {"sweep_interval", s.payment_sweep_interval.count()},
+          {"stripe_api_url", s.stripe_api_url},
+          {"stripe_secret_key_file", s.stripe_secret_key_file.string()},
+          {"stripe_webhook_secret_file", s.stripe_webhook_secret_file.string()},
+          {"webhook_tolerance", s.webhook_tolerance.count()}}},
         {"limits",
          {{"sign_in_per_minute", s.sign_in_limit.per_minute},
           {"mint_per_minute", s.mint_limit.per_minute},

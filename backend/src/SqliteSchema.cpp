@@ -345,7 +345,96 @@ ALTER TABLE events ADD COLUMN code_policy TEXT NOT NULL DEFAULT 'static_allowed'
 ALTER TABLE tickets ADD COLUMN pass_binding INTEGER NOT NULL DEFAULT 0;
 )sql";
 
-constexpr std::array<db::Migration, 11> kMigrations{{{1, kV1},
+// Version 12: payments that wait for a provider (card through Stripe; docs/payments.md).
+// A payment is `pending` until its provider answers, then `completed`, `failed` or
+// `canceled`; it names its buyer and, once the provider has one, the provider's id for it.
+// Every change of a payment is kept in payment_events (who, when, what the provider
+// said); each provider event is handled once (webhook_events). A refund may cover a
+// whole payment that never became tickets (ticket_id NULL), says why it is due, and
+// counts its attempts so a provider that fails is retried later. Events have a currency.
+// SQLite cannot widen a CHECK constraint in place, so payments and refunds are rebuilt.
+constexpr std::string_view kV12 = R"sql(
+CREATE TABLE payments_v12 (
+    id                  INTEGER PRIMARY KEY,
+    reservation_id      INTEGER NOT NULL REFERENCES reservations(id),
+    external_id         TEXT NOT NULL UNIQUE,
+    user_id             INTEGER REFERENCES users(id),
+    amount_cents        INTEGER NOT NULL CHECK (amount_cents >= 0),
+    currency            TEXT NOT NULL,
+    method              TEXT NOT NULL,
+    status              TEXT NOT NULL
+                        CHECK (status IN ('pending', 'completed', 'failed', 'canceled')),
+    provider_reference  TEXT UNIQUE,
+    client_secret       TEXT,
+    failure_reason      TEXT,
+    created_at          INTEGER NOT NULL,
+    updated_at          INTEGER NOT NULL
+);
+INSERT INTO payments_v12 (id, reservation_id, external_id, user_id, amount_cents, currency,
+                          method, status, created_at, updated_at)
+    SELECT p.id, p.reservation_id, p.external_id, r.user_id, p.amount_cents, p.currency,
+           p.method, p.status, p.created_at, p.created_at
+    FROM payments p JOIN reservations r ON r.id = p.reservation_id;
+DROP TABLE payments;
+ALTER TABLE payments_v12 RENAME TO payments;
+CREATE INDEX idx_payments_user ON payments(user_id, id);
+CREATE INDEX idx_payments_reservation ON payments(reservation_id);
+CREATE INDEX idx_payments_pending ON payments(status, updated_at) WHERE status = 'pending';
+CREATE INDEX idx_reservations_event ON reservations(event_id);
+
+CREATE TABLE refunds_v12 (
+    id                  INTEGER PRIMARY KEY,
+    payment_id          INTEGER NOT NULL REFERENCES payments(id),
+    ticket_id           INTEGER UNIQUE REFERENCES tickets(id),
+    amount_cents        INTEGER NOT NULL CHECK (amount_cents > 0),
+    currency            TEXT NOT NULL,
+    method              TEXT NOT NULL,
+    reason              TEXT NOT NULL DEFAULT 'event_cancelled'
+                        CHECK (reason IN ('event_cancelled', 'ticket_revoked', 'payment_unusable')),
+    status              TEXT NOT NULL CHECK (status IN ('pending', 'succeeded', 'failed')),
+    provider_reference  TEXT UNIQUE,
+    attempts            INTEGER NOT NULL DEFAULT 0,
+    last_error          TEXT,
+    next_attempt_at     INTEGER NOT NULL DEFAULT 0,
+    created_at          INTEGER NOT NULL,
+    completed_at        INTEGER
+);
+INSERT INTO refunds_v12 (id, payment_id, ticket_id, amount_cents, currency, method, status,
+                         provider_reference, created_at, completed_at)
+    SELECT id, payment_id, ticket_id, amount_cents, currency, method, status,
+           provider_reference, created_at, completed_at
+    FROM refunds;
+DROP TABLE refunds;
+ALTER TABLE refunds_v12 RENAME TO refunds;
+CREATE INDEX idx_refunds_payment ON refunds(payment_id);
+CREATE UNIQUE INDEX idx_refunds_whole_payment ON refunds(payment_id) WHERE ticket_id IS NULL;
+CREATE INDEX idx_refunds_due ON refunds(status, next_attempt_at);
+
+CREATE TABLE payment_events (
+    id               INTEGER PRIMARY KEY,
+    payment_id       INTEGER NOT NULL REFERENCES payments(id),
+    at               INTEGER NOT NULL,
+    actor            TEXT NOT NULL,
+    status           TEXT NOT NULL,
+    note             TEXT NOT NULL,
+    provider_detail  TEXT
+);
+CREATE INDEX idx_payment_events_payment ON payment_events(payment_id, id);
+INSERT INTO payment_events (payment_id, at, actor, status, note)
+    SELECT id, created_at, 'migration', status, 'recorded before payment history was kept'
+    FROM payments;
+CREATE TABLE webhook_events (
+    provider     TEXT NOT NULL,
+    event_id     TEXT NOT NULL,
+    type         TEXT NOT NULL,
+    received_at  INTEGER NOT NULL,
+    PRIMARY KEY (provider, event_id)
+);
+ALTER TABLE events ADD COLUMN currency TEXT NOT NULL DEFAULT 'USD'
+    CHECK (length(currency) = 3 AND currency = upper(currency));
+)sql";
+
+constexpr std::array<db::Migration, 12> kMigrations{{{1, kV1},
                                                      {2, kV2},
                                                      {3, kV3},
                                                      {4, kV4},
@@ -355,7 +444,8 @@ constexpr std::array<db::Migration, 11> kMigrations{{{1, kV1},
                                                      {8, kV8},
                                                      {9, kV9},
                                                      {10, kV10},
-                                                     {11, kV11}}};
+                                                     {11, kV11},
+                                                     {12, kV12, true}}};
 
 }  // namespace
 

@@ -1,13 +1,16 @@
-// Tickets: buy one or a batch with the test payment method (seats reserved while the
-// payment runs), list mine, and each ticket's signed code, QR image, pass for a rotating
-// code and NFT metadata.
+// Tickets: buy one or a batch (seats reserved while the payment runs: the test method at
+// once, a card through Stripe until its webhook; payments/CardPayments.h), list mine, and each
+// ticket's signed code, QR image, pass for a rotating code and NFT metadata.
 #include "ApiSupport.h"
 #include "Endpoint.h"
+#include "Refunds.h"
 #include "gate/domain/PublicStatus.h"
 #include "gate/qr/Png.h"
 #include "gate/qr/Render.h"
 #include "gate/ticket/RotatingCode.h"
 #include "gate/ticket/TicketCode.h"
+#include "payments/CardPayments.h"
+#include "payments/StripeAccount.h"
 
 namespace gate::backend {
 
@@ -21,7 +24,7 @@ struct PurchaseRequest {
     std::string method;
 };
 
-ApiResult<PurchaseRequest> read_purchase(const std::string& text, bool batch) {
+ApiResult<PurchaseRequest> read_purchase(const std::string& text, bool batch, bool card) {
     auto parsed = JsonBody::parse(text);
     if (!parsed.ok()) return fail(parsed.error());
     JsonBody& body = *parsed;
@@ -39,8 +42,10 @@ ApiResult<PurchaseRequest> read_purchase(const std::string& text, bool batch) {
                        "mint buys one ticket; use batch-mint for more");
     }
     auto method = body.text("payment_method", Need::Required, 32);
-    if (method && *method != "test" && *method != "test-decline")
-        body.add_error("payment_method", jsonio::Problem::Invalid, "supported: test, test-decline");
+    if (method && *method != "test" && *method != "test-decline" && !(card && *method == "card"))
+        body.add_error("payment_method", jsonio::Problem::Invalid,
+                       card ? "supported: card, test, test-decline"
+                            : "supported: test, test-decline (card payments are not configured)");
     if (auto done = body.finish(); !done.ok()) return fail(done.error());
     p.event_id = *event_id;
     p.method = *method;
@@ -50,7 +55,7 @@ ApiResult<PurchaseRequest> read_purchase(const std::string& text, bool batch) {
 ApiResult<Response> purchase(Call& c, bool batch) {
     Services& s = c.s;
     const Principal* who = &c.user();
-    auto request = read_purchase(c.request.body, batch);
+    auto request = read_purchase(c.request.body, batch, s.stripe.configured());
     if (!request.ok()) return fail(request.error());
     int tier = static_cast<int>(request->tier_index.value_or(-1));
     if (request->tier_name) {
@@ -66,6 +71,8 @@ ApiResult<Response> purchase(Call& c, bool batch) {
                                  {{"tier", "invalid", "does not exist for this event"}},
                                  {}});
     }
+    if (request->method == "card")
+        return payments::start_card_purchase(s, *who, request->event_id, tier, request->quantity);
     const auto now = s.clock.now_ms();
     auto reservation = s.store.reserve(request->event_id, tier, request->quantity, who->user_id,
                                        now, now + s.settings.reservation_ttl.count());
@@ -74,6 +81,7 @@ ApiResult<Response> purchase(Call& c, bool batch) {
     payment.external_id = "test_" + s.random.token(12);
     payment.amount_cents = reservation->unit_price_cents * reservation->quantity;
     payment.method = request->method;
+    payment.currency = reservation->currency;
     // The test method settles at once: "test" succeeds, "test-decline" is refused.
     if (request->method == "test-decline") {
         payment.status = "failed";
@@ -303,6 +311,12 @@ ApiResult<Response> set_ticket_status(Call& c) {
         return fail(forbidden("this ticket belongs to another organizer's event"));
     auto changed = c.s.store.set_ticket_status(*id, *status, c.s.clock.now_ms());
     if (!changed.ok()) return fail(changed.error());
+    // Revoking a paid ticket opened its refund in the same transaction; pay it out now (a
+    // refund the method does not settle now is retried by the payment sweeper).
+    if (*status == domain::TicketStatus::Revoked)
+        if (auto settled = settle_refunds(c.s, (*event)->id); !settled.ok())
+            c.s.logger.warn("refunds not settled",
+                            {{"ticket_id", *id}, {"why", settled.error().message}});
     c.s.logger.info("ticket status changed", {{"ticket_id", *id},
                                               {"event_id", (*event)->id},
                                               {"status", domain::to_string(*status)},

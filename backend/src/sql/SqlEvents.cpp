@@ -50,10 +50,11 @@ StoreResult<Event> SqlStore::create_event(const Event& e, const IssuerKeyRecord&
     return batched([&](db::Database& db) -> StoreResult<Event> {
         auto event_row = db.query_one<std::int64_t>(
             "INSERT INTO events (organizer_id, name, venue, description, image_url, starts_at, "
-            "ends_at, capacity, tickets_sold, status, code_policy, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 'active', ?, ?, ?) RETURNING id",
+            "ends_at, capacity, tickets_sold, status, code_policy, currency, created_at, "
+            "updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 'active', ?, ?, ?, ?) RETURNING id",
             e.organizer_id, e.name, e.venue, e.description, e.image_url, e.starts_at, e.ends_at,
-            e.capacity, domain::to_string(e.code_policy), e.created_at, e.created_at);
+            e.capacity, domain::to_string(e.code_policy), e.currency, e.created_at, e.created_at);
         if (!event_row.ok()) return fail(failure(event_row.error()));
         const std::int64_t id = *event_row;
         for (const auto& t : e.tiers) {

@@ -4,7 +4,9 @@
 
 namespace gate::backend::sql {
 
-// Returns held reservations whose time is up to the pool of seats.
+// Returns held reservations whose time is up to the pool of seats. One with a pending
+// payment stays held: its provider may still take the money, and the payment sweeper
+// releases it once the provider says it cannot (docs/payments.md).
 Status<db::Error> SqlStore::expire_reservations(db::Database& db, std::int64_t now) {
     struct Held {
         std::int64_t id, event_id, tier, quantity;
@@ -12,8 +14,9 @@ Status<db::Error> SqlStore::expire_reservations(db::Database& db, std::int64_t n
     std::vector<Held> held;
     if (auto s = rows(
             db,
-            "SELECT id, event_id, tier, quantity FROM reservations WHERE status = 'held' AND "
-            "expires_at <= ?",
+            "SELECT id, event_id, tier, quantity FROM reservations r WHERE status = 'held' AND "
+            "expires_at <= ? AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.reservation_id = "
+            "r.id AND p.status = 'pending')",
             [&](const db::Statement& st) {
                 held.push_back({st.column_int64(0), st.column_int64(1), st.column_int64(2),
                                 st.column_int64(3)});
@@ -44,6 +47,14 @@ StoreResult<Reservation> SqlStore::reserve(std::int64_t event_id, int tier, std:
                                            std::int64_t user_id, std::int64_t now,
                                            std::int64_t expires_at) {
     return batched([&](db::Database& db) -> StoreResult<Reservation> {
+        return hold_seats(db, event_id, tier, quantity, user_id, now, expires_at);
+    });
+}
+
+StoreResult<Reservation> SqlStore::hold_seats(db::Database& db, std::int64_t event_id, int tier,
+                                              std::int64_t quantity, std::int64_t user_id,
+                                              std::int64_t now, std::int64_t expires_at) {
+    {
         GATE_TRY_DB(expire_reservations(db, now));
         auto event = load_event(db, event_id);
         if (!event.ok()) return fail(failure(event.error()));
@@ -76,9 +87,35 @@ StoreResult<Reservation> SqlStore::reserve(std::int64_t event_id, int tier, std:
             "expires_at) VALUES (?, ?, ?, ?, 'held', ?, ?) RETURNING id",
             event_id, tier, quantity, user_id, now, expires_at);
         if (!reservation_row.ok()) return fail(failure(reservation_row.error()));
-        Reservation r{*reservation_row, event_id, tier, quantity, chosen->price_cents, expires_at};
+        Reservation r{*reservation_row,    event_id,   tier,      quantity,
+                      chosen->price_cents, e.currency, expires_at};
         return r;
-    });
+    }
+}
+
+Result<std::vector<std::int64_t>, db::Error> SqlStore::issue_tickets(
+    db::Database& db, std::int64_t event_id, int tier, std::int64_t quantity,
+    std::int64_t unit_price_cents, std::int64_t payment_id, const std::string& owner_wallet,
+    std::int64_t now) {
+    std::vector<std::int64_t> ids;
+    for (std::int64_t i = 0; i < quantity; ++i) {
+        auto ticket_row = db.query_one<std::int64_t>(
+            "INSERT INTO tickets (event_id, owner_wallet, tier, generation, status, "
+            "purchase_price_cents, payment_id, created_at, updated_at) VALUES (?, ?, ?, 0, "
+            "'valid', ?, ?, ?, ?) RETURNING id",
+            event_id, owner_wallet, tier, unit_price_cents, payment_id, now, now);
+        if (!ticket_row.ok()) return fail(ticket_row.error());
+        ids.push_back(*ticket_row);
+        if (auto s = add_change(db, event_id, "ticket", ids.back(), now); !s.ok())
+            return fail(s.error());
+        if (auto s = db.execute(
+                "INSERT INTO chain_tickets (ticket_id, dirty, dirty_seq, state, updated_at) "
+                "VALUES (?, 1, 1, 'pending', ?)",
+                ids.back(), now);
+            !s.ok())
+            return fail(s.error());
+    }
+    return ids;
 }
 
 StoreResult<std::vector<Ticket>> SqlStore::complete_purchase(const Reservation& r,
@@ -93,26 +130,20 @@ StoreResult<std::vector<Ticket>> SqlStore::complete_purchase(const Reservation& 
             return fail(domain::gone("reservation_expired",
                                      "the reservation expired before payment completed"));
         auto payment_row = db.query_one<std::int64_t>(
-            "INSERT INTO payments (reservation_id, external_id, amount_cents, currency, method, "
-            "status, created_at) VALUES (?, ?, ?, ?, ?, 'completed', ?) RETURNING id",
-            r.id, payment.external_id, payment.amount_cents, payment.currency, payment.method, now);
+            "INSERT INTO payments (reservation_id, external_id, user_id, amount_cents, currency, "
+            "method, status, created_at, updated_at) SELECT ?, ?, user_id, ?, ?, ?, 'completed', "
+            "?, ? FROM reservations WHERE id = ? RETURNING id",
+            r.id, payment.external_id, payment.amount_cents, payment.currency, payment.method, now,
+            now, r.id);
         if (!payment_row.ok()) return fail(failure(payment_row.error()));
         const std::int64_t payment_id = *payment_row;
-        std::vector<std::int64_t> ids;
-        for (std::int64_t i = 0; i < r.quantity; ++i) {
-            auto ticket_row = db.query_one<std::int64_t>(
-                "INSERT INTO tickets (event_id, owner_wallet, tier, generation, status, "
-                "purchase_price_cents, payment_id, created_at, updated_at) VALUES (?, ?, ?, 0, "
-                "'valid', ?, ?, ?, ?) RETURNING id",
-                r.event_id, owner_wallet, r.tier, r.unit_price_cents, payment_id, now, now);
-            if (!ticket_row.ok()) return fail(failure(ticket_row.error()));
-            ids.push_back(*ticket_row);
-            GATE_TRY_DB(add_change(db, r.event_id, "ticket", ids.back(), now));
-            GATE_TRY_DB(db.execute(
-                "INSERT INTO chain_tickets (ticket_id, dirty, dirty_seq, state, updated_at) "
-                "VALUES (?, 1, 1, 'pending', ?)",
-                ids.back(), now));
-        }
+        GATE_TRY_DB(record_payment_event(
+            db, payment_id,
+            {now, "buyer", "completed", "paid with the test method", std::nullopt}));
+        auto issued = issue_tickets(db, r.event_id, r.tier, r.quantity, r.unit_price_cents,
+                                    payment_id, owner_wallet, now);
+        if (!issued.ok()) return fail(failure(issued.error()));
+        const std::vector<std::int64_t>& ids = *issued;
         GATE_TRY_DB(db.execute("UPDATE reservations SET status = 'completed' WHERE id = ?", r.id));
         // The rows just written, as load_ticket() would read them back (a new ticket is
         // what Ticket's defaults say), without reading them inside the batch.
@@ -142,12 +173,17 @@ StoreStatus SqlStore::release(const Reservation& r, const std::optional<Payment>
                 db.execute("UPDATE reservations SET status = 'released' WHERE id = ?", r.id));
         }
         if (payment) {
-            GATE_TRY_DB(
-                db.execute("INSERT INTO payments (reservation_id, external_id, amount_cents, "
-                           "currency, method, "
-                           "status, created_at) VALUES (?, ?, ?, ?, ?, 'failed', ?)",
-                           r.id, payment->external_id, payment->amount_cents, payment->currency,
-                           payment->method, now));
+            auto payment_row = db.query_one<std::int64_t>(
+                "INSERT INTO payments (reservation_id, external_id, user_id, amount_cents, "
+                "currency, method, status, failure_reason, created_at, updated_at) SELECT ?, ?, "
+                "user_id, ?, ?, ?, 'failed', 'declined', ?, ? FROM reservations WHERE id = ? "
+                "RETURNING id",
+                r.id, payment->external_id, payment->amount_cents, payment->currency,
+                payment->method, now, now, r.id);
+            if (!payment_row.ok()) return fail(failure(payment_row.error()));
+            GATE_TRY_DB(record_payment_event(
+                db, *payment_row,
+                {now, "buyer", "failed", "declined by the test method", std::nullopt}));
         }
         return {};
     });

@@ -25,6 +25,7 @@ Event read_event(const db::Statement& s) {
     // A value this code cannot read asks for the stricter codes (fail closed).
     e.code_policy = domain::from_string<domain::CodePolicy>(s.column_text(14))
                         .value_or(domain::CodePolicy::RotatingRequired);
+    e.currency = s.column_text(15);
     return e;
 }
 

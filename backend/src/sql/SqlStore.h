@@ -35,7 +35,7 @@ using domain::not_found;
 inline constexpr std::string_view kSelectEvent =
     "SELECT e.id, e.organizer_id, u.wallet, e.name, e.venue, e.description, e.image_url, "
     "e.starts_at, e.ends_at, e.capacity, e.tickets_sold, e.status, e.created_at, e.updated_at, "
-    "e.code_policy FROM events e JOIN users u ON u.id = e.organizer_id ";
+    "e.code_policy, e.currency FROM events e JOIN users u ON u.id = e.organizer_id ";
 
 inline constexpr std::string_view kSelectTicket =
     "SELECT t.id, t.event_id, t.owner_wallet, t.tier, t.generation, t.status, "
@@ -229,6 +229,59 @@ class SqlStore final : public Store {
 
     StoreStatus release(const Reservation& r, const std::optional<Payment>& payment,
                         std::int64_t now) override;
+
+    // Holds seats for a purchase (never beyond capacity or a tier's limit).
+    StoreResult<Reservation> hold_seats(db::Database& db, std::int64_t event_id, int tier,
+                                        std::int64_t quantity, std::int64_t user_id,
+                                        std::int64_t now, std::int64_t expires_at);
+    // Writes the tickets a completed payment bought (and their change log and chain rows).
+    Result<std::vector<std::int64_t>, db::Error> issue_tickets(
+        db::Database& db, std::int64_t event_id, int tier, std::int64_t quantity,
+        std::int64_t unit_price_cents, std::int64_t payment_id, const std::string& owner_wallet,
+        std::int64_t now);
+
+    // Payments (SqlPayments.cpp).
+    Status<db::Error> record_payment_event(db::Database& db, std::int64_t payment_id,
+                                           const PaymentEvent& event);
+    template <class Key>
+    Result<std::optional<PaymentRecord>, db::Error> load_payment(db::Database& db,
+                                                                 std::string_view where,
+                                                                 const Key& key);
+    Status<db::Error> load_payment_tickets(db::Database& db, PaymentRecord& payment);
+    Status<db::Error> open_whole_refund(db::Database& db, const PaymentRecord& payment,
+                                        std::int64_t now);
+    StoreResult<std::vector<PaymentRecord>> payment_list(std::string_view where, std::int64_t key,
+                                                         std::int64_t before_id,
+                                                         std::int64_t limit);
+    StoreResult<PaymentRecord> begin_payment(const PaymentStart& start) override;
+    StoreStatus attach_provider(const std::string& external_id,
+                                const std::string& provider_reference,
+                                const std::optional<std::string>& client_secret,
+                                const std::optional<std::string>& provider_detail,
+                                std::int64_t now) override;
+    StoreResult<PaymentSettlement> settle_payment(const PaymentOutcome& outcome) override;
+    StoreResult<std::optional<PaymentRecord>> find_payment(const std::string& external_id) override;
+    StoreResult<std::optional<PaymentRecord>> find_payment_by_reference(
+        const std::string& provider_reference) override;
+    StoreResult<std::vector<PaymentEvent>> payment_history(std::int64_t payment_id) override;
+    StoreResult<std::vector<PaymentRecord>> payments_of_user(std::int64_t user_id,
+                                                             std::int64_t before_id,
+                                                             std::int64_t limit) override;
+    StoreResult<std::vector<PaymentRecord>> payments_of_event(std::int64_t event_id,
+                                                              std::int64_t before_id,
+                                                              std::int64_t limit) override;
+    StoreResult<std::vector<PaymentRecord>> overdue_payments(std::int64_t now,
+                                                             std::int64_t limit) override;
+    // Refunds (SqlRefunds.cpp).
+    Status<db::Error> open_ticket_refund(db::Database& db, std::int64_t ticket_id,
+                                         std::string_view reason, std::int64_t now);
+    StoreResult<std::vector<Refund>> refund_list(std::string_view where, std::int64_t key,
+                                                 std::int64_t limit);
+    StoreResult<std::vector<Refund>> due_refunds(std::int64_t now, std::int64_t limit) override;
+    StoreResult<std::vector<Refund>> refunds_of_payment(std::int64_t payment_id) override;
+    StoreStatus refund_attempt_failed(std::int64_t refund_id, const std::string& error,
+                                      const std::optional<std::string>& provider_reference,
+                                      std::int64_t retry_at) override;
 
     StoreResult<std::vector<Ticket>> tickets_of(const std::string& wallet) override;
 

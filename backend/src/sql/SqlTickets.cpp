@@ -42,6 +42,8 @@ StoreResult<Ticket> SqlStore::set_ticket_status(std::int64_t id, domain::TicketS
                                domain::to_string(status), now, id));
         GATE_TRY_DB(add_change(db, (*t)->event_id, "ticket", id, now));
         GATE_TRY_DB(mark_chain_dirty(db, id));
+        if (domain::revoke_refund_due((*t)->status, status, (*t)->price_cents))
+            GATE_TRY_DB(open_ticket_refund(db, id, "ticket_revoked", now));
         auto changed = load_ticket(db, id);
         if (!changed.ok()) return fail(failure(changed.error()));
         return **changed;

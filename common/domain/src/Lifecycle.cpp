@@ -96,6 +96,10 @@ bool refund_due(TicketStatus status, std::int64_t price_cents) noexcept {
     return price_cents > 0 && status != TicketStatus::Revoked;
 }
 
+bool revoke_refund_due(TicketStatus from, TicketStatus to, std::int64_t price_cents) noexcept {
+    return price_cents > 0 && to == TicketStatus::Revoked && from != TicketStatus::Revoked;
+}
+
 std::optional<DomainError> event_status_change_refusal(EventStatus from, EventStatus to,
                                                        bool refunded) {
     if (from == EventStatus::Cancelled && to == EventStatus::Active && refunded)

@@ -125,7 +125,7 @@ TEST_CASE("ticket-api migrate creates or upgrades the schema, and again changes 
         ChildProcess migrate({GATE_TICKET_API, "migrate"}, {database},
                              dir / ("migrate-" + std::to_string(run) + ".log"));
         CHECK(migrate.wait(std::chrono::seconds{20}) == 0);
-        CHECK_MESSAGE(migrate.output().find("is at schema version 11") != std::string::npos,
+        CHECK_MESSAGE(migrate.output().find("is at schema version 12") != std::string::npos,
                       migrate.output());
     }
     ChildProcess bad({GATE_TICKET_API, "migrate"}, {"GATE_DATABASE_URL=mysql://db/x"},

@@ -45,7 +45,7 @@ gate::backend::Response set_status(Backend& b, std::int64_t event_id, const std:
 
 }  // namespace
 
-TEST_CASE("cancelling an event refunds each paid ticket once, at once for the test method") {
+TEST_CASE("a paid ticket is refunded once, when revoked or when its event is cancelled") {
     Backend b;
     const auto owner = b.sign_in(b.organizer);
     auto body = b.event_body("Washed Out");
@@ -79,6 +79,7 @@ TEST_CASE("cancelling an event refunds each paid ticket once, at once for the te
     REQUIRE(b.call(Method::Post, "/api/v1/tickets/" + frozen + "/status",
                    json{{"status", "frozen"}}, owner)
                 .status == 200);
+    const auto revoked_at = b.clock->now_ms();
     REQUIRE(b.call(Method::Post, "/api/v1/tickets/" + revoked + "/status",
                    json{{"status", "revoked"}}, owner)
                 .status == 200);
@@ -87,7 +88,15 @@ TEST_CASE("cancelling an event refunds each paid ticket once, at once for the te
                    json{{"to_wallet", b.bob.address()}}, alice)
                 .status == 200);
 
-    CHECK(refunds_of(b, event_id, owner)["refunds"].empty());
+    // Revoking the paid ticket refunded it at once; nothing else is refunded yet.
+    const auto before = refunds_of(b, event_id, owner)["refunds"];
+    REQUIRE(before.size() == 1);
+    CHECK(before[0]["ticket_id"] == revoked);
+    CHECK(before[0]["reason"] == "ticket_revoked");
+    CHECK(before[0]["status"] == "succeeded");
+    CHECK(before[0]["amount_cents"] == 5000);
+    CHECK(before[0]["payment"] == bob_payment);
+    CHECK(before[0]["completed_at"] == revoked_at);
     CHECK(my_tickets(b, alice)[vip]["refund"].is_null());
 
     b.clock->advance(kHour);
@@ -101,10 +110,10 @@ TEST_CASE("cancelling an event refunds each paid ticket once, at once for the te
     std::map<std::string, json> by_ticket;
     for (const auto& r : listed["refunds"])
         by_ticket[r["ticket_id"].get<std::string>()] = r;
-    // Paid and not revoked: refunded. Free, or revoked by the organizer: not.
-    CHECK(by_ticket.size() == 4);
+    // Paid: refunded, the revoked one once (when it was revoked). Free: not.
+    CHECK(by_ticket.size() == 5);
     CHECK(by_ticket.count(guest) == 0);
-    CHECK(by_ticket.count(revoked) == 0);
+    CHECK(by_ticket[revoked] == before[0]);
     const std::map<std::string, std::pair<std::int64_t, std::string>> expected{
         {general, {5000, alice_payment}},
         {vip, {15000, vip_payment}},
@@ -118,12 +127,13 @@ TEST_CASE("cancelling an event refunds each paid ticket once, at once for the te
         CHECK(r["payment"] == want.second);
         CHECK(r["currency"] == "USD");
         CHECK(r["method"] == "test");
+        CHECK(r["reason"] == "event_cancelled");
         CHECK(r["status"] == "succeeded");
         CHECK(r["provider_reference"].get<std::string>().rfind("test_refund_", 0) == 0);
         CHECK(r["created_at"] == cancelled_at);
         CHECK(r["completed_at"] == cancelled_at);
     }
-    CHECK(listed["refunded_cents"] == 30000);
+    CHECK(listed["refunded_cents"] == 35000);
 
     // Holders see it on their tickets.
     auto bobs = my_tickets(b, bob);
@@ -132,7 +142,7 @@ TEST_CASE("cancelling an event refunds each paid ticket once, at once for the te
     CHECK(bobs[general]["refund"]["currency"] == "USD");
     CHECK(bobs[general]["refund"]["completed_at"] == cancelled_at);
     CHECK(bobs[frozen]["refund"]["status"] == "succeeded");
-    CHECK(bobs[revoked]["refund"].is_null());
+    CHECK(bobs[revoked]["refund"]["status"] == "succeeded");
     CHECK(my_tickets(b, alice)[guest]["refund"].is_null());
 
     // Cancelling again, or editing the cancelled event, refunds nothing twice.
@@ -142,7 +152,7 @@ TEST_CASE("cancelling an event refunds each paid ticket once, at once for the te
               .status == 200);
     const auto again = refunds_of(b, event_id, owner);
     CHECK(again["refunds"] == listed["refunds"]);
-    CHECK(refund_rows(b) == 4);
+    CHECK(refund_rows(b) == 5);
 }
 
 TEST_CASE("a cancelled event whose tickets were refunded cannot be reopened") {

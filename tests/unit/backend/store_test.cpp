@@ -25,7 +25,7 @@ TEST_CASE("a new database is migrated to the current schema in WAL mode, and reo
     auto db = gate::db::Database::open(options.path);
     REQUIRE(db.ok());
     CHECK(db->query_one<std::string>("PRAGMA journal_mode").value() == "wal");
-    CHECK(db->query_one<std::int64_t>("PRAGMA user_version").value() == 11);
+    CHECK(db->query_one<std::int64_t>("PRAGMA user_version").value() == 12);
     for (const char* table :
          {"events", "tickets", "transfers", "validations", "payments", "users", "sessions",
           "devices", "device_setup_codes", "issuer_keys", "entries", "changes", "chain_event_keys",

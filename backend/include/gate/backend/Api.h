@@ -15,6 +15,9 @@
 namespace gate::backend {
 
 class EventListCache;
+namespace payments {
+struct StripeAccount;
+}
 
 /// What the handlers borrow; the App (or a test) owns each part.
 struct Services {
@@ -27,6 +30,7 @@ struct Services {
     RateLimiter& limiter;
     Metrics& metrics;
     EventListCache& event_lists;
+    const payments::StripeAccount& stripe;
     log::Logger logger;
 };
 
@@ -41,6 +45,8 @@ void add_claim_page_routes(Router& router, Services& services);
 void add_holder_page_routes(Router& router, Services& services);
 void add_device_routes(Router& router, Services& services);
 void add_refund_routes(Router& router, Services& services);
+/// Payments: the buyer's and the organizer's lists, one payment, provider webhooks.
+void add_payment_routes(Router& router, Services& services);
 void add_ops_routes(Router& router, Services& services);
 
 /// All of the above.

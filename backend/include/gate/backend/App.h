@@ -25,6 +25,9 @@ class App {
 
     /// Housekeeping run now and then: drops change-log rows older than the retention.
     void maintain();
+    /// Run every payments.sweep_interval: asks providers to cancel payments whose hold is
+    /// over (releasing their seats once they have) and retries pending refunds.
+    void sweep_payments();
 
     /// Starts the chain reconciler's worker thread (no-op without chain.rpc_url).
     void start_chain_sync();
@@ -47,6 +50,7 @@ class App {
     std::unique_ptr<RateLimiter> limiter_;
     Metrics metrics_;
     std::unique_ptr<EventListCache> event_lists_;
+    std::unique_ptr<payments::StripeAccount> stripe_;
     std::unique_ptr<Services> services_;
     std::unique_ptr<Router> router_;
     std::unique_ptr<ChainSync> chain_;  // last: its worker stops before the rest goes

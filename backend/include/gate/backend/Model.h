@@ -50,6 +50,8 @@ struct Event {
     domain::EventStatus status = domain::EventStatus::Active;
     /// Which ticket codes its gates admit (docs/ticket-code.md, "Format version 2").
     domain::CodePolicy code_policy = domain::CodePolicy::StaticAllowed;
+    /// ISO 4217 code, upper case, of every tier's price (in the currency's minor units).
+    std::string currency = "USD";
     std::int64_t created_at = 0;
     std::int64_t updated_at = 0;
     std::vector<Tier> tiers;
@@ -122,6 +124,7 @@ struct Reservation {
     int tier = 0;
     std::int64_t quantity = 0;
     std::int64_t unit_price_cents = 0;
+    std::string currency = "USD";  ///< the event's
     std::int64_t expires_at = 0;
 };
 
@@ -151,17 +154,24 @@ struct TicketRefund {
     std::optional<std::int64_t> completed_at;
 };
 
-/// Money going back for one ticket of a cancelled event, to the payment it came from.
+/// Money going back to the payment it came from: for one ticket of a cancelled event or
+/// a revoked ticket, or for a whole payment that could not become tickets.
 struct Refund {
     std::int64_t id = 0;  ///< also the idempotency key a payment provider is given
-    std::int64_t ticket_id = 0;
+    std::optional<std::int64_t> ticket_id;  ///< unset: the whole payment
     std::int64_t payment_id = 0;
-    std::string payment;  ///< the payment's external id
+    std::string payment;                           ///< the payment's external id
+    std::optional<std::string> payment_reference;  ///< the provider's id of the payment
     std::int64_t amount_cents = 0;
     std::string currency;
     std::string method;
+    std::string reason =
+        "event_cancelled";           ///< event_cancelled | ticket_revoked | payment_unusable
     std::string status = "pending";  ///< pending | succeeded | failed
     std::optional<std::string> provider_reference;
+    std::int64_t attempts = 0;  ///< calls to the provider that did not settle it
+    std::optional<std::string> last_error;
+    std::int64_t next_attempt_at = 0;
     std::int64_t created_at = 0;
     std::optional<std::int64_t> completed_at;
 };
@@ -172,6 +182,74 @@ struct RefundOutcome {
     std::string status;  ///< succeeded | failed
     std::string provider_reference;
     std::int64_t at = 0;
+};
+
+/// A purchase's payment, as its buyer and the event's organizer see it (docs/payments.md).
+struct PaymentRecord {
+    std::int64_t id = 0;
+    std::string external_id;  ///< the id the API shows: pay_... (card), test_... (test)
+    std::int64_t reservation_id = 0;
+    std::int64_t event_id = 0;
+    std::optional<std::int64_t> user_id;
+    std::string buyer_wallet;
+    int tier = 0;
+    std::int64_t quantity = 0;
+    std::int64_t amount_cents = 0;
+    std::string currency;
+    std::string method;
+    std::string status;                             ///< pending | completed | failed | canceled
+    std::optional<std::string> provider_reference;  ///< e.g. the Stripe PaymentIntent id
+    std::optional<std::string> client_secret;       ///< what the buyer's page confirms with
+    std::optional<std::string> failure_reason;
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+    std::int64_t expires_at = 0;  ///< the seats are held until then
+    std::vector<std::int64_t> ticket_ids;
+};
+
+/// One change of a payment: who did what when, and what the provider said.
+struct PaymentEvent {
+    std::int64_t at = 0;
+    std::string actor;   ///< buyer, stripe, sweeper, organizer, migration
+    std::string status;  ///< the payment's status after it
+    std::string note;
+    std::optional<std::string> provider_detail;  ///< JSON, as the provider sent it
+};
+
+/// A payment about to wait for its provider: seats are held for it until `expires_at`.
+struct PaymentStart {
+    std::int64_t event_id = 0;
+    int tier = 0;
+    std::int64_t quantity = 1;
+    std::int64_t user_id = 0;
+    std::string method;
+    std::string external_id;
+    std::int64_t now = 0;
+    std::int64_t expires_at = 0;
+};
+
+/// What a provider (or the sweeper) says became of a pending payment.
+struct PaymentOutcome {
+    std::string external_id;
+    std::string status;  ///< completed | failed | canceled; pending: only noted
+    std::string actor;
+    std::string note;
+    std::optional<std::string> provider_detail;
+    std::optional<std::string> failure_reason;
+    /// The provider's event that says so (provider, event id, type): handled once.
+    std::optional<std::string> provider, provider_event_id, provider_event_type;
+    /// Failed or canceled although the money arrived (wrong amount, say): it is refunded.
+    bool money_received = false;
+    std::int64_t at = 0;
+};
+
+/// What settling did.
+enum class SettleEffect {
+    Applied,         ///< the payment changed as the outcome says
+    Duplicate,       ///< this provider event was handled before: nothing changed
+    NoChange,        ///< the payment was no longer pending (noted in its history)
+    RefundOpened,    ///< money arrived that cannot become tickets: a refund was opened
+    UnknownPayment,  ///< no such payment
 };
 
 struct Ticket {
@@ -193,6 +271,12 @@ struct Ticket {
     std::int64_t binding = 0;
     TicketChain chain;
     std::optional<TicketRefund> refund;  ///< set once its event was cancelled and it was paid
+};
+
+struct PaymentSettlement {
+    SettleEffect effect = SettleEffect::Applied;
+    PaymentRecord payment;
+    std::vector<Ticket> tickets;  ///< issued by this settlement
 };
 
 /// An event's keys on chain; the secret halves sealed with the master key.

@@ -88,6 +88,14 @@ struct Settings {
     /// How long the reconciler's lease lasts unrenewed: after a SIGKILL another process
     /// takes over within this time (renewed every round, so it must exceed a round).
     std::chrono::milliseconds chain_lease_ttl{10000};
+
+    // Payments (docs/payments.md). Card payments are on when both Stripe files are set.
+    std::chrono::milliseconds card_hold{15 * 60 * 1000};  ///< seats held for a card payment
+    std::chrono::milliseconds payment_sweep_interval{5000};
+    std::string stripe_api_url = "https://api.stripe.com";
+    std::filesystem::path stripe_secret_key_file;         ///< holds sk_live_... / sk_test_...
+    std::filesystem::path stripe_webhook_secret_file;     ///< holds whsec_...
+    std::chrono::milliseconds webhook_tolerance{300000};  ///< Stripe-Signature timestamp window
     // Rate limits per user (sign-in: per wallet and per client address) and per device.
     RateRule sign_in_limit{20, 20};  ///< burst: a minute's worth at once
     RateRule mint_limit{60, 60};

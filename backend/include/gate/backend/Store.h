@@ -115,6 +115,50 @@ class Store {
     /// Gives the reservation's seats back and records the failed payment, if any.
     virtual StoreStatus release(const Reservation& reservation,
                                 const std::optional<Payment>& payment, std::int64_t now) = 0;
+
+    // Payments that wait for a provider (docs/payments.md). A held reservation with a
+    // pending payment is not expired by time alone: its seats stay held until the provider
+    // says the payment can no longer succeed (settle_payment), so money that arrives late
+    // still finds them.
+    /// Holds the seats and records a pending payment, in one transaction.
+    virtual StoreResult<PaymentRecord> begin_payment(const PaymentStart& start) = 0;
+    /// Records the provider's id for a payment (once) and its client secret.
+    virtual StoreStatus attach_provider(const std::string& external_id,
+                                        const std::string& provider_reference,
+                                        const std::optional<std::string>& client_secret,
+                                        const std::optional<std::string>& provider_detail,
+                                        std::int64_t now) = 0;
+    /// Applies a provider's answer to a pending payment, once per provider event:
+    /// completed issues the tickets (or, when the event was cancelled meanwhile, opens a
+    /// refund of the whole payment), failed and canceled give the seats back. Every call
+    /// is kept in the payment's history, even one that changes nothing.
+    virtual StoreResult<PaymentSettlement> settle_payment(const PaymentOutcome& outcome) = 0;
+    virtual StoreResult<std::optional<PaymentRecord>> find_payment(
+        const std::string& external_id) = 0;
+    /// The payment with this provider id (a webhook that lost our metadata).
+    virtual StoreResult<std::optional<PaymentRecord>> find_payment_by_reference(
+        const std::string& provider_reference) = 0;
+    virtual StoreResult<std::vector<PaymentEvent>> payment_history(std::int64_t payment_id) = 0;
+    /// Newest first, below `before_id` (0: from the newest), at most `limit`.
+    virtual StoreResult<std::vector<PaymentRecord>> payments_of_user(std::int64_t user_id,
+                                                                     std::int64_t before_id,
+                                                                     std::int64_t limit) = 0;
+    virtual StoreResult<std::vector<PaymentRecord>> payments_of_event(std::int64_t event_id,
+                                                                      std::int64_t before_id,
+                                                                      std::int64_t limit) = 0;
+    /// Pending payments whose hold is over or whose event was cancelled: the sweeper asks
+    /// their provider to cancel them.
+    virtual StoreResult<std::vector<PaymentRecord>> overdue_payments(std::int64_t now,
+                                                                     std::int64_t limit) = 0;
+    /// Pending refunds whose next attempt is due, oldest first.
+    virtual StoreResult<std::vector<Refund>> due_refunds(std::int64_t now, std::int64_t limit) = 0;
+    /// The refunds of one payment, oldest first.
+    virtual StoreResult<std::vector<Refund>> refunds_of_payment(std::int64_t payment_id) = 0;
+    /// A provider call for the refund did not settle it: counted, tried again at `retry_at`;
+    /// `provider_reference`, when the provider named the refund, is kept.
+    virtual StoreStatus refund_attempt_failed(std::int64_t refund_id, const std::string& error,
+                                              const std::optional<std::string>& provider_reference,
+                                              std::int64_t retry_at) = 0;
     virtual StoreResult<std::vector<Ticket>> tickets_of(const std::string& wallet) = 0;
     virtual StoreResult<std::optional<Ticket>> get_ticket(std::int64_t id) = 0;
     /// Sets a ticket's status (valid, revoked, frozen) and logs the change for devices.

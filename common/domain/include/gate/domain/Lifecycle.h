@@ -55,9 +55,12 @@ std::optional<DomainError> claim_refusal(TransferStatus status);
 std::optional<DomainError> transfer_cancel_refusal(TransferStatus status);
 
 /// Whether a ticket of a cancelled event gets its money back: it was paid for (a price
-/// above 0) and is not revoked (revoking is the organizer's own step for one ticket: its
-/// money was settled with the buyer then, or is not owed).
+/// above 0) and is not revoked (a revoked ticket got its own refund when it was revoked).
 bool refund_due(TicketStatus status, std::int64_t price_cents) noexcept;
+
+/// Whether a status change refunds the ticket: it is revoked now, was not before, and was
+/// paid for. (Freezing does not: a frozen ticket may be thawed.)
+bool revoke_refund_due(TicketStatus from, TicketStatus to, std::int64_t price_cents) noexcept;
 
 /// Why an event's status may not go from `from` to `to`, or nothing. A cancelled event
 /// whose tickets were refunded stays cancelled: the money has gone back to the buyers.
