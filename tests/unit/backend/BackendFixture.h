@@ -7,6 +7,7 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -16,6 +17,8 @@
 #include "PostgresServer.h"
 #include "TempDir.h"
 #include "gate/backend/App.h"
+#include "gate/config/Config.h"
+#include "gate/config/Environment.h"
 #include "gate/crypto/Ed25519.h"
 
 namespace gate::test {
@@ -55,6 +58,15 @@ class RecordingMailer final : public backend::Mailer {
 inline bool testing_postgres() {
     const char* engine = std::getenv("GATE_TEST_DATABASE");
     return engine != nullptr && std::string_view(engine).rfind("postgresql", 0) == 0;
+}
+
+/// ticket-api's settings from a config file's text and GATE_* variables, as it reads them
+/// at start-up (throws config::ConfigError as it would).
+inline backend::Settings settings_with(std::map<std::string, std::string, std::less<>> env,
+                                       std::string file = "{}") {
+    config::LoadOptions options;
+    options.environment = config::Environment::from_map(std::move(env));
+    return backend::settings_from(config::Config::parse(file, "test.json", options));
 }
 
 inline std::int64_t wall_now_ms() {

@@ -12,16 +12,6 @@
 using namespace gate;
 using namespace gate::test;
 
-namespace {
-
-backend::Settings settings_with(std::map<std::string, std::string, std::less<>> env) {
-    config::LoadOptions options;
-    options.environment = config::Environment::from_map(std::move(env));
-    return backend::settings_from(config::Config::parse("{}", "test.json", options));
-}
-
-}  // namespace
-
 TEST_CASE("chain settings have defaults, take overrides and refuse bad values") {
     const auto defaults = settings_with({});
     CHECK(defaults.chain_rpc_url.empty());

@@ -12,12 +12,6 @@ namespace config = gate::config;
 
 namespace {
 
-gate::backend::Settings settings_with(std::map<std::string, std::string, std::less<>> env) {
-    config::LoadOptions options;
-    options.environment = config::Environment::from_map(std::move(env));
-    return gate::backend::settings_from(config::Config::parse("{}", "test.json", options));
-}
-
 gate::backend::AddressRange range(const char* text) {
     return gate::backend::AddressRange::parse(text).value();
 }

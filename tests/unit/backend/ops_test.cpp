@@ -8,15 +8,6 @@ using namespace gate::test;
 using gate::backend::Method;
 namespace config = gate::config;
 
-namespace {
-gate::backend::Settings settings_with(std::map<std::string, std::string, std::less<>> env,
-                                      std::string file = "{}") {
-    config::LoadOptions options;
-    options.environment = config::Environment::from_map(std::move(env));
-    return gate::backend::settings_from(config::Config::parse(file, "test.json", options));
-}
-}  // namespace
-
 TEST_CASE("settings have embedded defaults and take GATE_* overrides") {
     auto defaults = settings_with({});
     CHECK(defaults.port == 8080);

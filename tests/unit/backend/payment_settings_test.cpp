@@ -13,12 +13,6 @@ using namespace gate::test;
 
 namespace {
 
-backend::Settings settings_with(std::map<std::string, std::string, std::less<>> env) {
-    config::LoadOptions options;
-    options.environment = config::Environment::from_map(std::move(env));
-    return backend::settings_from(config::Config::parse("{}", "test.json", options));
-}
-
 std::string secret_file(const TempDir& dir, const std::string& name, const std::string& text,
                         mode_t mode = 0600) {
     const auto path = dir / name;
