@@ -11,7 +11,9 @@
 // (see docs/solana.md).
 import http from "node:http";
 import { LiteSVM } from "litesvm";
-import { getAddressCodec, getBase58Decoder, getTransactionDecoder } from "@solana/kit";
+import {
+  getAddressCodec, getBase58Decoder, getCompiledTransactionMessageDecoder, getTransactionDecoder,
+} from "@solana/kit";
 
 const INSTRUCTION_ERRORS = ["GenericError", "InvalidArgument", "InvalidInstructionData", "InvalidAccountData", "AccountDataTooSmall", "InsufficientFunds", "IncorrectProgramId", "MissingRequiredSignature", "AccountAlreadyInitialized", "UninitializedAccount", "UnbalancedInstruction", "ModifiedProgramId", "ExternalAccountLamportSpend", "ExternalAccountDataModified", "ReadonlyLamportChange", "ReadonlyDataModified", "DuplicateAccountIndex", "ExecutableModified", "RentEpochModified", "NotEnoughAccountKeys", "AccountDataSizeChanged", "AccountNotExecutable", "AccountBorrowFailed", "AccountBorrowOutstanding", "DuplicateAccountOutOfSync", "InvalidError", "ExecutableDataModified", "ExecutableLamportChange", "ExecutableAccountNotRentExempt", "UnsupportedProgramId", "CallDepth", "MissingAccount", "ReentrancyNotAllowed", "MaxSeedLengthExceeded", "InvalidSeeds", "InvalidRealloc", "ComputationalBudgetExceeded", "PrivilegeEscalation", "ProgramEnvironmentSetupFailure", "ProgramFailedToComplete", "ProgramFailedToCompile", "Immutable", "IncorrectAuthority", "AccountNotRentExempt", "InvalidAccountOwner", "ArithmeticOverflow", "UnsupportedSysvar", "IllegalOwner", "MaxAccountsDataAllocationsExceeded", "MaxAccountsExceeded", "MaxInstructionTraceLengthExceeded", "BuiltinProgramsMustConsumeComputeUnits", "BorshIoError"];
 const TRANSACTION_ERRORS = ["AccountInUse", "AccountLoadedTwice", "AccountNotFound", "ProgramAccountNotFound", "InsufficientFundsForFee", "InvalidAccountForFee", "AlreadyProcessed", "BlockhashNotFound", "CallChainTooDeep", "MissingSignatureForFee", "InvalidAccountIndex", "SignatureFailure", "InvalidProgramForExecution", "SanitizeFailure", "ClusterMaintenance", "AccountBorrowOutstanding", "WouldExceedMaxBlockCostLimit", "UnsupportedVersion", "InvalidWritableAccount", "WouldExceedMaxAccountCostLimit", "WouldExceedAccountDataBlockLimit", "TooManyAccountLocks", "AddressLookupTableNotFound", "InvalidAddressLookupTableOwner", "InvalidAddressLookupTableData", "InvalidAddressLookupTableIndex", "InvalidRentPayingAccount", "WouldExceedMaxVoteCostLimit", "WouldExceedAccountDataTotalLimit", "MaxLoadedAccountsDataSizeExceeded", "ResanitizationNeeded", "InvalidLoadedAccountsDataSizeLimit", "UnbalancedTransaction", "ProgramCacheHitMaxLimit", "CommitCancelled"];
@@ -25,6 +27,8 @@ const svm = new LiteSVM().withSigverify(true).withBlockhashCheck(true).withTrans
 const addressCodec = getAddressCodec();
 const base58 = getBase58Decoder();
 const txDecoder = getTransactionDecoder();
+const messageDecoder = getCompiledTransactionMessageDecoder();
+const LAMPORTS_PER_SIGNATURE = 5000;
 
 let slot = 1n;
 let blockhashHeight = slot;
@@ -32,6 +36,10 @@ let dropNext = 0;
 let hideStatuses = 0;
 /** signature (base58) -> { slot, err } for every transaction that landed. */
 const statuses = new Map();
+/** signature -> what getTransaction answers, for every sent transaction that landed. */
+const transactions = new Map();
+/** address -> signatures of landed transactions that name it, oldest first. */
+const signaturesByAddress = new Map();
 
 class RpcError extends Error {
   constructor(code, message, data) {
@@ -148,9 +156,58 @@ function execute(bytes, simulate) {
   return isVersioned(bytes) ? inner.sendVersionedTransaction(bytes) : inner.sendLegacyTransaction(bytes);
 }
 
-function record(signature, err) {
+function record(signature, err, landed) {
   slot += 1n;
   statuses.set(signature, { slot, err });
+  if (!landed) return;
+  const { tx, message, preBalances } = landed;
+  const keys = message.staticAccounts;
+  transactions.set(signature, {
+    slot: Number(slot),
+    blockTime: Math.floor(Date.now() / 1000),
+    version: message.version === "legacy" ? "legacy" : message.version,
+    transaction: {
+      signatures: Object.values(tx.signatures).map((s) => (s ? base58.decode(s) : null)),
+      message: {
+        accountKeys: keys,
+        header: {
+          numRequiredSignatures: message.header.numSignerAccounts,
+          numReadonlySignedAccounts: message.header.numReadonlySignerAccounts,
+          numReadonlyUnsignedAccounts: message.header.numReadonlyNonSignerAccounts,
+        },
+        recentBlockhash: message.lifetimeToken,
+        instructions: (message.instructions ?? []).map((ix) => ({
+          programIdIndex: ix.programAddressIndex,
+          accounts: ix.accountIndices ?? [],
+          data: base58.decode(ix.data ?? new Uint8Array()),
+          stackHeight: null,
+        })),
+      },
+    },
+    meta: {
+      err,
+      status: err === null ? { Ok: null } : { Err: err },
+      fee: LAMPORTS_PER_SIGNATURE * message.header.numSignerAccounts,
+      preBalances,
+      postBalances: keys.map((k) => Number(svm.getBalance(k) ?? 0n)),
+      innerInstructions: [],
+      logMessages: [],
+      preTokenBalances: [],
+      postTokenBalances: [],
+      rewards: [],
+    },
+  });
+  for (const key of new Set(keys)) {
+    if (!signaturesByAddress.has(key)) signaturesByAddress.set(key, []);
+    signaturesByAddress.get(key).push(signature);
+  }
+}
+
+/** The decoded message and each static account's balance, before a send executes. */
+function beforeSend(tx) {
+  const message = messageDecoder.decode(tx.messageBytes);
+  const preBalances = message.staticAccounts.map((k) => Number(svm.getBalance(k) ?? 0n));
+  return { tx, message, preBalances };
 }
 
 const methods = {
@@ -208,7 +265,7 @@ const methods = {
   },
 
   sendTransaction: (params) => {
-    const { bytes, signature, config } = parseTransaction(params);
+    const { bytes, tx, signature, config } = parseTransaction(params);
     if (dropNext > 0) {
       // Test hook: accepted by the RPC node but never lands (as when a leader drops it).
       dropNext -= 1;
@@ -225,6 +282,7 @@ const methods = {
         });
       }
     }
+    const before = beforeSend(tx);
     const result = execute(bytes, false);
     if (isFailed(result)) {
       const err = errorJson(result);
@@ -232,10 +290,10 @@ const methods = {
       // A transaction that never paid its fee does not land (no status), as on a cluster.
       if (["BlockhashNotFound", "AlreadyProcessed", "InsufficientFundsForFee", "AccountNotFound", "SanitizeFailure"].includes(err))
         return signature;
-      record(signature, err);
+      record(signature, err, before);
       return signature;
     }
-    record(signature, null);
+    record(signature, null, before);
     return signature;
   },
 
@@ -280,6 +338,39 @@ const methods = {
         };
       }),
     };
+  },
+
+  // Newest first, as the RPC answers; `before` / `until` are signatures, `limit` 1..1000.
+  getSignaturesForAddress: ([address, config = {}]) => {
+    parseAddress(address, "address");
+    const limit = config.limit ?? 1000;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      throw invalidParams("Invalid params: limit must be 1..1000");
+    let list = [...(signaturesByAddress.get(address) ?? [])].reverse();
+    if (config.before) {
+      const at = list.indexOf(config.before);
+      list = at < 0 ? [] : list.slice(at + 1);
+    }
+    if (config.until) {
+      const at = list.indexOf(config.until);
+      if (at >= 0) list = list.slice(0, at);
+    }
+    return list.slice(0, limit).map((signature) => {
+      const t = transactions.get(signature);
+      return { signature, slot: t.slot, err: t.meta.err, memo: null, blockTime: t.blockTime,
+        confirmationStatus: "finalized" };
+    });
+  },
+
+  getTransaction: ([signature, config = {}]) => {
+    if (typeof signature !== "string") throw invalidParams("Invalid params: signature must be a string");
+    const encoding = typeof config === "string" ? config : config.encoding ?? "json";
+    if (encoding !== "json") throw invalidParams(`Invalid params: only json encoding is supported here, not ${encoding}`);
+    const t = transactions.get(signature);
+    if (!t) return null;
+    if (t.version !== "legacy" && config.maxSupportedTransactionVersion === undefined)
+      throw new RpcError(-32015, "Transaction version (0) is not supported by the requesting client. Please try the request again with the following configuration parameter: \"maxSupportedTransactionVersion\": 0");
+    return t;
   },
 
   // --- test hooks (not Solana RPC) ---

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "Base64.h"
+#include "gate/codec/Base58.h"
 #include "gate/solana/ProgramErrors.h"
 
 namespace gate::solana {
@@ -249,6 +250,107 @@ Result<std::uint64_t, Error> RpcClient::get_minimum_balance_for_rent_exemption(
     if (!result) return fail(result.error());
     if (!result->is_number_unsigned()) return fail(bad_response(method, "result is not a number"));
     return result->get<std::uint64_t>();
+}
+
+Result<std::vector<SignatureInfo>, Error> RpcClient::get_signatures_for_address(
+    const Pubkey& address, std::size_t limit) {
+    const std::string method = "getSignaturesForAddress";
+    const json config = {{"limit", limit}, {"commitment", options_.commitment}};
+    auto result = call(method, json::array({address.to_base58(), config}));
+    if (!result) return fail(result.error());
+    if (!result->is_array()) return fail(bad_response(method, "result is not an array"));
+    std::vector<SignatureInfo> out;
+    for (const auto& entry : *result) {
+        if (!entry.is_object() || !entry.contains("signature"))
+            return fail(bad_response(method, "an entry without a signature"));
+        auto signature = signature_of(method, entry["signature"]);
+        if (!signature) return fail(signature.error());
+        const auto slot = u64_at(entry, "slot");
+        if (!slot) return fail(bad_response(method, "an entry without a slot"));
+        SignatureInfo info;
+        info.signature = *signature;
+        info.slot = *slot;
+        info.err = entry.value("err", json(nullptr));
+        const auto cs = entry.find("confirmationStatus");
+        info.confirmation_status =
+            cs != entry.end() && cs->is_string() ? cs->get<std::string>() : "processed";
+        out.push_back(std::move(info));
+    }
+    return out;
+}
+
+Result<std::optional<TransactionInfo>, Error> RpcClient::get_transaction(
+    const Signature& signature) {
+    const std::string method = "getTransaction";
+    const json config = {{"encoding", "json"},
+                         {"commitment", options_.commitment},
+                         {"maxSupportedTransactionVersion", 0}};
+    auto result = call(method, json::array({signature.to_base58(), config}));
+    if (!result) return fail(result.error());
+    if (result->is_null()) return std::optional<TransactionInfo>{};
+    const auto bad = [&](const std::string& what) { return fail(bad_response(method, what)); };
+    if (!result->is_object()) return bad("result is not an object");
+    const json& r = *result;
+    TransactionInfo info;
+    const auto slot = u64_at(r, "slot");
+    if (!slot) return bad("no slot");
+    info.slot = *slot;
+    const auto meta = r.find("meta");
+    const auto tx = r.find("transaction");
+    if (meta == r.end() || !meta->is_object() || tx == r.end() || !tx->is_object() ||
+        !tx->contains("message") || !(*tx)["message"].is_object())
+        return bad("no meta or message");
+    const json& message = (*tx)["message"];
+    info.err = meta->value("err", json(nullptr));
+    info.fee = u64_at(*meta, "fee").value_or(0);
+    const auto keys = message.find("accountKeys");
+    if (keys == message.end() || !keys->is_array()) return bad("no accountKeys");
+    for (const auto& key : *keys) {
+        if (!key.is_string()) return bad("an account key is not a string");
+        auto parsed = parse_pubkey(key.get<std::string>());
+        if (!parsed) return bad("an account key is not base58");
+        info.account_keys.push_back(*parsed);
+    }
+    if (info.account_keys.size() > 256) return bad("more account keys than a message can hold");
+    const auto header = message.find("header");
+    if (header != message.end() && header->is_object())
+        info.num_required_signatures =
+            static_cast<std::uint8_t>(u64_at(*header, "numRequiredSignatures").value_or(0));
+    for (const char* name : {"preBalances", "postBalances"}) {
+        auto& into =
+            std::string_view(name) == "preBalances" ? info.pre_balances : info.post_balances;
+        const auto list = meta->find(name);
+        if (list == meta->end() || !list->is_array() || list->size() != info.account_keys.size())
+            return bad(std::string(name) + " is not one balance per account key");
+        for (const auto& b : *list) {
+            if (!b.is_number_unsigned()) return bad(std::string(name) + " holds a non-balance");
+            into.push_back(b.get<std::uint64_t>());
+        }
+    }
+    const auto instructions = message.find("instructions");
+    if (instructions == message.end() || !instructions->is_array()) return bad("no instructions");
+    for (const auto& ix : *instructions) {
+        CompiledInstruction c;
+        const auto program = u64_at(ix, "programIdIndex");
+        if (!program || *program >= info.account_keys.size())
+            return bad("an instruction's program index is out of range");
+        c.program_id_index = static_cast<std::uint8_t>(*program);
+        const auto accounts = ix.find("accounts");
+        if (accounts == ix.end() || !accounts->is_array())
+            return bad("an instruction without accounts");
+        for (const auto& a : *accounts) {
+            if (!a.is_number_unsigned() || a.get<std::uint64_t>() >= info.account_keys.size())
+                return bad("an instruction's account index is out of range");
+            c.accounts.push_back(static_cast<std::uint8_t>(a.get<std::uint64_t>()));
+        }
+        const auto data = ix.find("data");
+        if (data == ix.end() || !data->is_string()) return bad("an instruction without data");
+        auto bytes = codec::base58_decode(data->get<std::string>());
+        if (!bytes) return bad("an instruction's data is not base58");
+        c.data = std::move(*bytes);
+        info.instructions.push_back(std::move(c));
+    }
+    return std::optional<TransactionInfo>{std::move(info)};
 }
 
 }  // namespace gate::solana

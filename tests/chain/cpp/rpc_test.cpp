@@ -49,6 +49,52 @@ TEST_CASE("a transfer lands once and moves the lamports") {
     CHECK(f.rpc.get_balance(f.payer.public_key()).value() == before - 5'000'000 - 5'000);  // fee
 }
 
+TEST_CASE("a transfer is found by a reference key it names, and read back whole") {
+    // Solana Pay: the payer's wallet adds a fresh key to the transfer as a read-only
+    // account, so whoever asked for the payment can find it by that key.
+    test::ChainFixture f;
+    const auto to = KeyPair::generate();
+    const auto reference = KeyPair::generate().public_key();
+    auto ix = system::transfer(f.payer.public_key(), to.public_key(), 7'000'000);
+    ix.accounts.push_back(AccountMeta::readonly(reference));
+    CHECK(f.rpc.get_signatures_for_address(reference).value().empty());
+    const auto done = f.send({ix}, {&f.payer});
+
+    const auto found = f.rpc.get_signatures_for_address(reference).value();
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].signature == done.signature);
+    CHECK_FALSE(found[0].failed());
+    CHECK(found[0].confirmation_status == "finalized");
+
+    const auto tx = f.rpc.get_transaction(done.signature).value();
+    REQUIRE(tx.has_value());
+    CHECK_FALSE(tx->failed());
+    CHECK(tx->fee == 5'000);
+    CHECK(tx->num_required_signatures == 1);
+    REQUIRE(tx->account_keys.size() == 4);  // payer, recipient, reference, System program
+    CHECK(tx->account_keys[0] == f.payer.public_key());
+    std::size_t at_to = 0, at_reference = 0;
+    for (std::size_t i = 0; i < tx->account_keys.size(); ++i) {
+        if (tx->account_keys[i] == to.public_key()) at_to = i;
+        if (tx->account_keys[i] == reference) at_reference = i;
+    }
+    REQUIRE(at_to != 0);
+    REQUIRE(at_reference != 0);
+    CHECK(tx->post_balances[at_to] - tx->pre_balances[at_to] == 7'000'000);
+    CHECK(tx->pre_balances[0] - tx->post_balances[0] == 7'005'000);
+    REQUIRE(tx->instructions.size() == 1);
+    const auto& sent = tx->instructions[0];
+    CHECK(tx->account_keys[sent.program_id_index] == program::system());
+    CHECK(sent.data == ix.data);
+    REQUIRE(sent.accounts.size() == 3);
+    CHECK(sent.accounts[1] == at_to);
+    CHECK(sent.accounts[2] == at_reference);
+
+    // The recipient names it too; an unknown signature is no transaction.
+    CHECK(f.rpc.get_signatures_for_address(to.public_key()).value().size() == 1);
+    CHECK_FALSE(f.rpc.get_transaction(KeyPair::generate().sign(as_bytes("x"))).value());
+}
+
 TEST_CASE("v0 messages are accepted by the runtime like legacy ones") {
     test::ChainFixture f;
     const auto to = KeyPair::generate();

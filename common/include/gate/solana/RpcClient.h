@@ -16,6 +16,7 @@
 #include "gate/Result.h"
 #include "gate/http/Client.h"
 #include "gate/solana/Error.h"
+#include "gate/solana/Message.h"
 #include "gate/solana/Pubkey.h"
 #include "gate/solana/Transaction.h"
 
@@ -55,6 +56,28 @@ struct SimulationResult {
     std::uint64_t units_consumed = 0;
 };
 
+/// One entry of getSignaturesForAddress: a landed transaction that names the address.
+struct SignatureInfo {
+    Signature signature;
+    std::uint64_t slot = 0;
+    nlohmann::json err;  ///< null on success
+    std::string confirmation_status;
+    bool failed() const { return !err.is_null(); }
+};
+
+/// A landed transaction as getTransaction answers it (its static account keys only: the
+/// keys an address lookup table adds are not read).
+struct TransactionInfo {
+    std::uint64_t slot = 0;
+    nlohmann::json err;  ///< null on success
+    std::uint64_t fee = 0;
+    std::uint8_t num_required_signatures = 0;
+    std::vector<Pubkey> account_keys;
+    std::vector<std::uint64_t> pre_balances, post_balances;  ///< one per account key
+    std::vector<CompiledInstruction> instructions;  ///< indexes into account_keys
+    bool failed() const { return !err.is_null(); }
+};
+
 struct SendOptions {
     /// Skip the node's simulation before forwarding (used when re-broadcasting bytes
     /// already simulated once).
@@ -81,6 +104,11 @@ class RpcClient {
     Result<std::uint64_t, Error> get_balance(const Pubkey& address);
     Result<Signature, Error> request_airdrop(const Pubkey& address, std::uint64_t lamports);
     Result<std::uint64_t, Error> get_minimum_balance_for_rent_exemption(std::size_t data_size);
+    /// Newest first, at most `limit` (1..1000), at the client's commitment.
+    Result<std::vector<SignatureInfo>, Error> get_signatures_for_address(const Pubkey& address,
+                                                                         std::size_t limit = 1000);
+    /// nullopt when the node does not know it (yet). Legacy and version 0 messages.
+    Result<std::optional<TransactionInfo>, Error> get_transaction(const Signature& signature);
 
     /// A raw call: the "result" member, or the error. For methods not wrapped above.
     Result<nlohmann::json, Error> call(const std::string& method, nlohmann::json params);
