@@ -21,7 +21,7 @@ TEST_CASE("two ticket-api processes take a card payment, and their sweeper ends 
          "GATE_PAYMENTS_STRIPE_API_URL=" + stripe.url(),
          "GATE_PAYMENTS_STRIPE_SECRET_KEY_FILE=" + stripe.key_file().string(),
          "GATE_PAYMENTS_STRIPE_WEBHOOK_SECRET_FILE=" + stripe.webhook_file().string(),
-         "GATE_PAYMENTS_CARD_HOLD=2s", "GATE_PAYMENTS_SWEEP_INTERVAL=200ms",
+         "GATE_PAYMENTS_CARD_HOLD=4s", "GATE_PAYMENTS_SWEEP_INTERVAL=200ms",
          "GATE_LOG_LEVEL=debug"});
     // The load balancer sends Stripe's webhooks to the second process.
     stripe.mode({{"webhookUrl", cluster.base(1) + "/api/v1/webhooks/stripe"}});
@@ -52,7 +52,7 @@ TEST_CASE("two ticket-api processes take a card payment, and their sweeper ends 
     const auto alice_token = second.sign_in(alice);
     CHECK(second.post("/api/v1/tickets/mint", buy, alice_token).status == 409);
     std::string status;
-    for (int i = 0; i < 100 && status != "canceled"; ++i) {
+    for (int i = 0; i < 200 && status != "canceled"; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds{100});
         status = first.get("/api/v1/payments/" + bob_payment, bob_token).json().value()["status"];
     }
