@@ -203,6 +203,24 @@ TEST_CASE("Stripe refusing the intent answers 402 and gives the seats back at on
           1);
 }
 
+TEST_CASE("a free ticket bought with card needs no Stripe call and is issued at once") {
+    CardShop shop;
+    auto free_event = shop.api.backend.event_body("Open Day", 2);
+    free_event["tiers"] = json::array({{{"name", "free"}, {"price_cents", 0}}});
+    const auto free_id = shop.api.backend.create_event(shop.organizer, free_event);
+    auto r = shop.api.post("/api/v1/tickets/mint",
+                           json{{"event_id", free_id}, {"tier", 0}, {"payment_method", "card"}},
+                           shop.alice);
+    REQUIRE_MESSAGE(r.status == 201, r.body);
+    const auto payment = r.json().value()["payment"];
+    CHECK(payment["status"] == "completed");
+    CHECK(payment["amount_cents"] == 0);
+    CHECK(payment["ticket_ids"].size() == 1);
+    CHECK_FALSE(payment.contains("stripe"));
+    CHECK(shop.stripe.requests().empty());
+    CHECK(shop.tickets_of(shop.alice) == 1);
+}
+
 TEST_CASE("a card payment is shown to its buyer and its organizer, and to no one else") {
     CardShop shop;
     const auto payment = shop.start(shop.alice);
