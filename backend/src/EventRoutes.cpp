@@ -213,7 +213,7 @@ ApiResult<Response> update_event(Call& c) {
     auto updated = c.s.store.update_event(event->id, *patch, c.s.clock.now_ms());
     if (!updated.ok()) return fail(updated.error());
     // The store opened the refunds with the cancel; the money goes back now. A refund that
-    // could not be settled stays pending, and the next update of the event retries it.
+    // could not be settled stays pending; the payment sweeper retries it (PaymentSweep.h).
     if (updated->status == domain::EventStatus::Cancelled)
         if (auto settled = settle_refunds(c.s, updated->id); !settled.ok())
             c.s.logger.warn("refunds not settled",
