@@ -47,8 +47,8 @@ Attempt refund_by_card(Services& s, const Refund& refund) {
         if (e.answered) a.outcome = RefundOutcome{refund.id, "failed", "", s.clock.now_ms()};
         return a;
     }
-    const auto id = answer->value("id", "");
-    const auto status = answer->value("status", "");
+    const auto id = payments::stripe_text(*answer, "id");
+    const auto status = payments::stripe_text(*answer, "status");
     a.provider_reference = id.empty() ? std::nullopt : std::optional<std::string>(id);
     if (status == "succeeded")
         a.outcome = RefundOutcome{refund.id, "succeeded", id, s.clock.now_ms()};

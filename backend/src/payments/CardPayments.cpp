@@ -15,19 +15,20 @@ constexpr std::string_view kActor = "stripe";
 
 // The part of a Stripe object worth keeping in the payment's history.
 std::string intent_detail(const nlohmann::json& intent) {
-    nlohmann::json kept{{"id", intent.value("id", "")},
-                        {"status", intent.value("status", "")},
-                        {"amount", intent.value("amount", 0)},
-                        {"currency", intent.value("currency", "")}};
-    if (intent.contains("amount_received")) kept["amount_received"] = intent["amount_received"];
+    nlohmann::json kept{{"id", stripe_text(intent, "id")},
+                        {"status", stripe_text(intent, "status")},
+                        {"amount", stripe_integer(intent, "amount").value_or(0)},
+                        {"currency", stripe_text(intent, "currency")}};
+    if (auto received = stripe_integer(intent, "amount_received"))
+        kept["amount_received"] = *received;
     if (intent.contains("last_payment_error") && intent["last_payment_error"].is_object()) {
         const auto& e = intent["last_payment_error"];
-        kept["last_payment_error"] = {{"code", e.value("code", "")},
-                                      {"decline_code", e.value("decline_code", "")},
-                                      {"message", e.value("message", "")}};
+        kept["last_payment_error"] = {{"code", stripe_text(e, "code")},
+                                      {"decline_code", stripe_text(e, "decline_code")},
+                                      {"message", stripe_text(e, "message")}};
     }
-    if (intent.contains("cancellation_reason"))
-        kept["cancellation_reason"] = intent["cancellation_reason"];
+    if (auto reason = stripe_text(intent, "cancellation_reason"); !reason.empty())
+        kept["cancellation_reason"] = reason;
     return kept.dump();
 }
 
@@ -39,8 +40,9 @@ std::string lower(std::string text) {
 
 // Whether an intent Stripe says succeeded paid exactly this payment.
 bool pays(const nlohmann::json& intent, const PaymentRecord& p) {
-    const auto received = intent.value("amount_received", intent.value("amount", -1LL));
-    return received == p.amount_cents && intent.value("currency", "") == lower(p.currency);
+    const auto received = stripe_integer(intent, "amount_received");
+    return received && *received == p.amount_cents &&
+           stripe_text(intent, "currency") == lower(p.currency);
 }
 
 std::string metadata_payment(const nlohmann::json& object) {
@@ -54,7 +56,7 @@ std::string metadata_payment(const nlohmann::json& object) {
 // The outcome of a PaymentIntent in a final state (or nullopt while it can still change).
 std::optional<PaymentOutcome> outcome_of(const nlohmann::json& intent, const PaymentRecord& p,
                                          std::string actor, std::int64_t now) {
-    const auto status = intent.value("status", "");
+    const auto status = stripe_text(intent, "status");
     PaymentOutcome o;
     o.external_id = p.external_id;
     o.actor = std::move(actor);
@@ -75,7 +77,7 @@ std::optional<PaymentOutcome> outcome_of(const nlohmann::json& intent, const Pay
     }
     if (status == "canceled") {
         o.status = "canceled";
-        o.failure_reason = intent.value("cancellation_reason", "canceled");
+        o.failure_reason = stripe_text(intent, "cancellation_reason");
         if (o.failure_reason->empty()) o.failure_reason = "canceled";
         o.note = "the PaymentIntent was canceled";
         return o;
@@ -164,8 +166,8 @@ ApiResult<Response> start_card_purchase(Services& s, const Principal& buyer, std
                              "the card payment could not be started (payment " +
                                  payment->external_id + "): " + e.message});
     }
-    const auto reference = intent->value("id", "");
-    const auto secret = intent->value("client_secret", "");
+    const auto reference = stripe_text(*intent, "id");
+    const auto secret = stripe_text(*intent, "client_secret");
     if (reference.empty() || secret.empty()) {
         s.logger.error("stripe answered a PaymentIntent without id or client_secret",
                        {{"payment_id", payment->external_id}});
@@ -187,8 +189,8 @@ ApiResult<Response> start_card_purchase(Services& s, const Principal& buyer, std
 }
 
 ApiResult<nlohmann::json> apply_stripe_event(Services& s, const nlohmann::json& event) {
-    const auto type = event.value("type", "");
-    const auto id = event.value("id", "");
+    const auto type = stripe_text(event, "type");
+    const auto id = stripe_text(event, "id");
     const auto data = event.find("data");
     if (id.empty() || type.empty() || data == event.end() || !data->is_object() ||
         !data->contains("object") || !(*data)["object"].is_object())
@@ -258,14 +260,14 @@ ApiResult<nlohmann::json> apply_stripe_event(Services& s, const nlohmann::json& 
                                        (*metadata)["refund"].is_string()
                                    ? parse_int((*metadata)["refund"].get<std::string>())
                                    : std::nullopt;
-        const auto status = object.value("status", "");
+        const auto status = stripe_text(object, "status");
         if (!refund_id || (status != "succeeded" && status != "failed" && status != "canceled")) {
             answer["handled"] = false;
             return answer;
         }
         auto settled = s.store.settle_refund(
             RefundOutcome{*refund_id, status == "succeeded" ? "succeeded" : "failed",
-                          object.value("id", ""), now});
+                          stripe_text(object, "id"), now});
         if (!settled.ok()) return fail(settled.error());
         if (*settled) s.metrics.count("gate_refunds_total", "status", status);
         answer["handled"] = true;
@@ -295,7 +297,7 @@ void sweep_card_payments(Services& s) {
                     {{"payment_id", p.external_id}, {"error", to_string(intent.error())}});
                 continue;
             }
-            reference = intent->value("id", "");
+            reference = stripe_text(*intent, "id");
             if (auto attached = s.store.attach_provider(p.external_id, reference, std::nullopt,
                                                         intent_detail(*intent), s.clock.now_ms());
                 !attached.ok())

@@ -64,9 +64,9 @@ StripeResult StripeClient::call(bool post, const std::string& path, const FormFi
     if (body.ok() && body->is_object()) {
         const auto& e = (*body)["error"];
         if (e.is_object()) {
-            error.type = e.value("type", "");
-            error.code = e.value("code", "");
-            error.message = e.value("message", "");
+            error.type = stripe_text(e, "type");
+            error.code = stripe_text(e, "code");
+            error.message = stripe_text(e, "message");
         }
         error.body = std::move(body).value();
     }
@@ -112,6 +112,19 @@ StripeResult StripeClient::create_refund(const std::string& payment_intent, std:
 StripeResult StripeClient::refund(const std::string& id) const {
     if (!safe_id(id)) return fail(bad_id("the refund"));
     return call(false, "/v1/refunds/" + id, {}, {});
+}
+
+std::string stripe_text(const nlohmann::json& object, std::string_view key) {
+    if (!object.is_object()) return {};
+    const auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string{};
+}
+
+std::optional<std::int64_t> stripe_integer(const nlohmann::json& object, std::string_view key) {
+    if (!object.is_object()) return std::nullopt;
+    const auto it = object.find(key);
+    if (it == object.end() || !it->is_number_integer()) return std::nullopt;
+    return it->get<std::int64_t>();
 }
 
 std::string to_string(const StripeError& error) {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "gate/Result.h"
@@ -62,6 +63,12 @@ class StripeClient {
 
     StripeOptions options_;
 };
+
+/// A string field of a Stripe object; "" when it is missing, null or of another type
+/// (Stripe sends null for unset fields).
+std::string stripe_text(const nlohmann::json& object, std::string_view key);
+/// An integer field of a Stripe object, if it is one.
+std::optional<std::int64_t> stripe_integer(const nlohmann::json& object, std::string_view key);
 
 /// One line for logs: "stripe 402 card_error/card_declined: Your card was declined."
 std::string to_string(const StripeError& error);

@@ -1,11 +1,13 @@
-// The Stripe-Signature check on its own: a known answer (computed with Python's hmac), the
-// header's shapes, the tolerance at its edges. Signatures made by the official stripe
-// package are checked end to end in tests/e2e/payments.
+// Stripe pieces on their own: the Stripe-Signature check (a known answer computed with
+// Python's hmac, the header's shapes, the tolerance at its edges), the form encoding, and
+// reading Stripe's objects. Signatures made by the official stripe package are checked end
+// to end in tests/e2e/payments.
 #include <doctest/doctest.h>
 
 #include <string>
 
 #include "payments/FormEncoding.h"
+#include "payments/StripeClient.h"
 #include "payments/StripeSignature.h"
 
 using namespace gate::backend::payments;
@@ -70,4 +72,17 @@ TEST_CASE("form bodies encode Stripe's nested keys and escape every reserved cha
           "description=Event%201%3A%202%20ticket%28s%29%20%26%20more%3Dyes");
     CHECK(form_encode({{"a b", "é"}}) == "a%20b=%C3%A9");
     CHECK(form_encode({}).empty());
+}
+
+TEST_CASE("fields of Stripe objects are read without trusting their types") {
+    const auto object = nlohmann::json::parse(
+        R"({"id": "pi_1", "status": null, "amount": 1500, "currency": 7, "amount_received": "15"})");
+    CHECK(stripe_text(object, "id") == "pi_1");
+    CHECK(stripe_text(object, "status").empty());    // null, as Stripe sends unset fields
+    CHECK(stripe_text(object, "currency").empty());  // another type
+    CHECK(stripe_text(object, "missing").empty());
+    CHECK(stripe_text(nlohmann::json::array(), "id").empty());
+    CHECK(stripe_integer(object, "amount") == 1500);
+    CHECK_FALSE(stripe_integer(object, "amount_received"));
+    CHECK_FALSE(stripe_integer(object, "status"));
 }
