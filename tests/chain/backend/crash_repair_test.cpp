@@ -131,13 +131,7 @@ TEST_CASE("ticket-api killed at random moments while it mints leaves one NFT per
     const auto organizer_token = api.sign_in(organizer);
     const auto start = wall_now_ms() + kHour;
     const auto event =
-        api.post("/api/v1/events",
-                 json{{"name", "Crash Fest"},
-                      {"venue", "Hall"},
-                      {"starts_at", start},
-                      {"ends_at", start + 4 * kHour},
-                      {"capacity", 100},
-                      {"tiers", json::array({{{"name", "general"}, {"price_cents", 100}}})}},
+        api.post("/api/v1/events", one_tier_event("Crash Fest", 100, 100, start, 4 * kHour),
                  organizer_token, 201);
     const auto alice_token = api.sign_in(alice);
     const auto bought = api.post(

@@ -83,14 +83,7 @@ TEST_CASE("the reconciler's process SIGKILLed mid-mint: another takes over and m
     const auto org = apis[0].sign_in(organizer);
     const auto start = wall_now_ms() + kDay;
     auto event =
-        apis[1].post("/api/v1/events",
-                     json{{"name", "Takeover Fest"},
-                          {"venue", "Hall"},
-                          {"starts_at", start},
-                          {"ends_at", start + kHour},
-                          {"capacity", 100},
-                          {"tiers", json::array({{{"name", "general"}, {"price_cents", 100}}})}},
-                     org);
+        apis[1].post("/api/v1/events", one_tier_event("Takeover Fest", 100, 100, start), org);
     REQUIRE_MESSAGE(event.status == 201, event.body);
     const auto event_id = event.json().value()["id"].get<std::int64_t>();
 

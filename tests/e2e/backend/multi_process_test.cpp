@@ -54,14 +54,7 @@ TEST_CASE("three ticket-api processes on one database sell each seat once, one k
     const auto start = wall_now_ms() + kDay;
     ProcessApi third{base(2), gate::http::Client()};
     auto event =
-        third.post("/api/v1/events",
-                   json{{"name", "Three doors"},
-                        {"venue", "Hall"},
-                        {"starts_at", start},
-                        {"ends_at", start + kHour},
-                        {"capacity", kCapacity},
-                        {"tiers", json::array({{{"name", "general"}, {"price_cents", 100}}})}},
-                   org);
+        third.post("/api/v1/events", one_tier_event("Three doors", kCapacity, 100, start), org);
     REQUIRE(event.status == 201);
     const auto event_id = event.json().value()["id"].get<std::int64_t>();
 

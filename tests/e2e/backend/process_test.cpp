@@ -61,15 +61,7 @@ TEST_CASE("a sale that was answered survives kill -9 of ticket-api") {
         ProcessApi http{"http://127.0.0.1:" + std::to_string(port), gate::http::Client()};
         const auto org = http.sign_in(organizer);
         const auto start = wall_now_ms() + kDay;
-        auto event =
-            http.post("/api/v1/events",
-                      json{{"name", "Crash"},
-                           {"venue", "Hall"},
-                           {"starts_at", start},
-                           {"ends_at", start + kHour},
-                           {"capacity", 100000},
-                           {"tiers", json::array({{{"name", "general"}, {"price_cents", 100}}})}},
-                      org);
+        auto event = http.post("/api/v1/events", one_tier_event("Crash", 100000, 100, start), org);
         REQUIRE(event.status == 201);
         const auto event_id = event.json().value()["id"].get<std::int64_t>();
         token = http.sign_in(buyer);
@@ -156,16 +148,8 @@ TEST_CASE("ticket-api export then import moves a deployment, and a second import
         ProcessApi http{"http://127.0.0.1:" + std::to_string(port), gate::http::Client()};
         const auto org = http.sign_in(organizer);
         const auto start = wall_now_ms() + kDay;
-        REQUIRE(
-            http.post("/api/v1/events",
-                      json{{"name", "Moved"},
-                           {"venue", "Hall"},
-                           {"starts_at", start},
-                           {"ends_at", start + kHour},
-                           {"capacity", 10},
-                           {"tiers", json::array({{{"name", "general"}, {"price_cents", 100}}})}},
-                      org)
-                .status == 201);
+        REQUIRE(http.post("/api/v1/events", one_tier_event("Moved", 10, 100, start), org).status ==
+                201);
         api.signal(SIGTERM);
         REQUIRE(api.wait(std::chrono::seconds{15}) == 0);
     }

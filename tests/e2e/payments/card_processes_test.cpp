@@ -30,16 +30,9 @@ TEST_CASE("two ticket-api processes take a card payment, and their sweeper ends 
 
     const auto org = first.sign_in(organizer);
     const auto start = wall_now_ms() + kDay;
-    auto event =
-        first.post("/api/v1/events",
-                   json{{"name", "Two Doors"},
-                        {"venue", "Hall"},
-                        {"starts_at", start},
-                        {"ends_at", start + kHour},
-                        {"capacity", 1},
-                        {"currency", "EUR"},
-                        {"tiers", json::array({{{"name", "general"}, {"price_cents", 2500}}})}},
-                   org);
+    auto body = one_tier_event("Two Doors", 1, 2500, start);
+    body["currency"] = "EUR";
+    auto event = first.post("/api/v1/events", body, org);
     REQUIRE(event.status == 201);
     const auto event_id = event.json().value()["id"].get<std::int64_t>();
     const json buy{{"event_id", event_id}, {"tier", 0}, {"payment_method", "card"}};

@@ -75,6 +75,18 @@ inline std::int64_t wall_now_ms() {
 inline constexpr std::int64_t kHour = 3600 * 1000;
 inline constexpr std::int64_t kDay = 24 * kHour;
 
+/// An event body with one tier, "general", at `price_cents`, in the Hall, from `start` for
+/// `length` ms: what the process tests create over HTTP.
+inline json one_tier_event(const std::string& name, std::int64_t capacity, std::int64_t price_cents,
+                           std::int64_t start, std::int64_t length = kHour) {
+    return {{"name", name},
+            {"venue", "Hall"},
+            {"starts_at", start},
+            {"ends_at", start + length},
+            {"capacity", capacity},
+            {"tiers", json::array({{{"name", "general"}, {"price_cents", price_cents}}})}};
+}
+
 struct Backend {
     TempDir dir;
     std::unique_ptr<PostgresDatabase> postgres;  ///< set when testing PostgreSQL
