@@ -319,12 +319,14 @@ ALTER TABLE payments DROP CONSTRAINT payments_status_check;
 ALTER TABLE payments ADD CONSTRAINT payments_status_check
     CHECK (status IN ('pending', 'completed', 'failed', 'canceled'));
 ALTER TABLE payments ADD COLUMN user_id BIGINT REFERENCES users(id);
-ALTER TABLE payments ADD COLUMN provider_reference TEXT UNIQUE;
+ALTER TABLE payments ADD COLUMN provider_reference TEXT;
 ALTER TABLE payments ADD COLUMN client_secret TEXT;
 ALTER TABLE payments ADD COLUMN failure_reason TEXT;
 ALTER TABLE payments ADD COLUMN updated_at BIGINT NOT NULL DEFAULT 0;
 UPDATE payments p SET user_id = r.user_id, updated_at = p.created_at
     FROM reservations r WHERE r.id = p.reservation_id;
+CREATE UNIQUE INDEX idx_payments_provider ON payments(provider_reference)
+    WHERE provider_reference IS NOT NULL;
 CREATE INDEX idx_payments_user ON payments(user_id, id);
 CREATE INDEX idx_payments_reservation ON payments(reservation_id);
 CREATE INDEX idx_payments_pending ON payments(status, updated_at) WHERE status = 'pending';

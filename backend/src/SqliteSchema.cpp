@@ -364,7 +364,7 @@ CREATE TABLE payments_v12 (
     method              TEXT NOT NULL,
     status              TEXT NOT NULL
                         CHECK (status IN ('pending', 'completed', 'failed', 'canceled')),
-    provider_reference  TEXT UNIQUE,
+    provider_reference  TEXT,
     client_secret       TEXT,
     failure_reason      TEXT,
     created_at          INTEGER NOT NULL,
@@ -377,6 +377,9 @@ INSERT INTO payments_v12 (id, reservation_id, external_id, user_id, amount_cents
     FROM payments p JOIN reservations r ON r.id = p.reservation_id;
 DROP TABLE payments;
 ALTER TABLE payments_v12 RENAME TO payments;
+-- Partial: test-method payments have no provider id, and NULLs would be indexed too.
+CREATE UNIQUE INDEX idx_payments_provider ON payments(provider_reference)
+    WHERE provider_reference IS NOT NULL;
 CREATE INDEX idx_payments_user ON payments(user_id, id);
 CREATE INDEX idx_payments_reservation ON payments(reservation_id);
 CREATE INDEX idx_payments_pending ON payments(status, updated_at) WHERE status = 'pending';
