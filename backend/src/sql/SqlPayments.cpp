@@ -186,21 +186,17 @@ StoreResult<PaymentSettlement> SqlStore::settle_payment(const PaymentOutcome& o)
         if (!event.ok()) return fail(failure(event.error()));
         const bool sellable = held && *event == domain::EventStatus::Active;
         if (o.status == "completed" && sellable) {
-            auto ids = issue_tickets(db, p.event_id, p.tier, p.quantity,
-                                     p.quantity > 0 ? p.amount_cents / p.quantity : 0, p.id,
-                                     p.buyer_wallet, o.at);
-            if (!ids.ok()) return fail(failure(ids.error()));
+            auto issued = issue_tickets(db, p.event_id, p.tier, p.quantity,
+                                        p.quantity > 0 ? p.amount_cents / p.quantity : 0, p.id,
+                                        p.buyer_wallet, o.at);
+            if (!issued.ok()) return fail(failure(issued.error()));
             GATE_TRY_DB(db.execute("UPDATE reservations SET status = 'completed' WHERE id = ?",
                                    p.reservation_id));
             GATE_TRY_DB(
                 db.execute("UPDATE payments SET status = 'completed', updated_at = ? WHERE id = ?",
                            o.at, p.id));
             GATE_TRY_DB(note("completed", o.note));
-            for (auto id : *ids) {
-                auto t = load_ticket(db, id);
-                if (!t.ok()) return fail(failure(t.error()));
-                if (*t) out.tickets.push_back(std::move(**t));
-            }
+            out.tickets = std::move(issued).value();
             out.effect = SettleEffect::Applied;
         } else {
             if (held) {

@@ -93,11 +93,11 @@ StoreResult<Reservation> SqlStore::hold_seats(db::Database& db, std::int64_t eve
     }
 }
 
-Result<std::vector<std::int64_t>, db::Error> SqlStore::issue_tickets(
+Result<std::vector<Ticket>, db::Error> SqlStore::issue_tickets(
     db::Database& db, std::int64_t event_id, int tier, std::int64_t quantity,
     std::int64_t unit_price_cents, std::int64_t payment_id, const std::string& owner_wallet,
     std::int64_t now) {
-    std::vector<std::int64_t> ids;
+    std::vector<Ticket> tickets;
     for (std::int64_t i = 0; i < quantity; ++i) {
         auto ticket_row = db.query_one<std::int64_t>(
             "INSERT INTO tickets (event_id, owner_wallet, tier, generation, status, "
@@ -105,17 +105,25 @@ Result<std::vector<std::int64_t>, db::Error> SqlStore::issue_tickets(
             "'valid', ?, ?, ?, ?) RETURNING id",
             event_id, owner_wallet, tier, unit_price_cents, payment_id, now, now);
         if (!ticket_row.ok()) return fail(ticket_row.error());
-        ids.push_back(*ticket_row);
-        if (auto s = add_change(db, event_id, "ticket", ids.back(), now); !s.ok())
+        if (auto s = add_change(db, event_id, "ticket", *ticket_row, now); !s.ok())
             return fail(s.error());
         if (auto s = db.execute(
                 "INSERT INTO chain_tickets (ticket_id, dirty, dirty_seq, state, updated_at) "
                 "VALUES (?, 1, 1, 'pending', ?)",
-                ids.back(), now);
+                *ticket_row, now);
             !s.ok())
             return fail(s.error());
+        // The row just written, as load_ticket() would read it back (a new ticket is what
+        // Ticket's defaults say), without reading it inside the batch.
+        Ticket& t = tickets.emplace_back();
+        t.id = *ticket_row;
+        t.event_id = event_id;
+        t.owner_wallet = owner_wallet;
+        t.tier = tier;
+        t.price_cents = unit_price_cents;
+        t.created_at = now;
     }
-    return ids;
+    return tickets;
 }
 
 StoreResult<std::vector<Ticket>> SqlStore::complete_purchase(const Reservation& r,
@@ -143,21 +151,8 @@ StoreResult<std::vector<Ticket>> SqlStore::complete_purchase(const Reservation& 
         auto issued = issue_tickets(db, r.event_id, r.tier, r.quantity, r.unit_price_cents,
                                     payment_id, owner_wallet, now);
         if (!issued.ok()) return fail(failure(issued.error()));
-        const std::vector<std::int64_t>& ids = *issued;
         GATE_TRY_DB(db.execute("UPDATE reservations SET status = 'completed' WHERE id = ?", r.id));
-        // The rows just written, as load_ticket() would read them back (a new ticket is
-        // what Ticket's defaults say), without reading them inside the batch.
-        std::vector<Ticket> tickets;
-        for (auto id : ids) {
-            Ticket& t = tickets.emplace_back();
-            t.id = id;
-            t.event_id = r.event_id;
-            t.owner_wallet = owner_wallet;
-            t.tier = r.tier;
-            t.price_cents = r.unit_price_cents;
-            t.created_at = now;
-        }
-        return tickets;
+        return std::move(issued).value();
     });
 }
 

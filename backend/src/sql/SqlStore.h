@@ -234,11 +234,14 @@ class SqlStore final : public Store {
     StoreResult<Reservation> hold_seats(db::Database& db, std::int64_t event_id, int tier,
                                         std::int64_t quantity, std::int64_t user_id,
                                         std::int64_t now, std::int64_t expires_at);
-    // Writes the tickets a completed payment bought (and their change log and chain rows).
-    Result<std::vector<std::int64_t>, db::Error> issue_tickets(
-        db::Database& db, std::int64_t event_id, int tier, std::int64_t quantity,
-        std::int64_t unit_price_cents, std::int64_t payment_id, const std::string& owner_wallet,
-        std::int64_t now);
+    // Writes the tickets a completed payment bought (and their change log and chain rows);
+    // answers them as load_ticket() would read them back.
+    Result<std::vector<Ticket>, db::Error> issue_tickets(db::Database& db, std::int64_t event_id,
+                                                         int tier, std::int64_t quantity,
+                                                         std::int64_t unit_price_cents,
+                                                         std::int64_t payment_id,
+                                                         const std::string& owner_wallet,
+                                                         std::int64_t now);
 
     // Payments (SqlPayments.cpp).
     Status<db::Error> record_payment_event(db::Database& db, std::int64_t payment_id,
