@@ -29,6 +29,19 @@ std::optional<std::uint64_t> u64_at(const json& j, const char* key) {
 }
 
 // Most results wrap their value as {"context": {...}, "value": ...}.
+// The slot, outcome and confirmation of one status entry (getSignatureStatuses,
+// getSignaturesForAddress); false when it has no slot.
+bool read_status(const json& entry, SignatureStatus& st) {
+    const auto slot = u64_at(entry, "slot");
+    if (!slot) return false;
+    st.slot = *slot;
+    st.err = entry.value("err", json(nullptr));
+    const auto cs = entry.find("confirmationStatus");
+    st.confirmation_status =
+        cs != entry.end() && cs->is_string() ? cs->get<std::string>() : "processed";
+    return true;
+}
+
 Result<json, Error> value_of(const std::string& method, json result) {
     if (!result.is_object() || !result.contains("value")) {
         return fail(bad_response(method, "result has no \"value\""));
@@ -186,14 +199,8 @@ Result<std::vector<std::optional<SignatureStatus>>, Error> RpcClient::get_signat
             out.emplace_back();
             continue;
         }
-        const auto slot = u64_at(entry, "slot");
-        if (!slot) return fail(bad_response(method, "status without a slot"));
         SignatureStatus st;
-        st.slot = *slot;
-        st.err = entry.value("err", json(nullptr));
-        const auto cs = entry.find("confirmationStatus");
-        st.confirmation_status =
-            cs != entry.end() && cs->is_string() ? cs->get<std::string>() : "processed";
+        if (!read_status(entry, st)) return fail(bad_response(method, "status without a slot"));
         out.emplace_back(std::move(st));
     }
     return out;
@@ -265,15 +272,9 @@ Result<std::vector<SignatureInfo>, Error> RpcClient::get_signatures_for_address(
             return fail(bad_response(method, "an entry without a signature"));
         auto signature = signature_of(method, entry["signature"]);
         if (!signature) return fail(signature.error());
-        const auto slot = u64_at(entry, "slot");
-        if (!slot) return fail(bad_response(method, "an entry without a slot"));
         SignatureInfo info;
+        if (!read_status(entry, info)) return fail(bad_response(method, "an entry without a slot"));
         info.signature = *signature;
-        info.slot = *slot;
-        info.err = entry.value("err", json(nullptr));
-        const auto cs = entry.find("confirmationStatus");
-        info.confirmation_status =
-            cs != entry.end() && cs->is_string() ? cs->get<std::string>() : "processed";
         out.push_back(std::move(info));
     }
     return out;

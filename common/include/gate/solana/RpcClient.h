@@ -56,13 +56,10 @@ struct SimulationResult {
     std::uint64_t units_consumed = 0;
 };
 
-/// One entry of getSignaturesForAddress: a landed transaction that names the address.
-struct SignatureInfo {
+/// One entry of getSignaturesForAddress: a landed transaction that names the address, and
+/// its status.
+struct SignatureInfo : SignatureStatus {
     Signature signature;
-    std::uint64_t slot = 0;
-    nlohmann::json err;  ///< null on success
-    std::string confirmation_status;
-    bool failed() const { return !err.is_null(); }
 };
 
 /// A landed transaction as getTransaction answers it (its static account keys only: the
@@ -74,7 +71,7 @@ struct TransactionInfo {
     std::uint8_t num_required_signatures = 0;
     std::vector<Pubkey> account_keys;
     std::vector<std::uint64_t> pre_balances, post_balances;  ///< one per account key
-    std::vector<CompiledInstruction> instructions;  ///< indexes into account_keys
+    std::vector<CompiledInstruction> instructions;           ///< indexes into account_keys
     bool failed() const { return !err.is_null(); }
 };
 
