@@ -10,6 +10,7 @@
 #include <optional>
 #include <ostream>
 
+#include "AsciiCase.h"
 #include "OpenDatabase.h"
 #include "gate/Clock.h"
 #include "gate/codec/Base64Url.h"
@@ -46,9 +47,8 @@ std::string db_error(const db::Error& e) {
 }
 
 // The kind of a column from its declared type, in either engine's words.
-Kind kind_of_declared(std::string type) {
-    for (auto& c : type)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+Kind kind_of_declared(std::string text) {
+    const std::string type = ascii_lower(std::move(text));
     if (type.find("int") != std::string::npos) return Kind::Integer;
     if (type.find("real") != std::string::npos || type.find("double") != std::string::npos)
         return Kind::Real;

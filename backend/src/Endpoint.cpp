@@ -1,6 +1,7 @@
 #include "Endpoint.h"
 
 #include "ApiSupport.h"
+#include "AsciiCase.h"
 
 namespace gate::backend {
 
@@ -38,9 +39,7 @@ bool is_json(const Request& r) {
     std::string media(value.substr(0, end));
     while (!media.empty() && media.back() == ' ')
         media.pop_back();
-    for (auto& c : media)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return media == "application/json";
+    return ascii_lower(std::move(media)) == "application/json";
 }
 
 constexpr std::int64_t kKeepKeysMs = 24 * 3600 * 1000;

@@ -2,10 +2,10 @@
 // is mailed (never returned to the sender), stored hashed, and expires. An email transfer
 // is named by an unguessable reference; its sender may cancel it while it is pending.
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 
 #include "ApiSupport.h"
+#include "AsciiCase.h"
 #include "Endpoint.h"
 #include "TransferReference.h"
 #include "gate/crypto/Ed25519.h"
@@ -24,9 +24,7 @@ bool is_holder_address(const crypto::PublicKey& key) {
 }
 
 std::string normalized_email(std::string email) {
-    std::transform(email.begin(), email.end(), email.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return email;
+    return ascii_lower(std::move(email));
 }
 
 std::string validity_text(std::chrono::milliseconds ttl) {

@@ -1,8 +1,7 @@
 #include "payments/CardPayments.h"
 
-#include <algorithm>
-
 #include "ApiSupport.h"
+#include "AsciiCase.h"
 #include "PaymentJson.h"
 #include "gate/backend/Random.h"
 #include "payments/StripeAccount.h"
@@ -32,17 +31,11 @@ std::string intent_detail(const nlohmann::json& intent) {
     return kept.dump();
 }
 
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
-
 // Whether an intent Stripe says succeeded paid exactly this payment.
 bool pays(const nlohmann::json& intent, const PaymentRecord& p) {
     const auto received = stripe_integer(intent, "amount_received");
     return received && *received == p.amount_cents &&
-           stripe_text(intent, "currency") == lower(p.currency);
+           stripe_text(intent, "currency") == ascii_lower(p.currency);
 }
 
 std::string metadata_payment(const nlohmann::json& object) {
@@ -97,7 +90,7 @@ ApiError provider_unavailable(const std::string& payment_id) {
 // Creates (or, with the same key, finds again) the payment's PaymentIntent.
 StripeResult create_intent(Services& s, const PaymentRecord& p) {
     return s.stripe.client.create_payment_intent(
-        p.amount_cents, lower(p.currency),
+        p.amount_cents, ascii_lower(p.currency),
         {{"payment", p.external_id},
          {"event_id", std::to_string(p.event_id)},
          {"tier", std::to_string(p.tier)},
